@@ -1,0 +1,91 @@
+// Kernel notifications turned into RouterEvents for WatchEvents subscribers,
+// plus the link watch that keeps the agent's interface cache current.
+import { C, RtnlMonitor, type RtnlEvent } from '../netlink/index.js';
+import { apiRoute, apiRule, apiSid, isSid } from './convert.js';
+import type { OwnedState } from './state.js';
+
+export interface RouterEventMsg {
+  router: string;
+  wall_ms: string;
+  kind: string;
+  interface?: string;
+  route?: unknown;
+  sid?: unknown;
+  rule?: unknown;
+  protocol?: number;
+}
+
+type Subscriber = { includeOwn: boolean; send: (e: RouterEventMsg) => void };
+
+export class EventHub {
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly linkMonitor: RtnlMonitor;
+  private routeMonitor?: RtnlMonitor;
+  private readonly operState = new Map<number, string>();
+
+  constructor(private readonly router: string, private readonly state: OwnedState) {
+    for (const l of state.refreshLinks()) this.operState.set(l.index, l.operstate);
+    this.linkMonitor = new RtnlMonitor((e) => this.onEvent(e), { groups: [C.RTNLGRP_LINK] });
+  }
+
+  subscribe(includeOwn: boolean, send: (e: RouterEventMsg) => void): () => void {
+    const sub = { includeOwn, send };
+    this.subscribers.add(sub);
+    // route/rule notifications are only decoded while someone listens: a large batch makes thousands
+    this.routeMonitor ??= new RtnlMonitor((e) => this.onEvent(e), { groups: [C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE] });
+    return () => {
+      this.subscribers.delete(sub);
+      if (this.subscribers.size === 0) {
+        this.routeMonitor?.close();
+        this.routeMonitor = undefined;
+      }
+    };
+  }
+
+  private emit(e: Omit<RouterEventMsg, 'router' | 'wall_ms'>, own = false): void {
+    const msg = { router: this.router, wall_ms: String(Date.now()), ...e };
+    for (const s of this.subscribers) if (!own || s.includeOwn) s.send(msg);
+  }
+
+  private onEvent(e: RtnlEvent): void {
+    switch (e.kind) {
+      case 'overrun':
+        this.state.refreshLinks();
+        this.emit({ kind: 'overrun' });
+        break;
+      case 'link': {
+        const { link } = e;
+        const prev = this.operState.get(link.index);
+        if (e.op === 'del') {
+          this.operState.delete(link.index);
+          this.state.refreshLinks();
+          this.emit({ kind: 'link-removed', interface: link.name });
+        } else if (prev === undefined) {
+          this.operState.set(link.index, link.operstate);
+          this.state.refreshLinks();
+          this.emit({ kind: 'link-added', interface: link.name });
+        } else if (prev !== link.operstate) {
+          this.operState.set(link.index, link.operstate);
+          if (link.operstate === 'up' || prev === 'up') this.emit({ kind: link.operstate === 'up' ? 'link-up' : 'link-down', interface: link.name });
+        }
+        break;
+      }
+      case 'route': {
+        const r = e.route;
+        if (r.family !== C.AF_INET6 || r.table === C.RT_TABLE_LOCAL || r.type === C.RTN_MULTICAST) return;
+        const body = isSid(r) ? { sid: apiSid(r, this.state.ifname) } : { route: apiRoute(r, this.state.ifname) };
+        this.emit({ kind: e.op === 'new' ? 'route-added' : 'route-removed', protocol: r.protocol, ...body }, r.protocol === this.state.protocol);
+        break;
+      }
+      case 'rule':
+        this.emit({ kind: e.op === 'new' ? 'rule-added' : 'rule-removed', protocol: e.rule.protocol ?? 0, rule: apiRule(e.rule) }, e.rule.protocol === this.state.protocol);
+        break;
+    }
+  }
+
+  close(): void {
+    this.linkMonitor.close();
+    this.routeMonitor?.close();
+    this.subscribers.clear();
+  }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// srv6-agent: the per-router gRPC agent.
+import { Command, InvalidArgumentError } from 'commander';
+import { hostname } from 'node:os';
+import { pino } from 'pino';
+import { Agent, AGENT_VERSION } from './server.js';
+
+const int = (min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer ${min}..${max}`);
+  return n;
+};
+
+export const DEFAULT_PROTOCOL = 83;
+
+const program = new Command()
+  .name('srv6-agent')
+  .description('gRPC agent that programs this router\'s SRv6 routes, SIDs and rules over rtnetlink (run as root, in the router\'s network namespace)')
+  .version(AGENT_VERSION)
+  .option('--name <name>', 'router name reported to the controller (env SRV6_AGENT_NAME)', process.env.SRV6_AGENT_NAME ?? hostname())
+  .option('--listen <address>', 'gRPC address: [host]:port or unix:/path (env SRV6_AGENT_LISTEN)', process.env.SRV6_AGENT_LISTEN ?? '[::]:50051')
+  .option('--protocol <n>', 'rtm_protocol stamped on every route and rule the agent owns (env SRV6_AGENT_PROTOCOL)', int(5, 255), Number(process.env.SRV6_AGENT_PROTOCOL ?? DEFAULT_PROTOCOL))
+  .option('--log-level <level>', 'trace, debug, info, warn, error (env SRV6_AGENT_LOG_LEVEL)', process.env.SRV6_AGENT_LOG_LEVEL ?? 'info')
+  .option('--max-message-bytes <n>', 'largest request accepted', int(1024, 1 << 30), 32 << 20)
+  .option('--flush-on-exit', 'remove everything the agent owns on SIGTERM (default: keep the data plane as it is)', false)
+  .addHelpText('after', `
+Examples:
+  ip netns exec r1 srv6-agent --name r1 --listen [::]:50051
+  srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
+  grpcurl -plaintext [::1]:50051 list`);
+
+const opts = program.parse().opts<{ name: string; listen: string; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean }>();
+const log = pino({ level: opts.logLevel, base: { router: opts.name } });
+
+if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
+
+const agent = new Agent({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes });
+try {
+  const port = await agent.listen(opts.listen);
+  const loopback = /^(unix:|localhost|127\.|\[::1\]|::1)/.test(opts.listen);
+  if (!loopback) log.warn({ listen: opts.listen }, 'listening in PLAINTEXT on a non-loopback address: anyone who reaches it can change this router\'s forwarding');
+  log.info({ listen: opts.listen, port, protocol: opts.protocol, version: AGENT_VERSION }, 'agent ready');
+} catch (e) {
+  log.fatal({ err: e, listen: opts.listen }, 'cannot listen');
+  process.exit(1);
+}
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  if (opts.flushOnExit) log.info({ removed: agent.state.flush() }, 'flushed owned state');
+  await agent.shutdown();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

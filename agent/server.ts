@@ -1,0 +1,187 @@
+// The RouterAgent gRPC service, with reflection and the standard health service.
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import type { Logger } from 'pino';
+import { C, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
+import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
+import type { ApiOp, ApiSetPath, ApiState } from './api.js';
+import { ApiError } from './errors.js';
+import { EventHub, type RouterEventMsg } from './events.js';
+import { OwnedState, type ApplyResult, type Outcome } from './state.js';
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, sample } from './telemetry.js';
+
+export const AGENT_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+export interface AgentOptions {
+  name: string;
+  protocol: number;
+  log: Logger;
+  /** largest request accepted, bytes */
+  maxMessageBytes?: number;
+}
+
+function readSysctl(path: string): string | undefined {
+  try {
+    return readFileSync(`/proc/sys/${path}`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function kernelAtLeast(major: number, minor: number): boolean {
+  const [a, b] = release().split('.').map((x) => parseInt(x, 10));
+  return a > major || (a === major && b >= minor);
+}
+
+const DRY_RUN_OUTCOME: Record<Outcome, string> = {
+  created: 'would-create', replaced: 'would-replace', deleted: 'would-delete', unchanged: 'unchanged', absent: 'absent',
+};
+
+type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
+
+export class Agent {
+  readonly server: grpc.Server;
+  readonly state: OwnedState;
+  readonly events: EventHub;
+  private readonly health: HealthImplementation;
+  private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+  private readonly startedMs = Date.now();
+  private readonly rtnl: Rtnl;
+
+  constructor(private readonly opts: AgentOptions) {
+    this.rtnl = new Rtnl();
+    this.state = new OwnedState(this.rtnl, opts.protocol, opts.log);
+    this.events = new EventHub(opts.name, this.state);
+    const max = opts.maxMessageBytes ?? 32 << 20;
+    this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max });
+    const pkg = loadPackage(AGENT_PROTO);
+    const service = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
+    this.server.addService(service, {
+      GetInfo: this.unary('GetInfo', () => this.getInfo()),
+      Apply: this.unary('Apply', (req: { ops: ApiOp[]; dry_run: boolean }, t0) => this.response(this.state.apply(req.ops, req.dry_run), t0)),
+      SetPath: this.unary('SetPath', (req: ApiSetPath, t0) => this.response(this.state.setPath(req), t0)),
+      ListState: this.unary('ListState', () => this.state.listState()),
+      Sync: this.unary('Sync', (req: { desired: ApiState | null; dry_run: boolean }, t0) => {
+        const r = this.state.sync(req.desired ?? {}, req.dry_run);
+        return { added: r.added, changed: r.changed, removed: r.removed, unchanged: r.unchanged, apply: r.result ? this.response(r.result, t0) : null };
+      }),
+      StreamTelemetry: (call: grpc.ServerWritableStream<any, any>) => this.streamTelemetry(call),
+      WatchEvents: (call: grpc.ServerWritableStream<any, any>) => this.watchEvents(call),
+    });
+    this.health = new HealthImplementation({ '': 'SERVING', [AGENT_SERVICE]: 'SERVING' });
+    this.health.addToServer(this.server);
+    new ReflectionService(pkg).addToServer(this.server);
+  }
+
+  /** Wraps a synchronous handler: ApiErrors become their status, anything else INTERNAL; timing logged. */
+  private unary<Req, Res>(method: string, fn: (req: Req, t0: bigint) => Res): Unary<Req, Res> {
+    return (call, callback) => {
+      const t0 = process.hrtime.bigint();
+      try {
+        const res = fn(call.request, t0);
+        this.opts.log.debug({ method, us: Number(process.hrtime.bigint() - t0) / 1000 }, 'rpc');
+        callback(null, res);
+      } catch (e) {
+        const api = e instanceof ApiError ? e : new ApiError(grpc.status.INTERNAL, `${method}: ${(e as Error).message}`);
+        if (!(e instanceof ApiError)) this.opts.log.error({ method, err: e }, 'rpc failed unexpectedly');
+        else this.opts.log.info({ method, code: grpc.status[api.code], message: api.message }, 'rpc rejected');
+        callback({ code: api.code, details: api.message });
+      }
+    };
+  }
+
+  private response(r: ApplyResult, t0: bigint) {
+    const results = r.outcomes.map((o, index) => ({ index, outcome: r.dryRun ? DRY_RUN_OUTCOME[o] : o }));
+    const total = process.hrtime.bigint() - t0;
+    if (r.steps) this.opts.log.info({ ops: r.outcomes.length, steps: r.steps, kernel_us: Number(r.kernelNs) / 1000, total_us: Number(total) / 1000 }, 'applied');
+    return { results, kernel_ns: String(r.kernelNs), total_ns: String(total), acked_mono_ns: String(r.ackedMonoNs) };
+  }
+
+  private getInfo() {
+    const links = this.state.refreshLinks();
+    const addrs = this.rtnl.addresses(C.AF_INET6);
+    return {
+      name: this.opts.name,
+      agent_version: AGENT_VERSION,
+      interfaces: links.map((l) => ({
+        name: l.name, index: l.index, mac: l.mac ?? '', oper_state: l.operstate, mtu: l.mtu ?? 0, kind: l.kind ?? '',
+        addresses: addrs.filter((a) => a.index === l.index).map((a) => `${a.address}/${a.prefixLen}`),
+      })),
+      kernel: {
+        seg6_enabled: readSysctl('net/ipv6/conf/all/seg6_enabled') === '1',
+        forwarding: readSysctl('net/ipv6/conf/all/forwarding') === '1',
+        counters: kernelAtLeast(5, 14),
+        actions: Object.keys(SEG6_LOCAL_ACTIONS).filter((a) => a !== 'End.DX2'),
+        modes: Object.keys(SEG6_MODES),
+        kernel_release: release(),
+      },
+      protocol: this.opts.protocol,
+      started_unix_ms: String(this.startedMs),
+    };
+  }
+
+  private streamTelemetry(call: grpc.ServerWritableStream<{ interval_ms: number; interfaces: string[]; include_sids: boolean }, unknown>): void {
+    const req = call.request;
+    const interval = req.interval_ms || DEFAULT_INTERVAL_MS;
+    if (interval < MIN_INTERVAL_MS || interval > MAX_INTERVAL_MS) {
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: `interval_ms: ${interval} is not valid: expected ${MIN_INTERVAL_MS}..${MAX_INTERVAL_MS} milliseconds` });
+      return;
+    }
+    let seq = 0;
+    let blocked = false;
+    const opts = { interfaces: req.interfaces ?? [], includeSids: req.include_sids };
+    const tick = () => {
+      if (blocked) return; // a slow reader gets fewer samples, never a growing queue
+      try {
+        blocked = !call.write(sample(this.opts.name, this.state, ++seq, opts));
+      } catch (e) {
+        this.opts.log.error({ err: e }, 'telemetry sample failed');
+      }
+    };
+    call.on('drain', () => (blocked = false));
+    tick();
+    const timer = setInterval(tick, interval);
+    this.track(call, () => clearInterval(timer));
+  }
+
+  private watchEvents(call: grpc.ServerWritableStream<{ include_own: boolean }, unknown>): void {
+    const unsubscribe = this.events.subscribe(call.request.include_own, (e: RouterEventMsg) => call.write(e));
+    this.track(call, unsubscribe);
+  }
+
+  private track(call: grpc.ServerWritableStream<any, any>, cleanup: () => void): void {
+    this.streams.add(call);
+    let done = false;
+    const end = () => {
+      if (done) return;
+      done = true;
+      cleanup();
+      this.streams.delete(call);
+    };
+    call.on('cancelled', end);
+    call.on('close', end);
+    call.on('error', end);
+  }
+
+  async listen(address: string): Promise<number> {
+    const creds = grpc.ServerCredentials.createInsecure();
+    return new Promise((resolve, reject) => {
+      this.server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
+    });
+  }
+
+  /** Stops accepting calls, ends open streams, closes the netlink sockets. The kernel state stays. */
+  async shutdown(graceMs = 2000): Promise<void> {
+    this.health.setStatus('', 'NOT_SERVING');
+    for (const s of this.streams) s.end();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.server.forceShutdown(); resolve(); }, graceMs);
+      this.server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+    });
+    this.events.close();
+    this.rtnl.close();
+  }
+}

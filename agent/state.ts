@@ -1,0 +1,301 @@
+// The agent's owned kernel state: atomic ordered batches with rollback, the
+// path switch, listing and reconciliation. Everything here is synchronous, so
+// batches never interleave.
+import { status } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import {
+  C, encodeRoute, encodeRule, NetlinkError, Rtnl, type Link, type NlWriter, type Route, type Rule,
+} from '../netlink/index.js';
+import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
+import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
+import { ApiError, invalid, kernelError, missing } from './errors.js';
+import * as V from './validate.js';
+
+export type Outcome = 'created' | 'replaced' | 'deleted' | 'unchanged' | 'absent';
+
+/** One validated operation. */
+export type ParsedOp =
+  | { kind: 'route'; action: 'upsert' | 'delete'; field: string; obj: Route }
+  | { kind: 'rule'; action: 'upsert' | 'delete'; field: string; obj: Rule };
+
+interface Step {
+  op: number;
+  what: string;
+  build: (w: NlWriter, seq: number) => void;
+}
+
+export interface ApplyResult {
+  outcomes: Outcome[];
+  dryRun: boolean;
+  kernelNs: bigint;
+  ackedMonoNs: bigint;
+  steps: number;
+}
+
+/** Just what RTM_DELROUTE needs to pick exactly our route: table, prefix, metric, protocol. */
+const keyRoute = (r: Route, protocol: number): Route => ({
+  family: C.AF_INET6, dst: r.dst, dstLen: r.dstLen, table: r.table, priority: r.priority, protocol, scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST,
+});
+
+const NEW = C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_REPLACE;
+const ignorable = new Set([3 /* ESRCH */, 2 /* ENOENT */, 17 /* EEXIST */]);
+
+export class OwnedState {
+  private linkByName = new Map<string, Link>();
+  private linkByIndex = new Map<number, Link>();
+  /** tables holding SIDs we own: where telemetry reads SID counters */
+  readonly sidTables = new Set<number>([C.RT_TABLE_MAIN]);
+
+  constructor(
+    readonly rtnl: Rtnl,
+    readonly protocol: number,
+    private readonly log: Logger,
+  ) {
+    this.refreshLinks();
+  }
+
+  refreshLinks(): Link[] {
+    const links = this.rtnl.links();
+    this.linkByName = new Map(links.map((l) => [l.name, l]));
+    this.linkByIndex = new Map(links.map((l) => [l.index, l]));
+    return links;
+  }
+
+  ifname = (index: number | undefined): string => (index ? (this.linkByIndex.get(index)?.name ?? `if${index}`) : '');
+
+  private ctx(): V.ResolveContext {
+    return {
+      protocol: this.protocol,
+      ifindex: (name) => {
+        if (!this.linkByName.has(name)) this.refreshLinks();
+        return this.linkByName.get(name)?.index;
+      },
+      routeDev: (addr) => this.rtnl.routeGet(addr)?.oif,
+    };
+  }
+
+  // ---------- parsing ----------
+
+  private routeKeyOnly(field: string, r: ApiRoute | ApiSid | null | undefined, isSidOp: boolean): Route {
+    if (!r) throw missing(field, isSidOp ? 'a SID' : 'a route');
+    const p = isSidOp ? V.prefix6(`${field}.sid`, (r as ApiSid).sid) : V.prefix6(`${field}.prefix`, (r as ApiRoute).prefix);
+    const metric = r.metric ? r.metric : V.DEFAULT_METRIC;
+    return {
+      family: C.AF_INET6, dst: p.addr, dstLen: p.len, table: V.table(`${field}.table`, r.table), protocol: this.protocol,
+      scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST, priority: metric,
+    };
+  }
+
+  parseOps(ops: ApiOp[], prefix = 'ops'): ParsedOp[] {
+    if (!Array.isArray(ops) || ops.length === 0) throw missing(prefix, 'at least one op');
+    const ctx = this.ctx();
+    return ops.map((op, i): ParsedOp => {
+      const field = `${prefix}[${i}]`;
+      const action = op.action === 'DELETE' || op.action === 1 ? 'delete' : op.action === 'UPSERT' || op.action === 0 || op.action === undefined ? 'upsert' : null;
+      if (!action) throw invalid(`${field}.action`, op.action, 'UPSERT or DELETE');
+      const object = op.object ?? (op.route ? 'route' : op.sid ? 'sid' : op.rule ? 'rule' : undefined);
+      switch (object) {
+        case 'route':
+          return { kind: 'route', action, field: `${field}.route`, obj: action === 'upsert' ? V.route(`${field}.route`, op.route, ctx) : this.routeKeyOnly(`${field}.route`, op.route, false) };
+        case 'sid':
+          return { kind: 'route', action, field: `${field}.sid`, obj: action === 'upsert' ? V.sid(`${field}.sid`, op.sid, ctx) : this.routeKeyOnly(`${field}.sid`, op.sid, true) };
+        case 'rule':
+          return { kind: 'rule', action, field: `${field}.rule`, obj: V.rule(`${field}.rule`, op.rule, ctx) };
+        default:
+          throw missing(field, 'one of route, sid or rule');
+      }
+    });
+  }
+
+  // ---------- apply ----------
+
+  /** Validates, plans against a fresh snapshot, applies in order; on any failure restores the snapshot. */
+  applyParsed(ops: ParsedOp[], dryRun: boolean): ApplyResult {
+    const proto = this.protocol;
+    const routes = new Map<string, Route>();
+    for (const table of new Set(ops.filter((o) => o.kind === 'route').map((o) => o.obj.table))) {
+      for (const r of this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
+    }
+    let rules: Rule[] = ops.some((o) => o.kind === 'rule') ? this.rtnl.rules(C.AF_INET6) : [];
+    // per touched key: what the snapshot had (undefined: nothing) and the key itself as a route
+    const originalRoutes = new Map<string, { before?: Route; at: Route }>();
+    const originalRules = new Map<string, Rule[]>();
+    const addedRules: Rule[] = [];
+    const steps: Step[] = [];
+    const outcomes: Outcome[] = [];
+
+    ops.forEach((op, i) => {
+      if (op.kind === 'route') {
+        const r = op.obj;
+        const key = routeKey(r);
+        const before = routes.get(key);
+        if (before && before.protocol !== proto) {
+          throw new ApiError(status.FAILED_PRECONDITION, `${op.field}: ${key} exists and belongs to protocol ${before.protocol}; this agent only changes what it owns (protocol ${proto})`);
+        }
+        if (!originalRoutes.has(key)) originalRoutes.set(key, { before, at: r });
+        if (op.action === 'upsert') {
+          if (before && sameRoute(r, before)) return void outcomes.push('unchanged');
+          if (isSid(r)) this.sidTables.add(r.table);
+          steps.push({ op: i, what: `upsert ${isSid(r) ? 'SID' : 'route'} ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, r) });
+          routes.set(key, r);
+          outcomes.push(before ? 'replaced' : 'created');
+        } else {
+          if (!before) return void outcomes.push('absent');
+          steps.push({ op: i, what: `delete ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(r, proto)) });
+          routes.delete(key);
+          outcomes.push('deleted');
+        }
+      } else {
+        const r = op.obj;
+        const key = ruleKey(r);
+        const existing = rules.filter((x) => ruleKey(x) === key);
+        const foreign = existing.find((x) => x.protocol !== proto);
+        if (foreign) {
+          throw new ApiError(status.FAILED_PRECONDITION, `${op.field}: rule ${key} exists and belongs to protocol ${foreign.protocol}; this agent only changes what it owns (protocol ${proto})`);
+        }
+        if (!originalRules.has(key)) originalRules.set(key, existing);
+        if (op.action === 'upsert') {
+          if (existing.length === 1 && sameRule(r, existing[0])) return void outcomes.push('unchanged');
+          steps.push({ op: i, what: `add rule ${key} table ${r.table}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE, seq, r) });
+          addedRules.push(r);
+          for (const old of existing) {
+            steps.push({ op: i, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
+          }
+          rules = [...rules.filter((x) => ruleKey(x) !== key), r];
+          outcomes.push(existing.length ? 'replaced' : 'created');
+        } else {
+          const victims = existing.filter((x) => !op.obj.table || x.table === op.obj.table);
+          if (!victims.length) return void outcomes.push('absent');
+          for (const old of victims) {
+            steps.push({ op: i, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
+          }
+          rules = rules.filter((x) => !victims.includes(x));
+          outcomes.push('deleted');
+        }
+      }
+    });
+
+    if (dryRun || steps.length === 0) return { outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
+
+    const t0 = process.hrtime.bigint();
+    const errors = this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq));
+    const acked = process.hrtime.bigint();
+    const failed = errors.findIndex((e) => e !== undefined);
+    if (failed < 0) return { outcomes, dryRun, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
+
+    const applied = errors.filter((e) => e === undefined).length;
+    const rollbackProblems = this.restore(originalRoutes, originalRules, addedRules);
+    const step = steps[failed];
+    const err = errors[failed]!;
+    this.log.warn({ op: step.op, step: step.what, errno: err.code, extack: err.extack, applied, rollbackProblems }, 'batch failed, rolled back');
+    if (rollbackProblems.length) {
+      throw new ApiError(status.INTERNAL, `${ops[step.op].field}: ${step.what} failed (${err.message}) and the rollback was incomplete: ${rollbackProblems.join('; ')}`);
+    }
+    throw kernelError(`${ops[step.op].field} (${step.what})`, err, `; the batch was rolled back (${applied} applied step(s) undone), nothing changed`);
+  }
+
+  /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */
+  private restore(routes: Map<string, { before?: Route; at: Route }>, rules: Map<string, Rule[]>, added: Rule[]): string[] {
+    const steps: Step[] = [];
+    for (const [key, { before, at }] of [...routes].reverse()) {
+      steps.push(before
+        ? { op: -1, what: `restore ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, before) }
+        : { op: -1, what: `remove ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(at, this.protocol)) });
+    }
+    for (const r of added) steps.push({ op: -1, what: `remove rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, r) });
+    for (const list of rules.values()) {
+      for (const r of list) steps.push({ op: -1, what: `restore rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq, r) });
+    }
+    const errors = this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq));
+    return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${steps[i].what}: ${e.message}`] : []));
+  }
+
+  apply(ops: ApiOp[], dryRun: boolean): ApplyResult {
+    return this.applyParsed(this.parseOps(ops), dryRun);
+  }
+
+  setPath(req: ApiSetPath): ApplyResult {
+    const ctx = this.ctx();
+    const route = V.route('request', {
+      prefix: req.prefix, table: req.table, metric: req.metric, dev: req.dev, via: req.via,
+      encap: { mode: req.mode, segments: req.segments, hmac_key_id: req.hmac_key_id },
+    }, ctx);
+    return this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: route }], false);
+  }
+
+  // ---------- list / sync ----------
+
+  ownedKernelState(): { routes: Route[]; rules: Rule[] } {
+    return {
+      routes: this.rtnl.routes(C.AF_INET6, { protocol: this.protocol }),
+      rules: this.rtnl.rules(C.AF_INET6).filter((r) => r.protocol === this.protocol),
+    };
+  }
+
+  listState(): ApiState {
+    this.refreshLinks();
+    const { routes, rules } = this.ownedKernelState();
+    for (const r of routes) if (isSid(r)) this.sidTables.add(r.table);
+    return {
+      routes: routes.filter((r) => !isSid(r)).map((r) => apiRoute(r, this.ifname)),
+      sids: routes.filter(isSid).map((r) => apiSid(r, this.ifname)),
+      rules: rules.map(apiRule),
+    };
+  }
+
+  sync(desired: ApiState, dryRun: boolean) {
+    const ctx = this.ctx();
+    const wanted: ParsedOp[] = [
+      ...(desired.routes ?? []).map((r, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.routes[${i}]`, obj: V.route(`desired.routes[${i}]`, r, ctx) })),
+      ...(desired.sids ?? []).map((s, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.sids[${i}]`, obj: V.sid(`desired.sids[${i}]`, s, ctx) })),
+      ...(desired.rules ?? []).map((r, i): ParsedOp => ({ kind: 'rule', action: 'upsert', field: `desired.rules[${i}]`, obj: V.rule(`desired.rules[${i}]`, r as ApiRule, ctx) })),
+    ];
+    const keyOf = (o: ParsedOp) => (o.kind === 'route' ? routeKey(o.obj) : `rule ${ruleKey(o.obj)}`);
+    const seen = new Map<string, string>();
+    for (const o of wanted) {
+      const k = keyOf(o);
+      if (seen.has(k)) throw invalid(o.field, k, `a unique object (${seen.get(k)} has the same identity)`);
+      seen.set(k, o.field);
+    }
+    const current = this.ownedKernelState();
+    const currentRoutes = new Map(current.routes.map((r) => [routeKey(r), r]));
+    const currentRules = new Map(current.rules.map((r) => [`rule ${ruleKey(r)}`, r]));
+    const added: string[] = [], changed: string[] = [], removed: string[] = [];
+    let unchanged = 0;
+    for (const o of wanted) {
+      const k = keyOf(o);
+      const cur = o.kind === 'route' ? currentRoutes.get(k) : currentRules.get(k);
+      if (!cur) added.push(k);
+      else if (o.kind === 'route' ? sameRoute(o.obj, cur as Route) : sameRule(o.obj, cur as Rule)) unchanged++;
+      else changed.push(k);
+    }
+    const removals: ParsedOp[] = [];
+    for (const [k, r] of currentRoutes) {
+      if (seen.has(k)) continue;
+      removed.push(k);
+      removals.push({ kind: 'route', action: 'delete', field: `owned ${k}`, obj: r });
+    }
+    for (const [k, r] of currentRules) {
+      if (seen.has(k)) continue;
+      removed.push(k);
+      removals.push({ kind: 'rule', action: 'delete', field: `owned ${k}`, obj: r });
+    }
+    // make before break: new and changed objects first, then removals (rules before the routes they select)
+    const ops = [...wanted, ...removals.filter((o) => o.kind === 'rule'), ...removals.filter((o) => o.kind === 'route')];
+    const result = ops.length ? this.applyParsed(ops, dryRun) : undefined;
+    return { added, changed, removed, unchanged, result };
+  }
+
+  /** Removes everything this agent owns (used by tests and `--flush-on-exit`). */
+  flush(): number {
+    const { routes, rules } = this.ownedKernelState();
+    const ops: ParsedOp[] = [
+      ...rules.map((r): ParsedOp => ({ kind: 'rule', action: 'delete', field: 'flush', obj: r })),
+      ...routes.map((r): ParsedOp => ({ kind: 'route', action: 'delete', field: 'flush', obj: r })),
+    ];
+    if (ops.length) this.applyParsed(ops, false);
+    return ops.length;
+  }
+}
+
+export { NetlinkError };

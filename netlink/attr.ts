@@ -1,0 +1,134 @@
+// Netlink message and attribute (TLV) encoding and decoding. No I/O.
+import { NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN } from './constants.js';
+
+export const align4 = (n: number) => (n + 3) & ~3;
+
+/** Appends netlink messages and attributes into one growing buffer (host byte order). */
+export class NlWriter {
+  buf: Buffer;
+  len = 0;
+
+  constructor(initial = 4096) {
+    this.buf = Buffer.alloc(initial);
+  }
+
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = Buffer.alloc(size);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  u8(v: number): this { this.ensure(1); this.buf.writeUInt8(v, this.len); this.len += 1; return this; }
+  u16(v: number): this { this.ensure(2); this.buf.writeUInt16LE(v, this.len); this.len += 2; return this; }
+  u32(v: number): this { this.ensure(4); this.buf.writeUInt32LE(v >>> 0, this.len); this.len += 4; return this; }
+  i32(v: number): this { this.ensure(4); this.buf.writeInt32LE(v, this.len); this.len += 4; return this; }
+  u32be(v: number): this { this.ensure(4); this.buf.writeUInt32BE(v >>> 0, this.len); this.len += 4; return this; }
+  bytes(b: Uint8Array): this { this.ensure(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
+  zeros(n: number): this { this.ensure(n); this.buf.fill(0, this.len, this.len + n); this.len += n; return this; }
+  pad(): this { return this.zeros(align4(this.len) - this.len); }
+
+  /** Starts an nlmsghdr; returns its offset for end(). */
+  begin(type: number, flags: number, seq: number, pid = 0): number {
+    const at = this.len;
+    this.u32(0).u16(type).u16(flags).u32(seq).u32(pid);
+    return at;
+  }
+
+  end(at: number): void {
+    this.pad();
+    this.buf.writeUInt32LE(this.len - at, at);
+  }
+
+  attr(type: number, payload: Uint8Array): this {
+    this.u16(NLA_HDRLEN + payload.length).u16(type).bytes(payload);
+    return this.pad();
+  }
+  attrU8(type: number, v: number): this { return this.u16(NLA_HDRLEN + 1).u16(type).u8(v).pad(); }
+  attrU16(type: number, v: number): this { return this.u16(NLA_HDRLEN + 2).u16(type).u16(v).pad(); }
+  attrU32(type: number, v: number): this { return this.u16(NLA_HDRLEN + 4).u16(type).u32(v); }
+  attrU32be(type: number, v: number): this { return this.u16(NLA_HDRLEN + 4).u16(type).u32be(v); }
+  attrString(type: number, s: string): this { return this.attr(type, Buffer.from(s + '\0')); }
+  attrFlag(type: number): this { return this.u16(NLA_HDRLEN).u16(type); }
+
+  /** Starts a nested attribute (NLA_F_NESTED set, as iproute2 does); returns its offset. */
+  nest(type: number, nestedFlag = true): number {
+    const at = this.len;
+    this.u16(0).u16(type | (nestedFlag ? NLA_F_NESTED : 0));
+    return at;
+  }
+  /** Reserves a structure of n bytes in place and returns its offset (e.g. rtnexthop). */
+  reserve(n: number): number {
+    const at = this.len;
+    this.zeros(n);
+    return at;
+  }
+  endNest(at: number): void {
+    this.pad();
+    this.buf.writeUInt16LE(this.len - at, at);
+  }
+
+  /** A copy of what has been written. */
+  take(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.len));
+  }
+}
+
+export interface Attr {
+  type: number;
+  /** the raw type field, with NLA_F_NESTED / NLA_F_NET_BYTEORDER */
+  rawType: number;
+  value: Buffer;
+}
+
+/** Iterates the attributes in buf[start, end). Malformed lengths stop the walk with an error. */
+export function* attrs(buf: Buffer, start = 0, end = buf.length): Generator<Attr> {
+  let off = start;
+  while (off + NLA_HDRLEN <= end) {
+    const len = buf.readUInt16LE(off);
+    const rawType = buf.readUInt16LE(off + 2);
+    if (len < NLA_HDRLEN || off + len > end) throw new Error(`malformed netlink attribute (len ${len}) at offset ${off}`);
+    yield { type: rawType & NLA_TYPE_MASK, rawType, value: buf.subarray(off + NLA_HDRLEN, off + len) };
+    off += align4(len);
+  }
+}
+
+/** Collects attributes by type (the last one of a type wins). */
+export function attrMap(buf: Buffer, start = 0, end = buf.length): Map<number, Buffer> {
+  const m = new Map<number, Buffer>();
+  for (const a of attrs(buf, start, end)) m.set(a.type, a.value);
+  return m;
+}
+
+export const readString = (b: Buffer) => {
+  const nul = b.indexOf(0);
+  return b.toString('utf8', 0, nul < 0 ? b.length : nul);
+};
+
+export interface NlMsg {
+  type: number;
+  flags: number;
+  seq: number;
+  pid: number;
+  /** payload after the nlmsghdr */
+  body: Buffer;
+}
+
+/** Splits a datagram into its netlink messages. */
+export function* messages(buf: Buffer, length = buf.length): Generator<NlMsg> {
+  let off = 0;
+  while (off + NLMSG_HDRLEN <= length) {
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || off + len > length) throw new Error(`malformed netlink message (len ${len}) at offset ${off}`);
+    yield {
+      type: buf.readUInt16LE(off + 4),
+      flags: buf.readUInt16LE(off + 6),
+      seq: buf.readUInt32LE(off + 8),
+      pid: buf.readUInt32LE(off + 12),
+      body: buf.subarray(off + NLMSG_HDRLEN, off + len),
+    };
+    off += align4(len);
+  }
+}

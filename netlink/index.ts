@@ -1,0 +1,12 @@
+export * as C from './constants.js';
+export * from './attr.js';
+export * from './error.js';
+export * from './ip.js';
+export * from './seg6.js';
+export * from './route.js';
+export * from './rule.js';
+export * from './link.js';
+export * from './addr.js';
+export * from './socket.js';
+export * from './rtnl.js';
+export * from './monitor.js';

@@ -1,0 +1,322 @@
+// Minimal AF_NETLINK socket transport for Node (N-API). It knows nothing of
+// message formats: the TypeScript codec builds and parses every byte.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <node_api.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+
+#define WATCH_BUF_SIZE (1 << 20)
+
+static napi_value throw_errno(napi_env env, const char *syscall, int err) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(err));
+  napi_value message, error, errno_value, syscall_value;
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &error);
+  napi_create_int32(env, err, &errno_value);
+  napi_set_named_property(env, error, "errno", errno_value);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &syscall_value);
+  napi_set_named_property(env, error, "syscall", syscall_value);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static int get_int(napi_env env, napi_value v, int32_t *out) {
+  return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -1;
+}
+
+// Creates the socket inside the network namespace at ns_path (if given) by
+// switching this thread's namespace around socket(2): a socket keeps the
+// namespace it was created in for its whole life.
+static int socket_in_netns(const char *ns_path, int protocol, int *err) {
+  int self_ns = -1, target_ns = -1, fd = -1;
+  if (ns_path) {
+    self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (self_ns < 0) { *err = errno; return -1; }
+    target_ns = open(ns_path, O_RDONLY | O_CLOEXEC);
+    if (target_ns < 0) { *err = errno; close(self_ns); return -1; }
+    if (setns(target_ns, CLONE_NEWNET) < 0) {
+      *err = errno; close(self_ns); close(target_ns); return -1;
+    }
+  }
+  fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+  if (fd < 0) *err = errno;
+  if (ns_path) {
+    if (setns(self_ns, CLONE_NEWNET) < 0) abort();  // cannot continue in the wrong namespace
+    close(self_ns);
+    close(target_ns);
+  }
+  return fd;
+}
+
+// open(protocol, groups: number[], nsPath: string|null, bufBytes, timeoutMs, nonblocking) -> fd
+static napi_value Open(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t protocol = 0, buf_bytes = 0, timeout_ms = 0;
+  bool nonblocking = false;
+  get_int(env, argv[0], &protocol);
+  get_int(env, argv[3], &buf_bytes);
+  get_int(env, argv[4], &timeout_ms);
+  napi_get_value_bool(env, argv[5], &nonblocking);
+
+  char ns_path[4096];
+  const char *ns = NULL;
+  napi_valuetype t;
+  napi_typeof(env, argv[2], &t);
+  if (t == napi_string) {
+    size_t len;
+    napi_get_value_string_utf8(env, argv[2], ns_path, sizeof ns_path, &len);
+    ns = ns_path;
+  }
+
+  int err = 0;
+  int fd = socket_in_netns(ns, protocol, &err);
+  if (fd < 0) return throw_errno(env, ns ? "setns/socket" : "socket", err);
+
+  int one = 1;
+  setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+  setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+  setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one);
+  if (buf_bytes > 0) {
+    // The FORCE variants need CAP_NET_ADMIN; fall back to the capped ones.
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf_bytes, sizeof buf_bytes) < 0)
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf_bytes, sizeof buf_bytes);
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf_bytes, sizeof buf_bytes) < 0)
+      setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf_bytes, sizeof buf_bytes);
+  }
+  if (timeout_ms > 0) {
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  struct sockaddr_nl addr = {.nl_family = AF_NETLINK};
+  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    err = errno; close(fd);
+    return throw_errno(env, "bind", err);
+  }
+  uint32_t ngroups = 0;
+  napi_get_array_length(env, argv[1], &ngroups);
+  for (uint32_t i = 0; i < ngroups; i++) {
+    napi_value g;
+    int32_t group;
+    napi_get_element(env, argv[1], i, &g);
+    get_int(env, g, &group);
+    if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) {
+      err = errno; close(fd);
+      return throw_errno(env, "setsockopt(NETLINK_ADD_MEMBERSHIP)", err);
+    }
+  }
+  if (nonblocking) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  napi_value result;
+  napi_create_int32(env, fd, &result);
+  return result;
+}
+
+// portId(fd) -> the nl_pid the kernel assigned at bind
+static napi_value PortId(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  get_int(env, argv[0], &fd);
+  struct sockaddr_nl addr;
+  socklen_t len = sizeof addr;
+  if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) return throw_errno(env, "getsockname", errno);
+  napi_value result;
+  napi_create_uint32(env, addr.nl_pid, &result);
+  return result;
+}
+
+// send(fd, buffer, length) -> bytes sent
+static napi_value Send(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd, length;
+  void *data;
+  size_t cap;
+  get_int(env, argv[0], &fd);
+  napi_get_buffer_info(env, argv[1], &data, &cap);
+  get_int(env, argv[2], &length);
+  if (length < 0 || (size_t)length > cap) return throw_errno(env, "send", EINVAL);
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  ssize_t n;
+  do {
+    n = sendto(fd, data, (size_t)length, 0, (struct sockaddr *)&kernel, sizeof kernel);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return throw_errno(env, "sendto", errno);
+  napi_value result;
+  napi_create_int32(env, (int32_t)n, &result);
+  return result;
+}
+
+// recv(fd, buffer) -> bytes received into buffer (blocks up to the socket's timeout)
+static napi_value Recv(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  void *data;
+  size_t cap;
+  get_int(env, argv[0], &fd);
+  napi_get_buffer_info(env, argv[1], &data, &cap);
+  ssize_t n;
+  do {
+    n = recv(fd, data, cap, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return throw_errno(env, "recv", errno);
+  napi_value result;
+  napi_create_int32(env, (int32_t)n, &result);
+  return result;
+}
+
+static napi_value Close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  get_int(env, argv[0], &fd);
+  if (close(fd) < 0) return throw_errno(env, "close", errno);
+  return NULL;
+}
+
+// ---- watch: readiness on the event loop, one JS callback per datagram ----
+
+typedef struct {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context async;
+  int fd;
+  char *buf;
+  bool stopped;
+} watch_t;
+
+static void call_js(watch_t *w, napi_value arg0, napi_value arg1) {
+  napi_value cb, recv_this, argv[2] = {arg0, arg1}, ignored;
+  napi_get_reference_value(w->env, w->callback, &cb);
+  napi_get_undefined(w->env, &recv_this);
+  napi_make_callback(w->env, w->async, recv_this, cb, 2, argv, &ignored);
+}
+
+static void on_readable(uv_poll_t *handle, int status, int events) {
+  watch_t *w = (watch_t *)handle->data;
+  if (w->stopped) return;
+  napi_handle_scope scope;
+  napi_open_handle_scope(w->env, &scope);
+  napi_value null_value;
+  napi_get_null(w->env, &null_value);
+  for (;;) {
+    ssize_t n = recv(w->fd, w->buf, WATCH_BUF_SIZE, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n < 0) {
+      // ENOBUFS: the kernel dropped notifications; tell JS and keep reading.
+      int err = errno;
+      napi_value message, error, errno_value;
+      napi_create_string_utf8(w->env, strerror(err), NAPI_AUTO_LENGTH, &message);
+      napi_create_error(w->env, NULL, message, &error);
+      napi_create_int32(w->env, err, &errno_value);
+      napi_set_named_property(w->env, error, "errno", errno_value);
+      call_js(w, error, null_value);
+      if (err != ENOBUFS) break;
+      continue;
+    }
+    napi_value buffer;
+    void *copy;
+    napi_create_buffer_copy(w->env, (size_t)n, w->buf, &copy, &buffer);
+    call_js(w, null_value, buffer);
+    if (w->stopped) break;
+  }
+  napi_close_handle_scope(w->env, scope);
+}
+
+static void on_closed(uv_handle_t *handle) {
+  watch_t *w = (watch_t *)handle->data;
+  free(w->buf);
+  free(w);
+}
+
+// watch(fd, callback(err, buffer)) -> handle (pass to unwatch)
+static napi_value Watch(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  get_int(env, argv[0], &fd);
+  watch_t *w = calloc(1, sizeof *w);
+  w->buf = malloc(WATCH_BUF_SIZE);
+  w->env = env;
+  w->fd = fd;
+  napi_create_reference(env, argv[1], 1, &w->callback);
+  napi_value name;
+  napi_create_string_utf8(env, "netlink.watch", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, NULL, name, &w->async);
+  uv_loop_t *loop;
+  napi_get_uv_event_loop(env, &loop);
+  int rc = uv_poll_init(loop, &w->poll, fd);
+  if (rc != 0) {
+    napi_delete_reference(env, w->callback);
+    napi_async_destroy(env, w->async);
+    free(w->buf); free(w);
+    return throw_errno(env, "uv_poll_init", -rc);
+  }
+  w->poll.data = w;
+  uv_poll_start(&w->poll, UV_READABLE, on_readable);
+  napi_value handle;
+  napi_create_external(env, w, NULL, NULL, &handle);
+  return handle;
+}
+
+static napi_value Unwatch(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  watch_t *w;
+  napi_get_value_external(env, argv[0], (void **)&w);
+  if (!w || w->stopped) return NULL;
+  w->stopped = true;
+  uv_poll_stop(&w->poll);
+  napi_delete_reference(env, w->callback);
+  napi_async_destroy(env, w->async);
+  uv_close((uv_handle_t *)&w->poll, on_closed);
+  return NULL;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"open", NULL, Open, NULL, NULL, NULL, napi_default, NULL},
+      {"portId", NULL, PortId, NULL, NULL, NULL, napi_default, NULL},
+      {"send", NULL, Send, NULL, NULL, NULL, napi_default, NULL},
+      {"recv", NULL, Recv, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, Close, NULL, NULL, NULL, napi_default, NULL},
+      {"watch", NULL, Watch, NULL, NULL, NULL, napi_default, NULL},
+      {"unwatch", NULL, Unwatch, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,157 @@
+// struct rtmsg + RTA_* attributes: plain routes, seg6 encap routes, seg6local
+// SIDs and weighted multipath routes whose nexthops carry their own encap.
+import { attrs, NlWriter } from './attr.js';
+import * as C from './constants.js';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
+import { readSeg6Encap, readSeg6LocalEncap, writeSeg6Encap, writeSeg6LocalEncap, type LwtEncap } from './seg6.js';
+
+export interface Nexthop {
+  gateway?: string;
+  ifindex?: number;
+  /** 1..256 (rtnh_hops + 1) */
+  weight?: number;
+  flags?: number;
+  encap?: LwtEncap;
+}
+
+export interface Route {
+  family: number;
+  dst: string;
+  dstLen: number;
+  src?: string;
+  srcLen?: number;
+  table: number;
+  protocol: number;
+  scope: number;
+  type: number;
+  flags?: number;
+  tos?: number;
+  /** the metric */
+  priority?: number;
+  gateway?: string;
+  oif?: number;
+  prefsrc?: string;
+  encap?: LwtEncap;
+  multipath?: Nexthop[];
+  pref?: number;
+}
+
+const addrBytes = (family: number, text: string) => (family === C.AF_INET6 ? parseIPv6(text) : parseIPv4(text));
+const addrText = (family: number, b: Buffer) => (family === C.AF_INET6 ? formatIPv6(b) : formatIPv4(b));
+
+function writeEncap(w: NlWriter, encap: LwtEncap): void {
+  const at = w.nest(C.RTA_ENCAP);
+  if (encap.type === 'seg6') writeSeg6Encap(w, encap);
+  else writeSeg6LocalEncap(w, encap);
+  w.endNest(at);
+  w.attrU16(C.RTA_ENCAP_TYPE, encap.type === 'seg6' ? C.LWTUNNEL_ENCAP_SEG6 : C.LWTUNNEL_ENCAP_SEG6_LOCAL);
+}
+
+function readEncap(type: number, nest: Buffer): LwtEncap | undefined {
+  if (type === C.LWTUNNEL_ENCAP_SEG6) return readSeg6Encap(nest);
+  if (type === C.LWTUNNEL_ENCAP_SEG6_LOCAL) return readSeg6LocalEncap(nest);
+  return undefined;
+}
+
+export function writeRtmsg(w: NlWriter, r: Partial<Route> & { family: number }): void {
+  const table = r.table ?? 0;
+  w.u8(r.family).u8(r.dstLen ?? 0).u8(r.srcLen ?? 0).u8(r.tos ?? 0);
+  w.u8(table < 256 ? table : C.RT_TABLE_UNSPEC).u8(r.protocol ?? 0).u8(r.scope ?? 0).u8(r.type ?? 0).u32(r.flags ?? 0);
+}
+
+/** Encodes one RTM_NEWROUTE / RTM_DELROUTE message. */
+export function encodeRoute(w: NlWriter, msgType: number, flags: number, seq: number, r: Route): number {
+  const at = w.begin(msgType, flags, seq);
+  writeRtmsg(w, r);
+  if (r.table >= 256 || msgType !== C.RTM_GETROUTE) w.attrU32(C.RTA_TABLE, r.table);
+  if (r.dstLen > 0 || r.family === C.AF_INET6) w.attr(C.RTA_DST, addrBytes(r.family, r.dst));
+  if (r.src !== undefined && r.srcLen) w.attr(C.RTA_SRC, addrBytes(r.family, r.src));
+  if (r.prefsrc !== undefined) w.attr(C.RTA_PREFSRC, addrBytes(r.family, r.prefsrc));
+  if (r.gateway !== undefined) w.attr(C.RTA_GATEWAY, addrBytes(r.family, r.gateway));
+  if (r.oif !== undefined) w.attrU32(C.RTA_OIF, r.oif);
+  if (r.priority !== undefined) w.attrU32(C.RTA_PRIORITY, r.priority);
+  if (r.multipath?.length) {
+    const mp = w.nest(C.RTA_MULTIPATH, false);
+    for (const nh of r.multipath) {
+      const rtnh = w.reserve(C.RTNH_LEN);
+      w.buf.writeUInt8(nh.flags ?? 0, rtnh + 2);
+      w.buf.writeUInt8((nh.weight ?? 1) - 1, rtnh + 3);
+      w.buf.writeInt32LE(nh.ifindex ?? 0, rtnh + 4);
+      if (nh.gateway !== undefined) w.attr(C.RTA_GATEWAY, addrBytes(r.family, nh.gateway));
+      if (nh.encap) writeEncap(w, nh.encap);
+      w.buf.writeUInt16LE(w.len - rtnh, rtnh);
+    }
+    w.endNest(mp);
+  }
+  if (r.encap) writeEncap(w, r.encap);
+  if (r.pref !== undefined) w.attrU8(C.RTA_PREF, r.pref);
+  w.end(at);
+  return at;
+}
+
+function readMultipath(family: number, b: Buffer): Nexthop[] {
+  const out: Nexthop[] = [];
+  let off = 0;
+  while (off + C.RTNH_LEN <= b.length) {
+    const len = b.readUInt16LE(off);
+    if (len < C.RTNH_LEN || off + len > b.length) throw new Error(`malformed rtnexthop (len ${len})`);
+    const nh: Nexthop = { flags: b[off + 2], weight: b[off + 3] + 1, ifindex: b.readInt32LE(off + 4) };
+    let encapType = 0;
+    let encapNest: Buffer | undefined;
+    for (const a of attrs(b, off + C.RTNH_LEN, off + len)) {
+      if (a.type === C.RTA_GATEWAY) nh.gateway = addrText(family, a.value);
+      else if (a.type === C.RTA_ENCAP_TYPE) encapType = a.value.readUInt16LE(0);
+      else if (a.type === C.RTA_ENCAP) encapNest = a.value;
+    }
+    if (encapNest) nh.encap = readEncap(encapType, encapNest);
+    out.push(nh);
+    off += (len + 3) & ~3;
+  }
+  return out;
+}
+
+/** Decodes the body (after nlmsghdr) of an RTM_NEWROUTE / RTM_DELROUTE message. */
+export function decodeRoute(body: Buffer): Route {
+  const family = body[0];
+  const r: Route = {
+    family,
+    dstLen: body[1],
+    srcLen: body[2],
+    tos: body[3],
+    table: body[4],
+    protocol: body[5],
+    scope: body[6],
+    type: body[7],
+    flags: body.readUInt32LE(8),
+    dst: family === C.AF_INET6 ? '::' : '0.0.0.0',
+  };
+  let encapType = 0;
+  let encapNest: Buffer | undefined;
+  for (const a of attrs(body, C.RTMSG_LEN)) {
+    const v = a.value;
+    switch (a.type) {
+      case C.RTA_TABLE: r.table = v.readUInt32LE(0); break;
+      case C.RTA_DST: r.dst = addrText(family, v); break;
+      case C.RTA_SRC: r.src = addrText(family, v); break;
+      case C.RTA_PREFSRC: r.prefsrc = addrText(family, v); break;
+      case C.RTA_GATEWAY: r.gateway = addrText(family, v); break;
+      case C.RTA_OIF: r.oif = v.readUInt32LE(0); break;
+      case C.RTA_PRIORITY: r.priority = v.readUInt32LE(0); break;
+      case C.RTA_MULTIPATH: r.multipath = readMultipath(family, v); break;
+      case C.RTA_ENCAP_TYPE: encapType = v.readUInt16LE(0); break;
+      case C.RTA_ENCAP: encapNest = v; break;
+      case C.RTA_PREF: r.pref = v[0]; break;
+    }
+  }
+  if (encapNest) r.encap = readEncap(encapType, encapNest);
+  return r;
+}
+
+/** An RTM_GETROUTE dump request, filtered in the kernel (NETLINK_GET_STRICT_CHK) by table and protocol. */
+export function encodeRouteDump(w: NlWriter, seq: number, family: number, filter: { table?: number; protocol?: number } = {}): void {
+  const at = w.begin(C.RTM_GETROUTE, C.NLM_F_REQUEST | C.NLM_F_DUMP, seq);
+  const table = filter.table ?? 0;
+  writeRtmsg(w, { family, table, protocol: filter.protocol ?? 0 });
+  if (table >= 256) w.attrU32(C.RTA_TABLE, table);
+  w.end(at);
+}

@@ -1,0 +1,171 @@
+// The typed rtnetlink API: request/ack, dumps, pipelined batches, and typed
+// reads of links, addresses, routes and rules. Synchronous: every call returns
+// once the kernel has answered (microseconds for a route operation).
+import { constants } from 'node:os';
+import { decodeAddress, encodeAddressDump, type Address } from './addr.js';
+import { messages, NlWriter, type NlMsg } from './attr.js';
+import * as C from './constants.js';
+import { ackError, NetlinkError, parseAck } from './error.js';
+import { parseIPv6 } from './ip.js';
+import { decodeLink, encodeLinkDump, type Link } from './link.js';
+import { decodeRoute, encodeRouteDump, writeRtmsg, type Route } from './route.js';
+import { decodeRule, encodeRuleDump, type Rule } from './rule.js';
+import { NetlinkSocket, type SocketOptions } from './socket.js';
+
+/** Messages per sendmsg(2) in a pipelined batch, and the byte budget of one send. */
+const CHUNK_MESSAGES = 512;
+const CHUNK_BYTES = 192 * 1024;
+const DUMP_RETRIES = 5;
+const { errno } = constants;
+
+export type Builder = (w: NlWriter, seq: number) => void;
+
+export class Rtnl {
+  readonly sock: NetlinkSocket;
+  private seq = 1;
+  private readonly w = new NlWriter(CHUNK_BYTES + 64 * 1024);
+
+  constructor(opts: Omit<SocketOptions, 'groups' | 'nonblocking'> = {}) {
+    this.sock = new NetlinkSocket(opts);
+  }
+
+  close(): void {
+    this.sock.close();
+  }
+
+  private takeSeq(n: number): number {
+    if (this.seq + n >= 0x7fffffff) this.seq = 1;
+    const base = this.seq;
+    this.seq += n;
+    return base;
+  }
+
+  /**
+   * Sends count messages, pipelined many per sendmsg, and returns one result per
+   * message: undefined for success or the kernel's error. Only the last message
+   * of each send asks for an ACK; the kernel reports every error regardless and
+   * keeps processing the messages after a failed one.
+   */
+  transact(count: number, build: (w: NlWriter, index: number, seq: number) => void): (NetlinkError | undefined)[] {
+    const results: (NetlinkError | undefined)[] = new Array(count).fill(undefined);
+    const w = this.w;
+    for (let done = 0; done < count; ) {
+      w.len = 0;
+      const base = this.takeSeq(Math.min(CHUNK_MESSAGES, count - done));
+      let n = 0;
+      let lastAt = 0;
+      while (done + n < count && n < CHUNK_MESSAGES && w.len < CHUNK_BYTES) {
+        lastAt = w.len;
+        build(w, done + n, base + n);
+        n++;
+      }
+      w.buf.writeUInt16LE(w.buf.readUInt16LE(lastAt + 6) | C.NLM_F_ACK, lastAt + 6);
+      const lastSeq = base + n - 1;
+      this.sock.send(w.buf, w.len);
+      for (let finished = false; !finished; ) {
+        const dgram = this.sock.recv();
+        for (const msg of messages(dgram)) {
+          if (msg.type !== C.NLMSG_ERROR || msg.seq < base || msg.seq > lastSeq) continue;
+          const ack = parseAck(msg);
+          if (ack.errno) results[done + msg.seq - base] = ackError(ack);
+          if (msg.seq === lastSeq) finished = true;
+        }
+      }
+      done += n;
+    }
+    return results;
+  }
+
+  /** One request that must be acknowledged; throws the kernel's error. */
+  request(build: Builder, context?: string): void {
+    const [err] = this.transact(1, (w, _i, seq) => build(w, seq));
+    if (err) throw context ? new NetlinkError(err.errno, err.extack, err.extackOffset, context) : err;
+  }
+
+  /** A dump; restarts when the kernel flags it interrupted (NLM_F_DUMP_INTR). */
+  dump<T>(build: Builder, decode: (msg: NlMsg) => T | undefined): T[] {
+    for (let attempt = 0; ; attempt++) {
+      const seq = this.takeSeq(1);
+      this.w.len = 0;
+      build(this.w, seq);
+      this.sock.send(this.w.buf, this.w.len);
+      const out: T[] = [];
+      let interrupted = false;
+      for (let finished = false; !finished; ) {
+        const dgram = this.sock.recv();
+        for (const msg of messages(dgram)) {
+          if (msg.seq !== seq) continue;
+          if (msg.type === C.NLMSG_DONE) {
+            const err = msg.body.length >= 4 ? msg.body.readInt32LE(0) : 0;
+            if (err < 0) throw new NetlinkError(-err, undefined, undefined, 'dump');
+            finished = true;
+            break;
+          }
+          if (msg.type === C.NLMSG_ERROR) {
+            const ack = parseAck(msg);
+            if (ack.errno) throw ackError(ack, 'dump');
+            continue;
+          }
+          if (msg.flags & C.NLM_F_DUMP_INTR) interrupted = true;
+          const v = decode(msg);
+          if (v !== undefined) out.push(v);
+        }
+      }
+      if (!interrupted || attempt >= DUMP_RETRIES) return out;
+    }
+  }
+
+  /** A non-dump GET: the single reply, or undefined when the kernel answers with one of absentErrnos. */
+  get<T>(build: Builder, decode: (msg: NlMsg) => T, absentErrnos: number[] = []): T | undefined {
+    const seq = this.takeSeq(1);
+    this.w.len = 0;
+    build(this.w, seq);
+    this.sock.send(this.w.buf, this.w.len);
+    for (;;) {
+      const dgram = this.sock.recv();
+      for (const msg of messages(dgram)) {
+        if (msg.seq !== seq) continue;
+        if (msg.type === C.NLMSG_ERROR) {
+          const ack = parseAck(msg);
+          if (absentErrnos.includes(ack.errno)) return undefined;
+          throw ackError(ack);
+        }
+        return decode(msg);
+      }
+    }
+  }
+
+  links(): Link[] {
+    return this.dump((w, seq) => encodeLinkDump(w, seq), (m) => (m.type === C.RTM_NEWLINK ? decodeLink(m.body) : undefined));
+  }
+
+  addresses(family = C.AF_INET6): Address[] {
+    return this.dump((w, seq) => encodeAddressDump(w, seq, family), (m) => (m.type === C.RTM_NEWADDR ? decodeAddress(m.body) : undefined));
+  }
+
+  routes(family = C.AF_INET6, filter: { table?: number; protocol?: number } = {}): Route[] {
+    return this.dump(
+      (w, seq) => encodeRouteDump(w, seq, family, filter),
+      (m) => (m.type === C.RTM_NEWROUTE ? decodeRoute(m.body) : undefined),
+    );
+  }
+
+  rules(family = C.AF_INET6): Rule[] {
+    return this.dump((w, seq) => encodeRuleDump(w, seq, family), (m) => (m.type === C.RTM_NEWRULE ? decodeRule(m.body) : undefined));
+  }
+
+  /** The kernel's route lookup for an IPv6 destination (like `ip -6 route get`), or undefined if unreachable. */
+  routeGet(dst: string, table?: number): Route | undefined {
+    return this.get(
+      (w, seq) => {
+        const at = w.begin(C.RTM_GETROUTE, C.NLM_F_REQUEST, seq);
+        writeRtmsg(w, { family: C.AF_INET6, dstLen: 128, table: 0 });
+        w.attr(C.RTA_DST, parseIPv6(dst));
+        if (table !== undefined) w.attrU32(C.RTA_TABLE, table);
+        w.end(at);
+      },
+      (m) => decodeRoute(m.body),
+      [errno.ENETUNREACH, errno.EHOSTUNREACH],
+    );
+  }
+}

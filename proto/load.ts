@@ -1,0 +1,34 @@
+// Loads the API from the .proto files in this folder: the single source of the API.
+import * as protoLoader from '@grpc/proto-loader';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function protoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    if (existsSync(join(dir, 'proto', 'srv6'))) return join(dir, 'proto');
+  }
+  throw new Error('proto/ folder not found next to the application');
+}
+
+export const PROTO_ROOT = protoRoot();
+export const HEALTH_PROTO: string = createRequire(import.meta.url)('grpc-health-check').protoPath;
+
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_ROOT],
+};
+
+/** The package definition of one of our protos plus the health service (so reflection lists both). */
+export function loadPackage(file: string): protoLoader.PackageDefinition {
+  return protoLoader.loadSync([join(PROTO_ROOT, file), HEALTH_PROTO], LOADER_OPTIONS);
+}
+
+export const AGENT_PROTO = 'srv6/agent/v1/agent.proto';
+export const AGENT_SERVICE = 'srv6.agent.v1.RouterAgent';
