@@ -143,11 +143,17 @@ export class Rtnl {
     return this.dump((w, seq) => encodeAddressDump(w, seq, family), (m) => (m.type === C.RTM_NEWADDR ? decodeAddress(m.body) : undefined));
   }
 
+  /** Routes, filtered in the kernel; a table that does not exist yet is empty (the kernel says ENOENT). */
   routes(family = C.AF_INET6, filter: { table?: number; protocol?: number } = {}): Route[] {
-    return this.dump(
-      (w, seq) => encodeRouteDump(w, seq, family, filter),
-      (m) => (m.type === C.RTM_NEWROUTE ? decodeRoute(m.body) : undefined),
-    );
+    try {
+      return this.dump(
+        (w, seq) => encodeRouteDump(w, seq, family, filter),
+        (m) => (m.type === C.RTM_NEWROUTE ? decodeRoute(m.body) : undefined),
+      );
+    } catch (e) {
+      if (filter.table && e instanceof NetlinkError && e.errno === errno.ENOENT) return [];
+      throw e;
+    }
   }
 
   rules(family = C.AF_INET6): Rule[] {

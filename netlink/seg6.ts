@@ -80,6 +80,7 @@ export type LwtEncap = Seg6Encap | Seg6LocalEncap;
 
 /** Writes struct ipv6_sr_hdr. spareSlot reserves segments[0] for inline mode's original destination. */
 export function writeSrh(w: NlWriter, srh: Srh, spareSlot: boolean): void {
+  if (srh.segments.length === 0) throw new RangeError('an SRH needs at least one segment');
   const n = srh.segments.length + (spareSlot ? 1 : 0);
   const hmac = srh.hmacKeyId !== undefined && srh.hmacKeyId !== 0;
   const len = 8 + 16 * n + (hmac ? 40 : 0);

@@ -217,8 +217,13 @@ typedef struct {
 static void call_js(watch_t *w, napi_value arg0, napi_value arg1) {
   napi_value cb, recv_this, argv[2] = {arg0, arg1}, ignored;
   napi_get_reference_value(w->env, w->callback, &cb);
-  napi_get_undefined(w->env, &recv_this);
-  napi_make_callback(w->env, w->async, recv_this, cb, 2, argv, &ignored);
+  napi_get_global(w->env, &recv_this);  // napi_make_callback needs an object receiver (undefined: TypeError)
+  if (napi_make_callback(w->env, w->async, recv_this, cb, 2, argv, &ignored) == napi_pending_exception) {
+    // nobody above us can catch it: hand it to process 'uncaughtException' like any event-loop callback
+    napi_value exception;
+    napi_get_and_clear_last_exception(w->env, &exception);
+    napi_fatal_exception(w->env, exception);
+  }
 }
 
 static void on_readable(uv_poll_t *handle, int status, int events) {
