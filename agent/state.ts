@@ -2,6 +2,7 @@
 // path switch, listing and reconciliation. Everything here is synchronous, so
 // batches never interleave.
 import { status } from '@grpc/grpc-js';
+import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import {
   C, encodeRoute, encodeRule, NetlinkError, Rtnl, type Link, type NlWriter, type Route, type Rule,
@@ -20,6 +21,8 @@ export type ParsedOp =
 
 interface Step {
   op: number;
+  /** the identity of the kernel object the step touches */
+  key: string;
   what: string;
   build: (w: NlWriter, seq: number) => void;
 }
@@ -37,8 +40,12 @@ const keyRoute = (r: Route, protocol: number): Route => ({
   family: C.AF_INET6, dst: r.dst, dstLen: r.dstLen, table: r.table, priority: r.priority, protocol, scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST,
 });
 
+const ENOMEM_RETRIES = 12;
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
+const { errno } = constants;
+
 const NEW = C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_REPLACE;
-const ignorable = new Set([3 /* ESRCH */, 2 /* ENOENT */, 17 /* EEXIST */]);
+const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, constants.errno.EEXIST]);
 
 export class OwnedState {
   private linkByName = new Map<string, Link>();
@@ -136,12 +143,12 @@ export class OwnedState {
         if (op.action === 'upsert') {
           if (before && sameRoute(r, before)) return void outcomes.push('unchanged');
           if (isSid(r)) this.sidTables.add(r.table);
-          steps.push({ op: i, what: `upsert ${isSid(r) ? 'SID' : 'route'} ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, r) });
+          steps.push({ op: i, key, what: `upsert ${isSid(r) ? 'SID' : 'route'} ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, r) });
           routes.set(key, r);
           outcomes.push(before ? 'replaced' : 'created');
         } else {
           if (!before) return void outcomes.push('absent');
-          steps.push({ op: i, what: `delete ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(r, proto)) });
+          steps.push({ op: i, key, what: `delete ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(r, proto)) });
           routes.delete(key);
           outcomes.push('deleted');
         }
@@ -156,10 +163,10 @@ export class OwnedState {
         if (!originalRules.has(key)) originalRules.set(key, existing);
         if (op.action === 'upsert') {
           if (existing.length === 1 && sameRule(r, existing[0])) return void outcomes.push('unchanged');
-          steps.push({ op: i, what: `add rule ${key} table ${r.table}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE, seq, r) });
+          steps.push({ op: i, key, what: `add rule ${key} table ${r.table}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE, seq, r) });
           addedRules.push(r);
           for (const old of existing) {
-            steps.push({ op: i, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
+            steps.push({ op: i, key, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
           }
           rules = [...rules.filter((x) => ruleKey(x) !== key), r];
           outcomes.push(existing.length ? 'replaced' : 'created');
@@ -167,7 +174,7 @@ export class OwnedState {
           const victims = existing.filter((x) => !op.obj.table || x.table === op.obj.table);
           if (!victims.length) return void outcomes.push('absent');
           for (const old of victims) {
-            steps.push({ op: i, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
+            steps.push({ op: i, key, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
           }
           rules = rules.filter((x) => !victims.includes(x));
           outcomes.push('deleted');
@@ -178,7 +185,7 @@ export class OwnedState {
     if (dryRun || steps.length === 0) return { outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
 
     const t0 = process.hrtime.bigint();
-    const errors = this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq));
+    const errors = this.run(steps);
     const acked = process.hrtime.bigint();
     const failed = errors.findIndex((e) => e !== undefined);
     if (failed < 0) return { outcomes, dryRun, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
@@ -194,19 +201,46 @@ export class OwnedState {
     throw kernelError(`${ops[step.op].field} (${step.what})`, err, `; the batch was rolled back (${applied} applied step(s) undone), nothing changed`);
   }
 
+  /**
+   * Sends the steps, pipelined. seg6 encap routes allocate their per-CPU dst
+   * cache with GFP_ATOMIC: a fast burst drains the pre-populated per-CPU pages
+   * and the kernel answers ENOMEM until its balance worker refills them (about
+   * 32,000 routes into a fresh namespace here). Steps refused with ENOMEM are
+   * sent again after a pause, unless a later step of the batch already changed
+   * the same object; only what still fails after the retries is an error.
+   */
+  private run(steps: Step[]): (NetlinkError | undefined)[] {
+    const errors = this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq));
+    for (let attempt = 0, pauseMs = 2; attempt < ENOMEM_RETRIES; attempt++, pauseMs = Math.min(pauseMs * 2, 100)) {
+      const retry: number[] = [];
+      const touchedLater = new Set<string>();
+      for (let i = steps.length - 1; i >= 0; i--) {
+        if (errors[i]?.errno === errno.ENOMEM && !touchedLater.has(steps[i].key)) retry.push(i);
+        if (!errors[i]) touchedLater.add(steps[i].key);
+      }
+      if (!retry.length) break;
+      retry.reverse();
+      Atomics.wait(pauseCell, 0, 0, pauseMs);
+      const again = this.rtnl.transact(retry.length, (w, j, seq) => steps[retry[j]].build(w, seq));
+      retry.forEach((i, j) => (errors[i] = again[j]));
+      this.log.debug({ retried: retry.length, pauseMs, attempt }, 'kernel said ENOMEM, retried');
+    }
+    return errors;
+  }
+
   /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */
   private restore(routes: Map<string, { before?: Route; at: Route }>, rules: Map<string, Rule[]>, added: Rule[]): string[] {
     const steps: Step[] = [];
     for (const [key, { before, at }] of [...routes].reverse()) {
       steps.push(before
-        ? { op: -1, what: `restore ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, before) }
-        : { op: -1, what: `remove ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(at, this.protocol)) });
+        ? { op: -1, key, what: `restore ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, before) }
+        : { op: -1, key, what: `remove ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(at, this.protocol)) });
     }
-    for (const r of added) steps.push({ op: -1, what: `remove rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, r) });
+    for (const r of added) steps.push({ op: -1, key: ruleKey(r), what: `remove rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, r) });
     for (const list of rules.values()) {
-      for (const r of list) steps.push({ op: -1, what: `restore rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq, r) });
+      for (const r of list) steps.push({ op: -1, key: ruleKey(r), what: `restore rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq, r) });
     }
-    const errors = this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq));
+    const errors = this.run(steps);
     return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${steps[i].what}: ${e.message}`] : []));
   }
 

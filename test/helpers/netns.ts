@@ -18,7 +18,7 @@ export function requireRoot(ctx: Mocha.Context): void {
 
 export function run(cmd: string, args: string[], input?: string): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+    return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 512 << 20 });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`${cmd} ${args.join(' ')}: ${err.stderr?.trim() || err.message}`);
