@@ -28,15 +28,18 @@ export function ruleKey(r: Rule): string {
   return parts.join(' ');
 }
 
-function encapSignature(e: LwtEncap | undefined): unknown {
-  if (!e) return null;
-  if (e.type === 'seg6') return [e.mode, e.segments, e.hmacKeyId ?? 0];
-  return [e.action, e.table, e.vrfTable, e.nh4, e.nh6, e.iif, e.oif, e.srh?.segments, e.srh?.hmacKeyId ?? 0, !!e.count,
-    e.flavors?.operations, e.flavors?.lcblockBits, e.flavors?.lcnodeFnBits];
-}
+const sameList = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined) =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
 
-function nexthopSignature(nh: Nexthop, withIfindex: boolean): unknown {
-  return [nh.gateway, nh.weight ?? 1, withIfindex ? nh.ifindex : null, encapSignature(nh.encap)];
+function sameEncap(a: LwtEncap | undefined, b: LwtEncap | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.type === 'seg6' || b.type === 'seg6') {
+    return a.type === 'seg6' && b.type === 'seg6' && a.mode === b.mode && sameList(a.segments, b.segments) && (a.hmacKeyId ?? 0) === (b.hmacKeyId ?? 0);
+  }
+  return a.action === b.action && a.table === b.table && a.vrfTable === b.vrfTable && a.nh4 === b.nh4 && a.nh6 === b.nh6
+    && a.iif === b.iif && a.oif === b.oif && sameList(a.srh?.segments, b.srh?.segments) && (a.srh?.hmacKeyId ?? 0) === (b.srh?.hmacKeyId ?? 0)
+    && !!a.count === !!b.count && sameList(a.flavors?.operations, b.flavors?.operations)
+    && a.flavors?.lcblockBits === b.flavors?.lcblockBits && a.flavors?.lcnodeFnBits === b.flavors?.lcnodeFnBits;
 }
 
 /**
@@ -46,11 +49,11 @@ function nexthopSignature(nh: Nexthop, withIfindex: boolean): unknown {
 export function sameRoute(desired: Route, current: Route): boolean {
   if (desired.type !== current.type || desired.gateway !== current.gateway) return false;
   if (desired.oif !== undefined && desired.oif !== current.oif) return false;
-  if (JSON.stringify(encapSignature(desired.encap)) !== JSON.stringify(encapSignature(current.encap))) return false;
+  if (!sameEncap(desired.encap, current.encap)) return false;
   const dmp = desired.multipath ?? [];
   const cmp = current.multipath ?? [];
-  if (dmp.length !== cmp.length) return false;
-  return dmp.every((nh, i) => JSON.stringify(nexthopSignature(nh, nh.ifindex !== undefined)) === JSON.stringify(nexthopSignature(cmp[i], nh.ifindex !== undefined)));
+  return dmp.length === cmp.length && dmp.every((nh: Nexthop, i) => nh.gateway === cmp[i].gateway && (nh.weight ?? 1) === (cmp[i].weight ?? 1)
+    && (nh.ifindex === undefined || nh.ifindex === cmp[i].ifindex) && sameEncap(nh.encap, cmp[i].encap));
 }
 
 export function sameRule(desired: Rule, current: Rule): boolean {

@@ -56,7 +56,7 @@ export class Agent {
     this.state = new OwnedState(this.rtnl, opts.protocol, opts.log);
     this.events = new EventHub(opts.name, this.state);
     const max = opts.maxMessageBytes ?? 32 << 20;
-    this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max });
+    this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, 'grpc.enable_channelz': 0 });
     const pkg = loadPackage(AGENT_PROTO);
     const service = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
     this.server.addService(service, {

@@ -40,10 +40,6 @@ const keyRoute = (r: Route, protocol: number): Route => ({
   family: C.AF_INET6, dst: r.dst, dstLen: r.dstLen, table: r.table, priority: r.priority, protocol, scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST,
 });
 
-const ENOMEM_RETRIES = 12;
-const pauseCell = new Int32Array(new SharedArrayBuffer(4));
-const { errno } = constants;
-
 const NEW = C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_REPLACE;
 const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, constants.errno.EEXIST]);
 
@@ -202,30 +198,13 @@ export class OwnedState {
   }
 
   /**
-   * Sends the steps, pipelined. seg6 encap routes allocate their per-CPU dst
-   * cache with GFP_ATOMIC: a fast burst drains the pre-populated per-CPU pages
-   * and the kernel answers ENOMEM until its balance worker refills them (about
-   * 32,000 routes into a fresh namespace here). Steps refused with ENOMEM are
-   * sent again after a pause, unless a later step of the batch already changed
-   * the same object; only what still fails after the retries is an error.
+   * Sends the steps, pipelined. Steps the kernel refuses with a transient ENOMEM
+   * (see Rtnl.transact) are resent when no two steps touch the same object, so
+   * a resend cannot reorder changes to one object.
    */
   private run(steps: Step[]): (NetlinkError | undefined)[] {
-    const errors = this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq));
-    for (let attempt = 0, pauseMs = 2; attempt < ENOMEM_RETRIES; attempt++, pauseMs = Math.min(pauseMs * 2, 100)) {
-      const retry: number[] = [];
-      const touchedLater = new Set<string>();
-      for (let i = steps.length - 1; i >= 0; i--) {
-        if (errors[i]?.errno === errno.ENOMEM && !touchedLater.has(steps[i].key)) retry.push(i);
-        if (!errors[i]) touchedLater.add(steps[i].key);
-      }
-      if (!retry.length) break;
-      retry.reverse();
-      Atomics.wait(pauseCell, 0, 0, pauseMs);
-      const again = this.rtnl.transact(retry.length, (w, j, seq) => steps[retry[j]].build(w, seq));
-      retry.forEach((i, j) => (errors[i] = again[j]));
-      this.log.debug({ retried: retry.length, pauseMs, attempt }, 'kernel said ENOMEM, retried');
-    }
-    return errors;
+    const unique = new Set(steps.map((s) => s.key)).size === steps.length;
+    return this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq), { retryENOMEM: unique });
   }
 
   /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */

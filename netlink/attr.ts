@@ -1,5 +1,6 @@
 // Netlink message and attribute (TLV) encoding and decoding. No I/O.
 import { NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN } from './constants.js';
+import { parseIPv6, parseIPv6Into } from './ip.js';
 
 export const align4 = (n: number) => (n + 3) & ~3;
 
@@ -27,6 +28,14 @@ export class NlWriter {
   i32(v: number): this { this.ensure(4); this.buf.writeInt32LE(v, this.len); this.len += 4; return this; }
   u32be(v: number): this { this.ensure(4); this.buf.writeUInt32BE(v >>> 0, this.len); this.len += 4; return this; }
   bytes(b: Uint8Array): this { this.ensure(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
+  /** 16 bytes of an IPv6 address, parsed straight into the buffer. */
+  ipv6(text: string): this {
+    this.ensure(16);
+    if (parseIPv6Into(text, this.buf, this.len)) this.len += 16;
+    else this.bytes(parseIPv6(text));
+    return this;
+  }
+  attrIPv6(type: number, text: string): this { return this.u16(NLA_HDRLEN + 16).u16(type).ipv6(text); }
   zeros(n: number): this { this.ensure(n); this.buf.fill(0, this.len, this.len + n); this.len += n; return this; }
   pad(): this { return this.zeros(align4(this.len) - this.len); }
 

@@ -8,7 +8,63 @@ export function parseIPv4(text: string): Buffer {
   return Buffer.from(text.split('.').map(Number));
 }
 
+const words = new Uint16Array(8);
+
+/**
+ * Fast path for the common form (hex groups, at most one '::', no dotted IPv4
+ * tail): writes 16 bytes at out[off] and returns true, or returns false and
+ * leaves the input to the general parser.
+ */
+export function parseIPv6Into(text: string, out: Uint8Array, off: number): boolean {
+  const n = text.length;
+  if (n < 2 || n > 39) return false;
+  let groups = 0, gap = -1, val = 0, digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58) {
+      if (i + 1 < n && text.charCodeAt(i + 1) === 58) {
+        if (gap >= 0) return false;
+        if (digits) {
+          if (groups >= 8) return false;
+          words[groups++] = val;
+        } else if (i !== 0) return false;
+        gap = groups;
+        val = digits = 0;
+        i++;
+        continue;
+      }
+      if (!digits || groups >= 8 || i === n - 1) return false;
+      words[groups++] = val;
+      val = digits = 0;
+      continue;
+    }
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (c >= 97 && c <= 102) d = c - 87;
+    else if (c >= 65 && c <= 70) d = c - 55;
+    else return false;
+    if (++digits > 4) return false;
+    val = (val << 4) | d;
+  }
+  if (digits) {
+    if (groups >= 8) return false;
+    words[groups++] = val;
+  }
+  if (gap < 0 ? groups !== 8 : groups > 7) return false;
+  const zeros = gap < 0 ? 0 : 8 - groups;
+  let o = off;
+  for (let g = 0; g <= groups; g++) {
+    if (g === gap) for (let z = 0; z < zeros; z++) { out[o++] = 0; out[o++] = 0; }
+    if (g < groups) { out[o++] = words[g] >> 8; out[o++] = words[g] & 0xff; }
+  }
+  return true;
+}
+
 export function parseIPv6(text: string): Buffer {
+  if (typeof text === 'string') {
+    const out = Buffer.allocUnsafe(16);
+    if (parseIPv6Into(text, out, 0)) return out;
+  }
   if (typeof text !== 'string' || !isIPv6(text) || text.includes('%')) {
     throw new AddressError(`'${text}' is not an IPv6 address`);
   }
@@ -39,34 +95,30 @@ export function formatIPv4(buf: Buffer, off = 0): string {
   return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
 }
 
-export function formatIPv6(buf: Buffer, off = 0): string {
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push(buf.readUInt16BE(off + i * 2));
-  let bestBase = -1, bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) { bestBase = i; bestLen = j - i; }
-    i = j;
+export function formatIPv6(buf: Uint8Array, off = 0): string {
+  let bestBase = -1, bestLen = 0, runBase = -1;
+  for (let i = 0; i < 8; i++) {
+    words[i] = (buf[off + 2 * i] << 8) | buf[off + 2 * i + 1];
+    if (words[i] === 0) {
+      if (runBase < 0) runBase = i;
+      if (i - runBase + 1 > bestLen) { bestBase = runBase; bestLen = i - runBase + 1; }
+    } else runBase = -1;
   }
   if (bestLen < 2) bestBase = -1;
   // ::a.b.c.d and ::ffff:a.b.c.d print the IPv4 part in dotted form, as inet_ntop does.
-  const embedsV4 = bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff));
-  const parts: string[] = [];
+  if (bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+    return (bestLen === 5 ? '::ffff:' : '::') + `${buf[off + 12]}.${buf[off + 13]}.${buf[off + 14]}.${buf[off + 15]}`;
+  }
+  let s = '';
   for (let i = 0; i < 8; i++) {
-    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
-      if (i === bestBase) parts.push(i === 0 ? ':' : '');
+    if (i === bestBase) {
+      s += i === 0 ? '::' : ':';
+      i += bestLen - 1;
       continue;
     }
-    if (embedsV4 && i === 6) {
-      parts.push(formatIPv4(buf, off + 12));
-      break;
-    }
-    parts.push(w[i].toString(16));
+    s += words[i].toString(16);
+    if (i < 7) s += ':';
   }
-  let s = parts.join(':');
-  if (bestBase >= 0 && bestBase + bestLen === 8) s += ':';
   return s;
 }
 
@@ -110,6 +162,15 @@ export function formatPrefix(addr: string, len: number): string {
   return `${addr}/${len}`;
 }
 
+const canonical = new Map<string, string>();
+
+/** The kernel's spelling of an IPv6 address; remembers recent answers (SIDs repeat in every route). */
 export function canonicalIPv6(text: string): string {
-  return formatIPv6(parseIPv6(text));
+  let c = canonical.get(text);
+  if (c === undefined) {
+    c = formatIPv6(parseIPv6(text));
+    if (canonical.size >= 4096) canonical.clear();
+    canonical.set(text, c);
+  }
+  return c;
 }

@@ -36,7 +36,8 @@ export interface Route {
   pref?: number;
 }
 
-const addrBytes = (family: number, text: string) => (family === C.AF_INET6 ? parseIPv6(text) : parseIPv4(text));
+const attrAddr = (w: NlWriter, type: number, family: number, text: string) =>
+  (family === C.AF_INET6 ? w.attrIPv6(type, text) : w.attr(type, parseIPv4(text)));
 const addrText = (family: number, b: Buffer) => (family === C.AF_INET6 ? formatIPv6(b) : formatIPv4(b));
 
 function writeEncap(w: NlWriter, encap: LwtEncap): void {
@@ -64,10 +65,10 @@ export function encodeRoute(w: NlWriter, msgType: number, flags: number, seq: nu
   const at = w.begin(msgType, flags, seq);
   writeRtmsg(w, r);
   if (r.table >= 256 || msgType !== C.RTM_GETROUTE) w.attrU32(C.RTA_TABLE, r.table);
-  if (r.dstLen > 0 || r.family === C.AF_INET6) w.attr(C.RTA_DST, addrBytes(r.family, r.dst));
-  if (r.src !== undefined && r.srcLen) w.attr(C.RTA_SRC, addrBytes(r.family, r.src));
-  if (r.prefsrc !== undefined) w.attr(C.RTA_PREFSRC, addrBytes(r.family, r.prefsrc));
-  if (r.gateway !== undefined) w.attr(C.RTA_GATEWAY, addrBytes(r.family, r.gateway));
+  if (r.dstLen > 0 || r.family === C.AF_INET6) attrAddr(w, C.RTA_DST, r.family, r.dst);
+  if (r.src !== undefined && r.srcLen) attrAddr(w, C.RTA_SRC, r.family, r.src);
+  if (r.prefsrc !== undefined) attrAddr(w, C.RTA_PREFSRC, r.family, r.prefsrc);
+  if (r.gateway !== undefined) attrAddr(w, C.RTA_GATEWAY, r.family, r.gateway);
   if (r.oif !== undefined) w.attrU32(C.RTA_OIF, r.oif);
   if (r.priority !== undefined) w.attrU32(C.RTA_PRIORITY, r.priority);
   if (r.multipath?.length) {
@@ -77,7 +78,7 @@ export function encodeRoute(w: NlWriter, msgType: number, flags: number, seq: nu
       w.buf.writeUInt8(nh.flags ?? 0, rtnh + 2);
       w.buf.writeUInt8((nh.weight ?? 1) - 1, rtnh + 3);
       w.buf.writeInt32LE(nh.ifindex ?? 0, rtnh + 4);
-      if (nh.gateway !== undefined) w.attr(C.RTA_GATEWAY, addrBytes(r.family, nh.gateway));
+      if (nh.gateway !== undefined) attrAddr(w, C.RTA_GATEWAY, r.family, nh.gateway);
       if (nh.encap) writeEncap(w, nh.encap);
       w.buf.writeUInt16LE(w.len - rtnh, rtnh);
     }

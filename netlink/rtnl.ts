@@ -16,6 +16,8 @@ import { NetlinkSocket, type SocketOptions } from './socket.js';
 const CHUNK_MESSAGES = 512;
 const CHUNK_BYTES = 192 * 1024;
 const DUMP_RETRIES = 5;
+const ENOMEM_RETRIES = 100;
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const { errno } = constants;
 
 export type Builder = (w: NlWriter, seq: number) => void;
@@ -44,36 +46,64 @@ export class Rtnl {
    * Sends count messages, pipelined many per sendmsg, and returns one result per
    * message: undefined for success or the kernel's error. Only the last message
    * of each send asks for an ACK; the kernel reports every error regardless and
-   * keeps processing the messages after a failed one.
+   * keeps processing the messages after a failed one. build() must be pure: a
+   * message may be built again to be resent.
+   *
+   * retryENOMEM: seg6 encap routes allocate their per-CPU dst cache with
+   * GFP_ATOMIC, and a pipelined burst (which never sleeps) drains the per-CPU
+   * pages the kernel keeps populated: it answers ENOMEM until its balance worker
+   * runs on this CPU (about 32,000 routes into a fresh namespace here, far fewer
+   * when bursts follow each other). With this option the messages of a send
+   * refused with ENOMEM are resent, in order, after a short sleep that lets the
+   * worker run. Only safe when no two messages touch the same object.
    */
-  transact(count: number, build: (w: NlWriter, index: number, seq: number) => void): (NetlinkError | undefined)[] {
+  transact(count: number, build: (w: NlWriter, index: number, seq: number) => void, opts: { retryENOMEM?: boolean } = {}): (NetlinkError | undefined)[] {
     const results: (NetlinkError | undefined)[] = new Array(count).fill(undefined);
-    const w = this.w;
+    const all = Array.from({ length: count }, (_, i) => i);
     for (let done = 0; done < count; ) {
-      w.len = 0;
-      const base = this.takeSeq(Math.min(CHUNK_MESSAGES, count - done));
-      let n = 0;
-      let lastAt = 0;
-      while (done + n < count && n < CHUNK_MESSAGES && w.len < CHUNK_BYTES) {
-        lastAt = w.len;
-        build(w, done + n, base + n);
-        n++;
-      }
-      w.buf.writeUInt16LE(w.buf.readUInt16LE(lastAt + 6) | C.NLM_F_ACK, lastAt + 6);
-      const lastSeq = base + n - 1;
-      this.sock.send(w.buf, w.len);
-      for (let finished = false; !finished; ) {
-        const dgram = this.sock.recv();
-        for (const msg of messages(dgram)) {
-          if (msg.type !== C.NLMSG_ERROR || msg.seq < base || msg.seq > lastSeq) continue;
-          const ack = parseAck(msg);
-          if (ack.errno) results[done + msg.seq - base] = ackError(ack);
-          if (msg.seq === lastSeq) finished = true;
+      const sent = all.slice(done, done + this.sendChunk(all, done, build, results));
+      done += sent.length;
+      // give up only when the kernel makes no progress for ENOMEM_RETRIES sleeps in a row
+      for (let stalled = 0, left = Infinity; opts.retryENOMEM && stalled < ENOMEM_RETRIES; ) {
+        const refused = sent.filter((i) => results[i]?.errno === errno.ENOMEM);
+        if (!refused.length) break;
+        stalled = refused.length < left ? 0 : stalled + 1;
+        left = refused.length;
+        Atomics.wait(sleepCell, 0, 0, 1);
+        for (let from = 0; from < refused.length; ) {
+          for (const i of refused.slice(from)) results[i] = undefined;
+          from += this.sendChunk(refused, from, build, results);
         }
       }
-      done += n;
     }
     return results;
+  }
+
+  /** Sends indices[start..] (as many as fit one send), fills in their results, returns how many were sent. */
+  private sendChunk(indices: number[], start: number, build: (w: NlWriter, index: number, seq: number) => void, results: (NetlinkError | undefined)[]): number {
+    const w = this.w;
+    w.len = 0;
+    const base = this.takeSeq(Math.min(CHUNK_MESSAGES, indices.length - start));
+    let n = 0;
+    let lastAt = 0;
+    while (start + n < indices.length && n < CHUNK_MESSAGES && w.len < CHUNK_BYTES) {
+      lastAt = w.len;
+      build(w, indices[start + n], base + n);
+      n++;
+    }
+    w.buf.writeUInt16LE(w.buf.readUInt16LE(lastAt + 6) | C.NLM_F_ACK, lastAt + 6);
+    const lastSeq = base + n - 1;
+    this.sock.send(w.buf, w.len);
+    for (let finished = false; !finished; ) {
+      const dgram = this.sock.recv();
+      for (const msg of messages(dgram)) {
+        if (msg.type !== C.NLMSG_ERROR || msg.seq < base || msg.seq > lastSeq) continue;
+        const ack = parseAck(msg);
+        if (ack.errno) results[indices[start + msg.seq - base]] = ackError(ack);
+        if (msg.seq === lastSeq) finished = true;
+      }
+    }
+    return n;
   }
 
   /** One request that must be acknowledged; throws the kernel's error. */

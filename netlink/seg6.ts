@@ -86,7 +86,7 @@ export function writeSrh(w: NlWriter, srh: Srh, spareSlot: boolean): void {
   const len = 8 + 16 * n + (hmac ? 40 : 0);
   w.u8(0).u8(len / 8 - 1).u8(C.IPV6_SRCRT_TYPE_4).u8(n - 1).u8(n - 1).u8(hmac ? C.SR6_FLAG1_HMAC : 0).u16(0);
   if (spareSlot) w.zeros(16);
-  for (let i = srh.segments.length - 1; i >= 0; i--) w.bytes(parseIPv6(srh.segments[i]));
+  for (let i = srh.segments.length - 1; i >= 0; i--) w.ipv6(srh.segments[i]);
   if (hmac) w.u8(C.SR6_TLV_HMAC).u8(38).u16(0).u32be(srh.hmacKeyId!).zeros(C.SEG6_HMAC_FIELD_LEN);
 }
 
