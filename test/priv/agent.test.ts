@@ -156,6 +156,22 @@ describe('agent (privileged)', function () {
     expect(again.results.map((r: { outcome: string }) => r.outcome)).to.deep.equal(new Array(ops.length).fill('unchanged'));
   });
 
+  it('matches DSCP and flow label in rules (Linux 6.15+), read back from the kernel', async () => {
+    await agent.client.call('Apply', { ops: [
+      { rule: { priority: 2000, flowlabel: 0xfffc4, table: 201 } },
+      { rule: { priority: 2001, dscp: 46, table: 202 } },
+      { rule: { priority: 2002, dscp: 0, table: 203 } },
+    ] });
+    // iproute2 6.1 cannot print these attributes: the kernel's own dump, decoded by us, is the reader here
+    const { rules } = await agent.client.call('ListState', {});
+    const by = (p: number) => rules.find((r: { priority: number }) => r.priority === p);
+    expect(by(2000)).to.include({ flowlabel: 0xfffc4, flowlabel_mask: 0xfffff, table: 201 });
+    expect(by(2001)).to.include({ dscp: 46, table: 202 });
+    expect(by(2002)).to.include({ dscp: 0, table: 203 });
+    expect(ns.ipJson<any[]>('-6', 'rule', 'show').filter((r) => r.priority >= 2000 && r.priority <= 2002).map((r) => r.table)).to.deep.equal(['201', '202', '203']);
+    await agent.client.call('Apply', { ops: [2000, 2001, 2002].map((priority) => ({ action: 'DELETE', rule: { priority, table: 201 + priority - 2000 } })) });
+  });
+
   describe('bad input gets a clear status and changes nothing', () => {
     const cases: Array<[string, string, object, grpc.status, RegExp]> = [
       ['malformed prefix', 'SetPath', { prefix: 'fd03:1::/129', segments: ['fc00::1'], dev: 'eth1' }, grpc.status.INVALID_ARGUMENT, /request\.prefix: "fd03:1::\/129"/],
