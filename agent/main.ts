@@ -18,7 +18,7 @@ const program = new Command()
   .description('gRPC agent that programs this router\'s SRv6 routes, SIDs and rules over rtnetlink (run as root, in the router\'s network namespace)')
   .version(AGENT_VERSION)
   .option('--name <name>', 'router name reported to the controller (env SRV6_AGENT_NAME)', process.env.SRV6_AGENT_NAME ?? hostname())
-  .option('--listen <address>', 'gRPC address: [host]:port or unix:/path (env SRV6_AGENT_LISTEN)', process.env.SRV6_AGENT_LISTEN ?? '[::]:50051')
+  .option('--listen <address...>', 'gRPC address(es): [host]:port or unix:/path; repeat for several (env SRV6_AGENT_LISTEN, comma-separated)', process.env.SRV6_AGENT_LISTEN?.split(',') ?? ['[::]:50051'])
   .option('--protocol <n>', 'rtm_protocol stamped on every route and rule the agent owns (env SRV6_AGENT_PROTOCOL)', int(5, 255), Number(process.env.SRV6_AGENT_PROTOCOL ?? DEFAULT_PROTOCOL))
   .option('--log-level <level>', 'trace, debug, info, warn, error (env SRV6_AGENT_LOG_LEVEL)', process.env.SRV6_AGENT_LOG_LEVEL ?? 'info')
   .option('--max-message-bytes <n>', 'largest request accepted', int(1024, 1 << 30), 32 << 20)
@@ -29,21 +29,23 @@ Examples:
   srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
   grpcurl -plaintext [::1]:50051 list`);
 
-const opts = program.parse().opts<{ name: string; listen: string; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean }>();
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
 
 if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
 
 const agent = new Agent({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes });
-try {
-  const port = await agent.listen(opts.listen);
-  const loopback = /^(unix:|localhost|127\.|\[::1\]|::1)/.test(opts.listen);
-  if (!loopback) log.warn({ listen: opts.listen }, 'listening in PLAINTEXT on a non-loopback address: anyone who reaches it can change this router\'s forwarding');
-  log.info({ listen: opts.listen, port, protocol: opts.protocol, version: AGENT_VERSION }, 'agent ready');
-} catch (e) {
-  log.fatal({ err: e, listen: opts.listen }, 'cannot listen');
-  process.exit(1);
+for (const address of opts.listen) {
+  try {
+    await agent.listen(address);
+  } catch (e) {
+    log.fatal({ err: e, listen: address }, 'cannot listen');
+    process.exit(1);
+  }
+  const loopback = /^(unix:|localhost|127\.|\[::1\]|::1)/.test(address);
+  if (!loopback) log.warn({ listen: address }, 'listening in PLAINTEXT on a non-loopback address: anyone who reaches it can change this router\'s forwarding');
 }
+log.info({ listen: opts.listen, protocol: opts.protocol, version: AGENT_VERSION }, 'agent ready');
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -236,6 +236,7 @@ export const IFLA_MASTER = 10;
 export const IFLA_OPERSTATE = 16;
 export const IFLA_LINKINFO = 18;
 export const IFLA_NET_NS_PID = 19;
+export const IFLA_IFALIAS = 20;
 export const IFLA_STATS64 = 23;
 export const IFLA_NET_NS_FD = 28;
 export const IFLA_CARRIER = 33;
@@ -243,7 +244,10 @@ export const IFLA_LINK_NETNSID = 37;
 export const IFLA_INFO_KIND = 1;
 export const IFLA_INFO_DATA = 2;
 export const IFLA_MACVLAN_MODE = 1;
+export const MACVLAN_MODE_PRIVATE = 1;
+export const MACVLAN_MODE_VEPA = 2;
 export const MACVLAN_MODE_BRIDGE = 4;
+export const MACVLAN_MODE_PASSTHRU = 8;
 export const VETH_INFO_PEER = 1;
 
 export const IFF_UP = 0x1;
@@ -263,3 +267,16 @@ export const IFA_CACHEINFO = 6;
 export const IFA_FLAGS = 8;
 export const IFA_F_NODAD = 0x02;
 export const IFA_F_PERMANENT = 0x80;
+
+// linux/neighbour.h: struct ndmsg + NDA_*
+export const NDMSG_LEN = 12;
+export const NDA_DST = 1;
+export const NDA_LLADDR = 2;
+export const NUD_INCOMPLETE = 0x01;
+export const NUD_REACHABLE = 0x02;
+export const NUD_STALE = 0x04;
+export const NUD_DELAY = 0x08;
+export const NUD_PROBE = 0x10;
+export const NUD_FAILED = 0x20;
+export const NUD_NOARP = 0x40;
+export const NUD_PERMANENT = 0x80;

@@ -10,3 +10,5 @@ export * from './addr.js';
 export * from './socket.js';
 export * from './rtnl.js';
 export * from './monitor.js';
+export * from './sysctl.js';
+export * from './neigh.js';

@@ -2,12 +2,13 @@
 // reads of links, addresses, routes and rules. Synchronous: every call returns
 // once the kernel has answered (microseconds for a route operation).
 import { constants } from 'node:os';
-import { decodeAddress, encodeAddressDump, type Address } from './addr.js';
+import { decodeAddress, encodeAddress, encodeAddressDump, type Address } from './addr.js';
 import { messages, NlWriter, type NlMsg } from './attr.js';
 import * as C from './constants.js';
 import { ackError, NetlinkError, parseAck } from './error.js';
 import { parseIPv6 } from './ip.js';
-import { decodeLink, encodeLinkDump, type Link } from './link.js';
+import { decodeLink, encodeLinkChange, encodeLinkCreate, encodeLinkDelete, encodeLinkDump, type Link, type LinkSpec } from './link.js';
+import { decodeNeighbour, encodeNeighbourDump, type Neighbour } from './neigh.js';
 import { decodeRoute, encodeRouteDump, writeRtmsg, type Route } from './route.js';
 import { decodeRule, encodeRuleDump, type Rule } from './rule.js';
 import { NetlinkSocket, type SocketOptions } from './socket.js';
@@ -35,6 +36,19 @@ export class Rtnl {
     this.sock.close();
   }
 
+  private busy = false;
+
+  /** Every request shares one writer and one socket: a request built while another is in flight would corrupt both. */
+  private exclusive<T>(fn: () => T): T {
+    if (this.busy) throw new Error('Rtnl used re-entrantly: do lookups before building a request, not inside its builder');
+    this.busy = true;
+    try {
+      return fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private takeSeq(n: number): number {
     if (this.seq + n >= 0x7fffffff) this.seq = 1;
     const base = this.seq;
@@ -58,6 +72,10 @@ export class Rtnl {
    * worker run. Only safe when no two messages touch the same object.
    */
   transact(count: number, build: (w: NlWriter, index: number, seq: number) => void, opts: { retryENOMEM?: boolean } = {}): (NetlinkError | undefined)[] {
+    return this.exclusive(() => this.transactUnlocked(count, build, opts));
+  }
+
+  private transactUnlocked(count: number, build: (w: NlWriter, index: number, seq: number) => void, opts: { retryENOMEM?: boolean }): (NetlinkError | undefined)[] {
     const results: (NetlinkError | undefined)[] = new Array(count).fill(undefined);
     const all = Array.from({ length: count }, (_, i) => i);
     for (let done = 0; done < count; ) {
@@ -114,6 +132,10 @@ export class Rtnl {
 
   /** A dump; restarts when the kernel flags it interrupted (NLM_F_DUMP_INTR). */
   dump<T>(build: Builder, decode: (msg: NlMsg) => T | undefined): T[] {
+    return this.exclusive(() => this.dumpUnlocked(build, decode));
+  }
+
+  private dumpUnlocked<T>(build: Builder, decode: (msg: NlMsg) => T | undefined): T[] {
     for (let attempt = 0; ; attempt++) {
       const seq = this.takeSeq(1);
       this.w.len = 0;
@@ -147,6 +169,10 @@ export class Rtnl {
 
   /** A non-dump GET: the single reply, or undefined when the kernel answers with one of absentErrnos. */
   get<T>(build: Builder, decode: (msg: NlMsg) => T, absentErrnos: number[] = []): T | undefined {
+    return this.exclusive(() => this.getUnlocked(build, decode, absentErrnos));
+  }
+
+  private getUnlocked<T>(build: Builder, decode: (msg: NlMsg) => T, absentErrnos: number[]): T | undefined {
     const seq = this.takeSeq(1);
     this.w.len = 0;
     build(this.w, seq);
@@ -188,6 +214,36 @@ export class Rtnl {
 
   rules(family = C.AF_INET6): Rule[] {
     return this.dump((w, seq) => encodeRuleDump(w, seq, family), (m) => (m.type === C.RTM_NEWRULE ? decodeRule(m.body) : undefined));
+  }
+
+  neighbours(family = C.AF_INET6): Neighbour[] {
+    return this.dump((w, seq) => encodeNeighbourDump(w, seq, family), (m) => (m.type === C.RTM_NEWNEIGH ? decodeNeighbour(m.body) : undefined));
+  }
+
+  createLink(spec: LinkSpec): void {
+    this.request((w, seq) => encodeLinkCreate(w, seq, spec), `create ${spec.kind} ${spec.name}`);
+  }
+
+  changeLink(index: number, change: Parameters<typeof encodeLinkChange>[3], what = `change link ${index}`): void {
+    this.request((w, seq) => encodeLinkChange(w, seq, index, change), what);
+  }
+
+  deleteLink(index: number, what = `delete link ${index}`): void {
+    this.request((w, seq) => encodeLinkDelete(w, seq, index), what);
+  }
+
+  /** Adds "addr/len" to a link (IFA_F_NODAD for IPv6: usable at once). */
+  addAddress(index: number, cidr: string, family = C.AF_INET6): void {
+    const [address, len] = cidr.split('/');
+    this.request(
+      (w, seq) => encodeAddress(w, C.RTM_NEWADDR, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq, { family, prefixLen: Number(len), index, address, flags: family === C.AF_INET6 ? C.IFA_F_NODAD : 0 }),
+      `add address ${cidr}`,
+    );
+  }
+
+  deleteAddress(index: number, cidr: string, family = C.AF_INET6): void {
+    const [address, len] = cidr.split('/');
+    this.request((w, seq) => encodeAddress(w, C.RTM_DELADDR, C.NLM_F_REQUEST, seq, { family, prefixLen: Number(len), index, address }), `delete address ${cidr}`);
   }
 
   /** The kernel's route lookup for an IPv6 destination (like `ip -6 route get`), or undefined if unreachable. */

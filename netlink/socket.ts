@@ -14,6 +14,7 @@ interface Native {
   close(fd: number): void;
   watch(fd: number, cb: (err: Error | null, buf: Buffer | null) => void): unknown;
   unwatch(handle: unknown): void;
+  fileInNetns(netns: string | null, path: string, data: string | null): string | undefined;
 }
 
 function findAddon(): string {

@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// srv6-lab: the whole reference network in network namespaces on this machine.
+import { Command } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { loadTopology, TopologyError } from '../../topology/load.js';
+import { describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState } from './lab.js';
+
+const DEFAULT_LAB = 'srv6lab';
+
+function requireRoot(): void {
+  if (process.geteuid?.() !== 0) {
+    console.error('srv6-lab: must run as root (it creates network namespaces)');
+    process.exit(2);
+  }
+}
+
+function fail(e: unknown): never {
+  if (e instanceof TopologyError) console.error(`srv6-lab: the topology has problems, nothing was created:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
+  else console.error(`srv6-lab: ${(e as Error).message}`);
+  process.exit(2);
+}
+
+const program = new Command()
+  .name('srv6-lab')
+  .description('Build the SRv6 network of a topology file in network namespaces (no Docker, no spare NICs), with one agent per router')
+  .addHelpText('after', `
+Examples:
+  srv6-lab up                          # the reference network (6 routers)
+  srv6-lab up grid4x4 --name grid      # the 16-router grid, next to it
+  srv6-lab exec upf -- ping -6 -c 3 fd03:1::200
+  srv6-lab status
+  srv6-lab down`);
+
+program.command('up')
+  .description('build the lab and provision the initial SRv6 state through the agents')
+  .argument('[topology]', 'topology file or bundled name (reference, grid4x4)', 'reference')
+  .option('-n, --name <lab>', 'lab name: prefixes every namespace', DEFAULT_LAB)
+  .option('--upf-nic <name>', 'name of the emulated NIC toward the UPF (overrides the topology)')
+  .option('--server-nic <name>', 'name of the emulated NIC toward the server (overrides the topology)')
+  .option('--foreground', 'stay in the foreground; Ctrl-C tears the lab down')
+  .option('--agent-log-level <level>', 'log level of the agents', 'info')
+  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; agentLogLevel: string }) => {
+    requireRoot();
+    let t;
+    try {
+      t = loadTopology(topology, { upfNic: o.upfNic, serverNic: o.serverNic });
+    } catch (e) {
+      fail(e);
+    }
+    const started = Date.now();
+    let state;
+    try {
+      state = await labUp(t, { name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel });
+    } catch (e) {
+      fail(e);
+    }
+    console.log(`\n${describeLab(t, state)}\n\n(up in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    if (!o.foreground) return;
+    console.log('\nCtrl-C tears the lab down.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    console.log('\ntearing down...');
+    for (const r of await labDown(o.name)) console.log(`  removed ${r}`);
+  });
+
+program.command('down')
+  .description('remove the lab: its processes, namespaces and interfaces (also what a crashed run left)')
+  .option('-n, --name <lab>', 'lab name', DEFAULT_LAB)
+  .action(async (o: { name: string }) => {
+    requireRoot();
+    try {
+      const removed = await labDown(o.name);
+      console.log(removed.length ? removed.map((r) => `  removed ${r}`).join('\n') : `nothing to remove: no lab ${o.name}`);
+    } catch (e) {
+      fail(e);
+    }
+  });
+
+program.command('status')
+  .description('namespaces, interfaces and agents of the lab')
+  .option('-n, --name <lab>', 'lab name', DEFAULT_LAB)
+  .option('--json', 'machine-readable output')
+  .action(async (o: { name: string; json?: boolean }) => {
+    const { state, nodes } = await labStatus(o.name);
+    if (o.json) return void console.log(JSON.stringify({ state, nodes }, null, 2));
+    if (!state) {
+      console.log(`no lab ${o.name} (srv6-lab up --name ${o.name} builds one)`);
+      process.exitCode = 1;
+      return;
+    }
+    let bad = 0;
+    console.log(`lab ${state.name}: topology ${state.topologyFile}, up since ${state.startedAt}`);
+    for (const n of nodes) {
+      const links = (n.links ?? []).map((l) => `${l.name}:${l.state}`).join(' ');
+      const agent = n.agent ? (n.agent.serving ? `agent pid ${n.agent.pid} serving` : `agent pid ${n.agent.pid} ${n.agent.alive ? 'NOT SERVING' : 'DEAD'}`) : '';
+      if (!n.present || (n.agent && !n.agent.serving)) bad++;
+      console.log(`  ${n.node.padEnd(8)} ${n.present ? '' : 'MISSING '}${agent}${agent ? '  ' : ''}${links}`);
+    }
+    process.exitCode = bad ? 1 : 0;
+  });
+
+program.command('nd')
+  .description('measure how long the external node takes to learn its router\'s fixed MAC by neighbour discovery')
+  .argument('[node]', 'upf or server', 'upf')
+  .option('-n, --name <lab>', 'lab name', DEFAULT_LAB)
+  .option('--json', 'machine-readable output')
+  .action((node: string, o: { name: string; json?: boolean }) => {
+    requireRoot();
+    const state = readLabState(o.name);
+    if (!state) fail(new Error(`no lab ${o.name}`));
+    if (node !== 'upf' && node !== 'server') fail(new Error(`node: ${JSON.stringify(node)} is not valid: expected upf or server`));
+    const m = measureNdLearning(o.name, loadTopology(state.topologyFile), node);
+    if (o.json) return void console.log(JSON.stringify(m, null, 2));
+    const ok = m.learnedMac === m.expectedMac;
+    console.log(`${m.node} learned ${m.router} ${m.address} at ${m.learnedMac ?? '(nothing)'} (${ok ? 'the fixed MAC' : `expected ${m.expectedMac}`}); ND took ~${m.ndMs.toFixed(3)} ms (RTTs ${m.rttsMs.join(', ')} ms)`);
+    process.exitCode = ok ? 0 : 1;
+  });
+
+program.command('exec')
+  .description('run a command in a node\'s namespace (host, upf, server, r1, ...)')
+  .argument('<node>', 'node name')
+  .argument('<command...>', 'the command (after --)')
+  .option('-n, --name <lab>', 'lab name', DEFAULT_LAB)
+  .action((node: string, command: string[], o: { name: string }) => {
+    requireRoot();
+    const state = readLabState(o.name);
+    const namespace = nsName(o.name, node);
+    if (!state?.namespaces.includes(namespace)) {
+      const known = state?.namespaces.map((n) => n.slice(o.name.length + 1)).join(', ');
+      fail(new Error(state ? `no node ${node} in lab ${o.name} (nodes: ${known})` : `no lab ${o.name}`));
+    }
+    const r = spawnSync('ip', ['netns', 'exec', namespace, ...command], { stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  });
+
+program.parseAsync().catch(fail);

@@ -1,0 +1,3 @@
+export * from './model.js';
+export * from './derive.js';
+export { bundledTopologies, loadTopology, parseTopology, TopologyError, type Overrides } from './load.js';

@@ -1,0 +1,270 @@
+// Value checks of a structurally valid topology file, and its conversion to the
+// model. Every problem goes to `problems`; the model is built as far as
+// possible so that one run reports everything.
+import { contains, overlaps, parseAddress, parseIfAddr, parseNet, withHost, withLastGroup, type IfAddr, type Net } from './ipv6.js';
+import { DIRECTIONS, type Direction, type External, type Link, type Router, type Topology } from './model.js';
+import type { DocPath, Problems } from './problems.js';
+import { formatPath } from './problems.js';
+import type { RawExternal, RawLinkEnd, RawTopology } from './schema.js';
+import { checkClasses } from './classes.js';
+import { pathProblems } from './derive.js';
+
+const IFNAMSIZ = 16;
+
+/** Claims on things that must be unique across the whole file, each remembering where it was first seen. */
+export class Claims {
+  private readonly addresses = new Map<string, string>();
+  private readonly macs = new Map<string, string>();
+  private readonly nets: { net: Net; path: string }[] = [];
+
+  constructor(private readonly problems: Problems) {}
+
+  address(addr: string, path: DocPath, label = 'address'): void {
+    const other = this.addresses.get(addr);
+    if (other) this.problems.add(path, `${label} ${addr} is already used at ${other}`);
+    else this.addresses.set(addr, formatPath(path));
+  }
+
+  mac(mac: string, path: DocPath): void {
+    const other = this.macs.get(mac);
+    if (other) this.problems.add(path, `MAC ${mac} is already used at ${other}`);
+    else this.macs.set(mac, formatPath(path));
+  }
+
+  /** Networks (locators, links, externals, management) must be pairwise disjoint. */
+  net(net: Net, path: DocPath): boolean {
+    const other = this.nets.find((n) => overlaps(n.net, net));
+    if (other) this.problems.add(path, `${net.text} overlaps ${other.net.text} (${other.path})`);
+    else this.nets.push({ net, path: formatPath(path) });
+    return !other;
+  }
+}
+
+export function checkInterfaceName(name: string, path: DocPath, problems: Problems): void {
+  if (name.length >= IFNAMSIZ) problems.add(path, `interface name "${name}" is longer than ${IFNAMSIZ - 1} characters`);
+  else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
+    problems.add(path, `interface name "${name}" must be letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
+  }
+}
+
+function checkMac(mac: string, path: DocPath, problems: Problems, claims: Claims): string {
+  const m = mac.toLowerCase();
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(m)) problems.add(path, `"${mac}" is not a MAC address (xx:xx:xx:xx:xx:xx)`);
+  else if (parseInt(m.slice(0, 2), 16) & 1) problems.add(path, `${m} is a multicast MAC address: give a unicast one`);
+  else if (m === '00:00:00:00:00:00') problems.add(path, 'the all-zero MAC address cannot be used');
+  else claims.mac(m, path);
+  return m;
+}
+
+function ifAddr(text: string, path: DocPath, problems: Problems, claims: Claims): IfAddr | undefined {
+  const a = parseIfAddr(text);
+  if ('problem' in a) {
+    problems.add(path, a.problem);
+    return undefined;
+  }
+  claims.address(a.ok.addr, path);
+  return a.ok;
+}
+
+const routerList = (routers: Router[]) => routers.map((r) => r.name).join(', ');
+
+export function buildTopology(raw: RawTopology, file: string, problems: Problems): Topology {
+  const claims = new Claims(problems);
+
+  const mgmtNet = parseNet(raw.management.prefix);
+  if ('problem' in mgmtNet) problems.add(['management', 'prefix'], mgmtNet.problem);
+  else claims.net(mgmtNet.ok, ['management', 'prefix']);
+  const port = raw.management.port;
+  if (port < 1 || port > 65535) problems.add(['management', 'port'], `port ${port} is outside 1..65535`);
+
+  const routers: Router[] = [];
+  const byName = new Map<string, Router>();
+  raw.routers.forEach((r, i) => {
+    const at = (...p: string[]) => ['routers', i, ...p];
+    if (!/^[a-z0-9][a-z0-9-]{0,7}$/.test(r.name)) {
+      problems.add(at('name'), `router name "${r.name}" must be at most 8 characters of a-z, 0-9 and '-', not starting with '-' (it names namespaces and interfaces)`);
+    }
+    const prev = byName.get(r.name);
+    if (prev) problems.add(at('name'), `duplicate router name "${r.name}" (also routers[${prev.index - 1}])`);
+    const locator = parseNet(r.locator);
+    let endSid = '';
+    if ('problem' in locator) problems.add(at('locator'), locator.problem);
+    else if (locator.ok.len > 112) problems.add(at('locator'), `locator ${locator.ok.text} is longer than /112: no room for SID functions`);
+    else if (claims.net(locator.ok, at('locator'))) {
+      if (r.end_sid === undefined) endSid = withLastGroup(locator.ok, 1);
+      else {
+        const sid = parseAddress(r.end_sid);
+        if ('problem' in sid) problems.add(at('end_sid'), sid.problem);
+        else if (!contains(locator.ok, sid.ok.bytes)) problems.add(at('end_sid'), `End SID ${sid.ok.addr} is not in the locator ${locator.ok.text}`);
+        else endSid = sid.ok.addr;
+      }
+      if (endSid) claims.address(endSid, at('end_sid'), 'End SID');
+    }
+    let management = '';
+    if (r.management !== undefined) {
+      const m = parseAddress(r.management);
+      if ('problem' in m) problems.add(at('management'), m.problem);
+      else if ('ok' in mgmtNet && !contains(mgmtNet.ok, m.ok.bytes)) {
+        problems.add(at('management'), `${m.ok.addr} is not in the management prefix ${mgmtNet.ok.text}`);
+      } else management = m.ok.addr;
+    } else if ('ok' in mgmtNet) {
+      // rN -> <prefix>::N, N in decimal digits, so that the address reads like the name
+      const m = withHost(mgmtNet.ok, BigInt(`0x${i + 1}`));
+      if (m === undefined) problems.add(at('management'), `no room for the default management address ::${i + 1} in ${mgmtNet.ok.text}`);
+      else management = m;
+    }
+    if (management) claims.address(management, at('management'), 'management address');
+    const router: Router = { name: r.name, index: i + 1, locator: 'ok' in locator ? locator.ok.text : r.locator, endSid, management };
+    routers.push(router);
+    if (!prev) byName.set(r.name, router);
+  });
+
+  const interfaces = new Map<string, Map<string, string>>();
+  const claimInterface = (routerName: string, name: string, path: DocPath) => {
+    checkInterfaceName(name, path, problems);
+    const names = interfaces.get(routerName) ?? new Map<string, string>();
+    interfaces.set(routerName, names);
+    const other = names.get(name);
+    if (other) problems.add(path, `duplicate interface ${name} on ${routerName} (also ${other})`);
+    else names.set(name, formatPath(path));
+  };
+  const knownRouter = (name: string, path: DocPath) => {
+    if (byName.has(name)) return true;
+    problems.add(path, `unknown router "${name}" (routers: ${routerList(routers)})`);
+    return false;
+  };
+
+  // links that can take part in the graph checks (known, distinct routers; one per pair)
+  const usable: Link[] = [];
+  const pairs = new Map<string, number>();
+  const linkNames = new Map<string, number>();
+  raw.links.forEach((l, i) => {
+    const at = (...p: string[]) => ['links', i, ...p];
+    const end = (e: RawLinkEnd, side: 'a' | 'b') => {
+      const known = knownRouter(e.router, at(side, 'router'));
+      claimInterface(e.router, e.interface, at(side, 'interface'));
+      const addr = ifAddr(e.address, at(side, 'address'), problems, claims);
+      return { known, addr, end: { router: e.router, interface: e.interface, address: addr?.text ?? e.address } };
+    };
+    const a = end(l.a, 'a');
+    const b = end(l.b, 'b');
+    let ok = a.known && b.known;
+    if (l.a.router === l.b.router) {
+      problems.add(at('b', 'router'), `link from ${l.a.router} to itself`);
+      ok = false;
+    }
+    const pair = [l.a.router, l.b.router].sort().join('\0');
+    if (ok && pairs.has(pair)) {
+      problems.add(at(), `duplicate link between ${l.a.router} and ${l.b.router} (also links[${pairs.get(pair)}])`);
+      ok = false;
+    } else pairs.set(pair, i);
+    if (a.addr && b.addr) {
+      if (a.addr.net.text !== b.addr.net.text) {
+        problems.add(at('b', 'address'), `${b.addr.text} is not in the same network as the a end (${a.addr.net.text})`);
+      } else claims.net(a.addr.net, at('a', 'address'));
+    }
+    const name = l.name ?? `${l.a.router}-${l.b.router}`;
+    if (ok && linkNames.has(name)) problems.add(at('name'), `duplicate link name "${name}" (also links[${linkNames.get(name)}])`);
+    else linkNames.set(name, i);
+    if (!(l.capacity_mbps > 0) || !Number.isFinite(l.capacity_mbps)) {
+      problems.add(at('capacity_mbps'), `capacity must be a positive number of Mbit/s, not ${l.capacity_mbps}`);
+    }
+    const delayMs = l.delay_ms ?? 0;
+    if (delayMs < 0) problems.add(at('delay_ms'), `delay must be 0 or more, not ${delayMs}`);
+    const link: Link = { name, a: a.end, b: b.end, capacityMbps: l.capacity_mbps, delayMs };
+    if (ok) usable.push(link);
+  });
+
+  const hostNames = new Map<string, string>();
+  const claimHostName = (name: string, path: DocPath) => {
+    checkInterfaceName(name, path, problems);
+    const other = hostNames.get(name);
+    if (other) problems.add(path, `${name} is already used on the host at ${other}`);
+    else hostNames.set(name, formatPath(path));
+  };
+  const external = (role: 'upf' | 'server', e: RawExternal): External => {
+    const at = (...p: string[]) => ['externals', role, ...p];
+    claimHostName(e.nic, at('nic'));
+    claimHostName(e.host_child.name, at('host_child', 'name'));
+    if (knownRouter(e.router.name, at('router', 'name'))) claimInterface(e.router.name, e.router.interface, at('router', 'interface'));
+    else checkInterfaceName(e.router.interface, at('router', 'interface'), problems);
+    const node = ifAddr(e.node.address, at('node', 'address'), problems, claims);
+    if (node) claims.net(node.net, at('node', 'address'));
+    const member = (text: string, path: DocPath) => {
+      const a = ifAddr(text, path, problems, claims);
+      if (a && node && a.net.text !== node.net.text) {
+        problems.add(path, `${a.text} is not in the ${role}'s network ${node.net.text} (${formatPath(at('node', 'address'))})`);
+      }
+      return a?.text ?? text;
+    };
+    const hostAddress = member(e.host_child.address, at('host_child', 'address'));
+    const routerAddress = member(e.router.address, at('router', 'address'));
+    const hostMac = e.host_child.mac === undefined ? undefined : checkMac(e.host_child.mac, at('host_child', 'mac'), problems, claims);
+    const routerMac = checkMac(e.router.mac, at('router', 'mac'), problems, claims);
+    return {
+      role,
+      nic: e.nic,
+      hostChild: { name: e.host_child.name, address: hostAddress, ...(hostMac ? { mac: hostMac } : {}) },
+      router: { name: e.router.name, interface: e.router.interface, address: routerAddress, mac: routerMac },
+      node: { address: node?.text ?? e.node.address },
+      network: node?.net.text ?? '',
+    };
+  };
+  const upf = external('upf', raw.externals.upf);
+  const server = external('server', raw.externals.server);
+  const endsKnown = byName.has(upf.router.name) && byName.has(server.router.name);
+  if (endsKnown && upf.router.name === server.router.name) {
+    problems.add(['externals', 'server', 'router', 'name'], `${server.router.name} is also the upf's router: the externals need different routers`);
+  }
+
+  const topology: Topology = {
+    file,
+    name: raw.name ?? file.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
+    routers,
+    links: usable,
+    externals: { upf, server },
+    classes: [],
+    management: { prefix: 'ok' in mgmtNet ? mgmtNet.ok.text : raw.management.prefix, port },
+  };
+  topology.classes = checkClasses(raw.classes, topology, problems, claims);
+
+  // with a link left out of the graph, path and reachability problems would only echo it
+  if (endsKnown && upf.router.name !== server.router.name && usable.length === raw.links.length) {
+    if (!reachable(topology, upf.router.name).has(server.router.name)) {
+      problems.add(['externals', 'server', 'router', 'name'], `${server.router.name} (the server's router) cannot be reached from ${upf.router.name} (the upf's router) over the links`);
+    } else checkInitialPaths(raw, topology, problems);
+  }
+  return topology;
+}
+
+function reachable(t: Topology, from: string): Set<string> {
+  const seen = new Set([from]);
+  const queue = [from];
+  while (queue.length) {
+    const at = queue.shift()!;
+    for (const l of t.links) {
+      const other = l.a.router === at ? l.b.router : l.b.router === at ? l.a.router : undefined;
+      if (other && !seen.has(other)) {
+        seen.add(other);
+        queue.push(other);
+      }
+    }
+  }
+  return seen;
+}
+
+function checkInitialPaths(raw: RawTopology, t: Topology, problems: Problems): void {
+  raw.classes.forEach((c, i) => {
+    for (const dir of DIRECTIONS) {
+      const path = c.initial_path?.[dir];
+      if (!path) continue;
+      const at: DocPath = ['classes', i, 'initial_path', dir];
+      const directions: Direction[] = c.directions ?? [...DIRECTIONS];
+      if (!directions.includes(dir)) {
+        problems.add(at, `class "${c.name}" does not carry ${dir} traffic (directions: ${directions.join(', ')})`);
+        continue;
+      }
+      for (const p of pathProblems(t, path, dir)) problems.add(p.at === undefined ? at : [...at, p.at], p.problem);
+    }
+  });
+}
