@@ -18,6 +18,7 @@ import type { Topology } from '../../topology/model.js';
 import { down as hostDown, up as hostUp } from '../host.js';
 
 export const RUN_ROOT = '/run/srv6-lab';
+export const DEFAULT_LAB = 'srv6lab';
 const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'agent', 'main.js');
 
 export interface LabState {
@@ -319,6 +320,7 @@ export async function labStatus(lab: string): Promise<{ state?: LabState; nodes:
 
 export function describeLab(t: Topology, state: LabState): string {
   const f = endpoints(t, 'forward');
+  const lab = state.name === DEFAULT_LAB ? '' : ` --name ${state.name}`;
   const lines = [
     `lab ${state.name} is up (topology ${t.name}: ${t.file}); ${state.shaping}`,
     '',
@@ -328,13 +330,14 @@ export function describeLab(t: Topology, state: LabState): string {
     `  ${'server'.padEnd(8)} ${nsName(state.name, 'server').padEnd(18)} eth0 ${t.externals.server.node.address}`,
     ...t.routers.map((r) => `  ${r.name.padEnd(8)} ${nsName(state.name, r.name).padEnd(18)} ${state.agents[r.name]?.management}  unix:${state.agents[r.name]?.socket}`),
     '',
-    'Try:',
-    `  srv6-lab exec upf -- ping -6 -c 3 ${t.externals.server.node.address.split('/')[0]}`,
-    `  srv6-lab exec ${f.ingress} -- ip -6 route show table ${t.classes[0]?.table ?? 254}`,
-    `  srv6-lab exec ${f.egress} -- ip -6 -s route show proto 83`,
+    'Try (from this folder; srv6-lab if installed):',
+    `  npx srv6-lab exec upf${lab} -- ping -6 -c 3 ${t.externals.server.node.address.split('/')[0]}`,
+    `  npx srv6-lab exec ${f.ingress}${lab} -- ip -6 route show table ${t.classes[0]?.table ?? 254}`,
+    `  npx srv6-lab exec ${f.egress}${lab} -- ip -6 -s route show proto 83`,
+    `  npx srv6-lab nd upf${lab}`,
     `  grpcurl -plaintext -unix ${state.agents[f.ingress]?.socket} srv6.agent.v1.RouterAgent/ListState`,
-    `  srv6-lab status --name ${state.name}`,
-    `  srv6-lab down --name ${state.name}`,
+    `  npx srv6-lab status${lab}`,
+    `  npx srv6-lab down${lab}`,
   ];
   return lines.join('\n');
 }

@@ -3,9 +3,7 @@
 import { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { loadTopology, TopologyError } from '../../topology/load.js';
-import { describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState } from './lab.js';
-
-const DEFAULT_LAB = 'srv6lab';
+import { DEFAULT_LAB, describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState } from './lab.js';
 
 function requireRoot(): void {
   if (process.geteuid?.() !== 0) {
@@ -57,10 +55,12 @@ program.command('up')
     console.log(`\n${describeLab(t, state)}\n\n(up in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
     if (!o.foreground) return;
     console.log('\nCtrl-C tears the lab down.');
+    const keepAlive = setInterval(() => undefined, 1 << 30); // a signal listener alone does not keep Node running
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    clearInterval(keepAlive);
     console.log('\ntearing down...');
     for (const r of await labDown(o.name)) console.log(`  removed ${r}`);
   });
