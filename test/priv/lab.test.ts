@@ -140,9 +140,10 @@ describe('srv6-lab: the reference network in namespaces (privileged)', function 
   });
 });
 
-describe('srv6-lab: the 16-router grid (privileged)', function () {
+describe('srv6-lab: the 16-router grid, next to another lab (privileged)', function () {
   this.timeout(120_000);
   const name = labName('grid');
+  const other = labName('ref2');
 
   before(function () {
     requireRoot(this);
@@ -150,10 +151,13 @@ describe('srv6-lab: the 16-router grid (privileged)', function () {
 
   after(() => {
     lab('down', '--name', name);
+    lab('down', '--name', other);
   });
 
-  it('comes up, carries traffic end to end both ways, and goes away', () => {
+  it('comes up beside a running reference lab, carries traffic end to end both ways, and goes away', () => {
+    labOk('up', 'reference', '--name', other);
     labOk('up', 'grid4x4', '--name', name);
+    expect(labOk('exec', 'upf', '--name', other, '--', 'ping', '-6', '-c', '2', '-i', '0.2', '-W', '2', 'fd03:1::200')).to.match(/2 received/);
     const exec = (node: string, ...cmd: string[]) => labOk('exec', node, '--name', name, '--', ...cmd);
     expect(exec('upf', 'ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', 'fd03:1::200')).to.match(/3 received/);
     expect(exec('server', 'ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', 'fd01:1::200')).to.match(/3 received/);
@@ -163,6 +167,7 @@ describe('srv6-lab: the 16-router grid (privileged)', function () {
     }
     labOk('down', '--name', name);
     expect(namespaces().filter((n) => n.startsWith(`${name}-`))).to.deep.equal([]);
+    expect(labOk('exec', 'server', '--name', other, '--', 'ping', '-6', '-c', '2', '-i', '0.2', '-W', '2', 'fd01:1::200')).to.match(/2 received/);
   });
 });
 
