@@ -4,6 +4,12 @@
       "target_name": "netlink_native",
       "sources": ["netlink/native/netlink.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    },
+    {
+      "target_name": "lab_traffic",
+      "sources": ["hostsetup/lab/native/traffic.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lpthread"]
     }
   ]
 }

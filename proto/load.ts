@@ -32,3 +32,6 @@ export function loadPackage(file: string): protoLoader.PackageDefinition {
 
 export const AGENT_PROTO = 'srv6/agent/v1/agent.proto';
 export const AGENT_SERVICE = 'srv6.agent.v1.RouterAgent';
+
+export const CONTROLLER_PROTO = 'srv6/controller/v1/controller.proto';
+export const CONTROLLER_SERVICE = 'srv6.controller.v1.Controller';

@@ -41,7 +41,8 @@ export function classRoute(t: Topology, cls: FlowClass, dir: Direction, path: st
   };
 }
 
-export function desiredState(t: Topology, routerName: string): Required<ApiState> {
+/** routeOf: the class route to hold at the ingress (the controller's current path); default: the initial path. */
+export function desiredState(t: Topology, routerName: string, routeOf?: (cls: FlowClass, dir: Direction) => ApiRoute): Required<ApiState> {
   const r = router(t, routerName);
   const dev = sidDevice(t, routerName);
   const routes: ApiRoute[] = underlayRoutes(t, routerName).map((u) => ({ prefix: u.prefix, via: u.via, dev: u.dev }));
@@ -53,7 +54,7 @@ export function desiredState(t: Topology, routerName: string): Required<ApiState
       if (egress === routerName) sids.push({ sid: decapSid(t, cls, dir), action: 'End.DT6', lookup_table: 254, dev, count: true });
       if (ingress === routerName) {
         rules.push(classRule(t, cls, dir));
-        routes.push(classRoute(t, cls, dir, initialPath(t, cls, dir)));
+        routes.push(routeOf ? routeOf(cls, dir) : classRoute(t, cls, dir, initialPath(t, cls, dir)));
       }
     }
   }

@@ -10,6 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentClient } from '../../agent/client.js';
+import { ControllerClient } from '../../controller/client.js';
 import { C, encodeRoute, Rtnl, writeSysctl } from '../../netlink/index.js';
 import { desiredState } from '../../topology/desired.js';
 import { endpoints } from '../../topology/derive.js';
@@ -20,12 +21,14 @@ import { down as hostDown, up as hostUp } from '../host.js';
 export const RUN_ROOT = '/run/srv6-lab';
 export const DEFAULT_LAB = 'srv6lab';
 const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'agent', 'main.js');
+const CONTROLLER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'controller', 'main.js');
 
 export interface LabState {
   name: string;
   topologyFile: string;
   namespaces: string[];
   agents: Record<string, { pid: number; socket: string; management: string; log: string }>;
+  controller?: { pid: number; socket: string; log: string; metrics: string };
   shaping: string;
   startedAt: string;
 }
@@ -64,6 +67,8 @@ export function existingNamespaces(): string[] {
 
 export interface UpOptions {
   name: string;
+  /** start a controller on the agents' sockets (default), with these arguments added */
+  controller?: false | { args: string[]; metrics: string };
   /** progress lines */
   log?: (line: string) => void;
   agentLogLevel?: string;
@@ -184,6 +189,20 @@ async function build(t: Topology, state: LabState, opts: UpOptions, log: (l: str
     } finally {
       Object.values(clients).forEach((c) => c.close());
     }
+    if (opts.controller !== false) {
+      const c = opts.controller ?? { args: [], metrics: 'off' };
+      log(`controller (metrics ${c.metrics})`);
+      state.controller = startController(lab, t.file, c.metrics, c.args);
+      writeLabState(state);
+      const client = new ControllerClient(`unix:${state.controller.socket}`);
+      try {
+        await client.waitForReady(30_000);
+      } catch (e) {
+        throw new Error(`the controller did not come up (${(e as Error).message}); its log: ${state.controller.log}`);
+      } finally {
+        client.close();
+      }
+    }
   } finally {
     for (const r of nl.values()) r.close();
     for (const fd of fds.values()) closeSync(fd);
@@ -226,6 +245,17 @@ function startAgent(lab: string, router: string, management: string, logLevel: s
   return { pid: child.pid!, socket, management, log: logFile };
 }
 
+function startController(lab: string, topologyFile: string, metrics: string, extra: string[]) {
+  const socket = join(runDir(lab), 'controller.sock');
+  const logFile = join(runDir(lab), 'controller.log');
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [CONTROLLER_MAIN, '--topology', topologyFile, '--agent-socket-dir', runDir(lab),
+    '--listen', `unix:${socket}`, '--metrics', metrics, ...extra], { detached: true, stdio: ['ignore', out, out] });
+  closeSync(out);
+  child.unref();
+  return { pid: child.pid!, socket, log: logFile, metrics };
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -254,7 +284,7 @@ export async function labDown(lab: string): Promise<string[]> {
   const state = readLabState(lab);
   const present = existingNamespaces();
   const namespaces = (state?.namespaces ?? []).filter((n) => present.includes(n));
-  const pids = new Set<number>(Object.values(state?.agents ?? {}).map((a) => a.pid).filter(alive));
+  const pids = new Set<number>([...Object.values(state?.agents ?? {}).map((a) => a.pid), state?.controller?.pid ?? 0].filter((p) => p && alive(p)));
   for (const n of namespaces) {
     for (const p of sh('ip', ['netns', 'pids', n]).split('\n').filter(Boolean)) pids.add(Number(p));
   }
@@ -287,9 +317,22 @@ export interface NodeStatus {
   links?: { name: string; state: string }[];
 }
 
-export async function labStatus(lab: string): Promise<{ state?: LabState; nodes: NodeStatus[] }> {
+export async function labStatus(lab: string): Promise<{ state?: LabState; nodes: NodeStatus[]; controller?: { pid: number; alive: boolean; serving: boolean; socket: string } }> {
   const state = readLabState(lab);
   if (!state) return { nodes: [] };
+  let controller;
+  if (state.controller) {
+    let serving = false;
+    if (alive(state.controller.pid)) {
+      const c = new ControllerClient(`unix:${state.controller.socket}`);
+      try {
+        await c.waitForReady(2000);
+        serving = (await c.call('ListRouters', {}, 2000)).routers.length > 0;
+      } catch { /* not serving */ }
+      c.close();
+    }
+    controller = { pid: state.controller.pid, alive: alive(state.controller.pid), serving, socket: state.controller.socket };
+  }
   const present = existingNamespaces();
   const nodes: NodeStatus[] = [];
   for (const namespace of state.namespaces) {
@@ -315,12 +358,13 @@ export async function labStatus(lab: string): Promise<{ state?: LabState; nodes:
     }
     nodes.push(s);
   }
-  return { state, nodes };
+  return { state, nodes, controller };
 }
 
 export function describeLab(t: Topology, state: LabState): string {
   const f = endpoints(t, 'forward');
   const lab = state.name === DEFAULT_LAB ? '' : ` --name ${state.name}`;
+  const ctl = state.name === DEFAULT_LAB || !state.controller ? '' : ` --controller unix:${state.controller.socket}`;
   const lines = [
     `lab ${state.name} is up (topology ${t.name}: ${t.file}); ${state.shaping}`,
     '',
@@ -329,6 +373,7 @@ export function describeLab(t: Topology, state: LabState): string {
     `  ${'upf'.padEnd(8)} ${nsName(state.name, 'upf').padEnd(18)} eth0 ${t.externals.upf.node.address}`,
     `  ${'server'.padEnd(8)} ${nsName(state.name, 'server').padEnd(18)} eth0 ${t.externals.server.node.address}`,
     ...t.routers.map((r) => `  ${r.name.padEnd(8)} ${nsName(state.name, r.name).padEnd(18)} ${state.agents[r.name]?.management}  unix:${state.agents[r.name]?.socket}`),
+    ...(state.controller ? ['', `  controller: unix:${state.controller.socket} (log ${state.controller.log}${state.controller.metrics !== 'off' ? `, metrics http://${state.controller.metrics}/metrics` : ''})`] : []),
     '',
     'Try (from this folder; srv6-lab if installed):',
     `  npx srv6-lab exec upf${lab} -- ping -6 -c 3 ${t.externals.server.node.address.split('/')[0]}`,
@@ -336,6 +381,11 @@ export function describeLab(t: Topology, state: LabState): string {
     `  npx srv6-lab exec ${f.egress}${lab} -- ip -6 -s route show proto 83`,
     `  npx srv6-lab nd upf${lab}`,
     `  grpcurl -plaintext -unix ${state.agents[f.ingress]?.socket} srv6.agent.v1.RouterAgent/ListState`,
+    ...(state.controller ? [
+      `  npx srv6ctl${ctl} flows`,
+      `  npx srv6ctl${ctl} watch`,
+      `  npx srv6ctl${ctl} pin low forward ${endpoints(t, 'forward').ingress},...,${endpoints(t, 'forward').egress}`,
+    ] : []),
     `  npx srv6-lab status${lab}`,
     `  npx srv6-lab down${lab}`,
   ];

@@ -37,7 +37,11 @@ program.command('up')
   .option('--server-nic <name>', 'name of the emulated NIC toward the server (overrides the topology)')
   .option('--foreground', 'stay in the foreground; Ctrl-C tears the lab down')
   .option('--agent-log-level <level>', 'log level of the agents', 'info')
-  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; agentLogLevel: string }) => {
+  .option('--no-controller', 'do not start a controller (start your own on the agents\' sockets)')
+  .option('--interval <ms>', 'controller telemetry interval', '100')
+  .option('--mode <mode>', 'controller policy for every flow (static, least-utilized, weighted-multipath, tiered)', 'least-utilized')
+  .option('--metrics <host:port>', 'controller Prometheus endpoint ("off" to disable)', '127.0.0.1:9464')
+  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics: string }) => {
     requireRoot();
     let t;
     try {
@@ -48,7 +52,10 @@ program.command('up')
     const started = Date.now();
     let state;
     try {
-      state = await labUp(t, { name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel });
+      state = await labUp(t, {
+        name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel,
+        controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics },
+      });
     } catch (e) {
       fail(e);
     }
@@ -83,8 +90,8 @@ program.command('status')
   .option('-n, --name <lab>', 'lab name', DEFAULT_LAB)
   .option('--json', 'machine-readable output')
   .action(async (o: { name: string; json?: boolean }) => {
-    const { state, nodes } = await labStatus(o.name);
-    if (o.json) return void console.log(JSON.stringify({ state, nodes }, null, 2));
+    const { state, nodes, controller } = await labStatus(o.name);
+    if (o.json) return void console.log(JSON.stringify({ state, nodes, controller }, null, 2));
     if (!state) {
       console.log(`no lab ${o.name} (srv6-lab up --name ${o.name} builds one)`);
       process.exitCode = 1;
@@ -97,6 +104,10 @@ program.command('status')
       const agent = n.agent ? (n.agent.serving ? `agent pid ${n.agent.pid} serving` : `agent pid ${n.agent.pid} ${n.agent.alive ? 'NOT SERVING' : 'DEAD'}`) : '';
       if (!n.present || (n.agent && !n.agent.serving)) bad++;
       console.log(`  ${n.node.padEnd(8)} ${n.present ? '' : 'MISSING '}${agent}${agent ? '  ' : ''}${links}`);
+    }
+    if (controller) {
+      if (!controller.serving) bad++;
+      console.log(`  controller pid ${controller.pid} ${controller.serving ? 'serving' : controller.alive ? 'NOT SERVING' : 'DEAD'}  unix:${controller.socket}`);
     }
     process.exitCode = bad ? 1 : 0;
   });

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// srv6-controller: telemetry-driven SRv6 path switching for every flow class, both directions.
+import { Command, InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadTopology, TopologyError } from '../topology/load.js';
+import { Controller } from './controller.js';
+import { MODES, type Mode } from './policy.js';
+import { ControllerServer } from './server.js';
+
+const num = (min: number, max: number, integer = false) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`expected ${integer ? 'an integer' : 'a number'} ${min}..${max}`);
+  return n;
+};
+
+const env = process.env;
+const program = new Command()
+  .name('srv6-controller')
+  .description('Steers every flow class of a topology over SRv6 paths from live link utilisation, deciding each direction at its own ingress router')
+  .option('-t, --topology <file>', 'topology file or bundled name (env SRV6_TOPOLOGY)', env.SRV6_TOPOLOGY ?? 'reference')
+  .option('--listen <address...>', 'gRPC address(es) of the controller API: [host]:port or unix:/path (env SRV6_CONTROLLER_LISTEN, comma-separated)', env.SRV6_CONTROLLER_LISTEN?.split(',') ?? ['[::]:50052'])
+  .option('--agent-socket-dir <dir>', 'reach agents at unix:<dir>/<router>.sock instead of their management addresses (the lab)')
+  .option('--metrics <host:port>', 'Prometheus endpoint /metrics (env SRV6_METRICS); "off" to disable', env.SRV6_METRICS ?? '[::]:9464')
+  .option('--interval <ms>', 'telemetry interval', num(10, 60_000, true), Number(env.SRV6_INTERVAL_MS ?? 100))
+  .option('--mode <mode>', `initial policy of every flow: ${MODES.join(', ')}`, (v) => {
+    if (!MODES.includes(v as Mode)) throw new InvalidArgumentError(`expected one of ${MODES.join(', ')}`);
+    return v as Mode;
+  }, 'least-utilized' as Mode)
+  .option('--threshold <0..1>', 'switch when the current path is more utilised than this', num(0.01, 1), 0.7)
+  .option('--hysteresis <0..1>', '... and an alternative is better by this margin', num(0, 1), 0.1)
+  .option('--hold-down <ms>', 'minimum time between two switches of one flow', num(0, 3_600_000, true), 1000)
+  .option('--smoothing <0..1>', 'EWMA weight of the newest telemetry sample', num(0.01, 1), 0.6)
+  .option('--log-level <level>', 'pino log level', env.SRV6_LOG_LEVEL ?? 'info')
+  .addHelpText('after', `
+Examples:
+  srv6-controller --topology reference                          # agents at their management addresses
+  srv6-controller --agent-socket-dir /run/srv6-lab/srv6lab --listen unix:/run/srv6-lab/srv6lab/controller.sock
+  grpcurl -plaintext [::1]:50052 srv6.controller.v1.Controller/ListFlows`);
+
+const o = program.parse().opts<{
+  topology: string; listen: string[]; agentSocketDir?: string; metrics: string; interval: number; mode: Mode;
+  threshold: number; hysteresis: number; holdDown: number; smoothing: number; logLevel: string;
+}>();
+const log = pino({ level: o.logLevel, base: { role: 'controller' } });
+
+let t;
+try {
+  t = loadTopology(o.topology);
+} catch (e) {
+  console.error(e instanceof TopologyError ? `srv6-controller: the topology has problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}` : `srv6-controller: ${(e as Error).message}`);
+  process.exit(2);
+}
+
+const controller = new Controller({
+  topology: t,
+  agentAddress: (r) => (o.agentSocketDir ? `unix:${join(o.agentSocketDir, `${r.name}.sock`)}` : `[${r.management}]:${t.management.port}`),
+  log, intervalMs: o.interval, smoothing: o.smoothing,
+  policy: { mode: o.mode, threshold: o.threshold, hysteresis: o.hysteresis, holdDownMs: o.holdDown },
+});
+const server = new ControllerServer(controller);
+try {
+  await server.listen(o.listen);
+  if (o.metrics !== 'off') {
+    const m = /^\[?([^\]]*)\]?:(\d+)$/.exec(o.metrics);
+    if (!m) throw new Error(`--metrics ${o.metrics}: expected host:port or off`);
+    await server.listenMetrics(m[1] || '::', Number(m[2]));
+  }
+} catch (e) {
+  log.fatal({ err: e }, 'cannot listen');
+  process.exit(1);
+}
+controller.start();
+log.info({ topology: t.file, listen: o.listen, metrics: o.metrics, interval: o.interval, mode: o.mode }, 'controller ready');
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down; the routers keep their paths');
+  await controller.stop();
+  await server.shutdown();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

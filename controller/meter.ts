@@ -1,0 +1,159 @@
+// Telemetry -> per-link, per-direction rate and utilisation (smoothed), link
+// state, and per-class rates from the egress decap SID counters.
+import { decapSid } from '../topology/derive.js';
+import { DIRECTIONS, type Direction, type Link, type Topology } from '../topology/model.js';
+
+/** One direction of one link: traffic leaving `from` toward `to`. */
+export interface LinkDirection {
+  link: Link;
+  from: string;
+  to: string;
+  /** the interface on `from` whose tx counts this direction */
+  txInterface: string;
+  /** the interface on `to` whose rx counts it when `from` is silent */
+  rxInterface: string;
+  capacityBps: number;
+  rawBps: number;
+  /** EWMA of rawBps / capacity */
+  utilization: number;
+  /** controller clock (hrtime ns) when the last sample still under the threshold arrived */
+  lastCalmNs: bigint;
+  /** set while over the threshold: when it started (the last calm sample before crossing), controller clock */
+  onsetNs?: bigint;
+}
+
+interface Counter {
+  bytes: bigint;
+  packets: bigint;
+  /** the agent's clock: intervals between two samples of one agent are exact */
+  monoNs: bigint;
+  /** ours, when the sample arrived: comparable across agents and hosts */
+  receivedNs: bigint;
+}
+
+export interface InterfaceSample {
+  name: string;
+  oper_state: string;
+  rx_bytes: string;
+  tx_bytes: string;
+  rx_packets: string;
+  tx_packets: string;
+}
+
+export interface TelemetrySample {
+  router: string;
+  mono_ns: string;
+  interfaces: InterfaceSample[];
+  sids: { sid: string; counters: { packets: string; bytes: string } }[];
+}
+
+export interface ClassRate {
+  bps: number;
+  pps: number;
+  /** controller clock (hrtime ns) at the start of the window the rate was measured over */
+  sinceNs: bigint;
+}
+
+const key = (router: string, ifname: string) => `${router}/${ifname}`;
+export const dirKey = (from: string, to: string) => `${from}>${to}`;
+
+export class Meter {
+  readonly directions = new Map<string, LinkDirection>();
+  private readonly byTxInterface = new Map<string, LinkDirection>();
+  private readonly counters = new Map<string, Counter>();
+  private readonly operState = new Map<string, string>();
+  /** links an agent reported down by event, before telemetry confirms */
+  private readonly downByEvent = new Set<string>();
+  private readonly sidFlows = new Map<string, { cls: string; dir: Direction }>();
+  readonly classRates = new Map<string, ClassRate>();
+  lastSampleMs = new Map<string, number>();
+
+  constructor(private readonly t: Topology, public smoothing: number, public threshold: () => number) {
+    for (const link of t.links) {
+      for (const [a, b] of [[link.a, link.b], [link.b, link.a]]) {
+        const d: LinkDirection = {
+          link, from: a.router, to: b.router, txInterface: a.interface, rxInterface: b.interface,
+          capacityBps: link.capacityMbps * 1e6, rawBps: 0, utilization: 0, lastCalmNs: 0n,
+        };
+        this.directions.set(dirKey(a.router, b.router), d);
+        this.byTxInterface.set(key(a.router, a.interface), d);
+      }
+    }
+    for (const cls of t.classes) {
+      for (const dir of DIRECTIONS) if (cls.directions.includes(dir)) this.sidFlows.set(decapSid(t, cls, dir), { cls: cls.name, dir });
+    }
+  }
+
+  /** Takes one agent sample; returns the directions whose utilisation changed. */
+  ingest(s: TelemetrySample, receivedNs = process.hrtime.bigint()): LinkDirection[] {
+    const mono = BigInt(s.mono_ns);
+    this.lastSampleMs.set(s.router, Date.now());
+    const changed: LinkDirection[] = [];
+    for (const i of s.interfaces) {
+      const k = key(s.router, i.name);
+      this.operState.set(k, i.oper_state);
+      if (i.oper_state === 'up') this.downByEvent.delete(k);
+      const d = this.byTxInterface.get(k);
+      if (!d) continue;
+      const bps = this.rate(`${k}/tx`, BigInt(i.tx_bytes), BigInt(i.tx_packets), mono, receivedNs)?.bps;
+      if (bps === undefined) continue;
+      d.rawBps = bps;
+      const raw = bps / d.capacityBps;
+      d.utilization = this.smoothing * raw + (1 - this.smoothing) * d.utilization;
+      if (raw <= this.threshold()) {
+        d.lastCalmNs = receivedNs;
+        d.onsetNs = undefined;
+      } else d.onsetNs ??= d.lastCalmNs || receivedNs;
+      changed.push(d);
+    }
+    for (const sid of s.sids) {
+      const flow = this.sidFlows.get(sid.sid);
+      if (!flow) continue;
+      const r = this.rate(`sid/${sid.sid}`, BigInt(sid.counters.bytes), BigInt(sid.counters.packets), mono, receivedNs);
+      if (!r) continue;
+      // smoothed like the links', so a class's rate and the load it puts on its links rise and fall together
+      const prev = this.classRates.get(`${flow.cls}/${flow.dir}`);
+      const a = this.smoothing;
+      this.classRates.set(`${flow.cls}/${flow.dir}`, prev ? { bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps, sinceNs: r.sinceNs } : r);
+    }
+    return changed;
+  }
+
+  /** bytes/s (as bits/s) and packets/s since the previous sample of the same counter */
+  private rate(k: string, bytes: bigint, packets: bigint, monoNs: bigint, receivedNs: bigint): ClassRate | undefined {
+    const prev = this.counters.get(k);
+    this.counters.set(k, { bytes, packets, monoNs, receivedNs });
+    if (!prev || monoNs <= prev.monoNs || bytes < prev.bytes) return undefined;
+    const secs = Number(monoNs - prev.monoNs) / 1e9;
+    return { bps: (Number(bytes - prev.bytes) * 8) / secs, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs };
+  }
+
+  /** A link is down when either end says so (telemetry oper state or a link-down event). */
+  linkUp(link: Link): boolean {
+    for (const end of [link.a, link.b]) {
+      const k = key(end.router, end.interface);
+      if (this.downByEvent.has(k)) return false;
+      const state = this.operState.get(k);
+      if (state !== undefined && state !== 'up') return false;
+    }
+    return true;
+  }
+
+  linkEvent(router: string, ifname: string, up: boolean): Link | undefined {
+    const k = key(router, ifname);
+    if (up) this.downByEvent.delete(k);
+    else this.downByEvent.add(k);
+    this.operState.set(k, up ? 'up' : 'down');
+    return this.t.links.find((l) => key(l.a.router, l.a.interface) === k || key(l.b.router, l.b.interface) === k);
+  }
+
+  direction(from: string, to: string): LinkDirection {
+    const d = this.directions.get(dirKey(from, to));
+    if (!d) throw new Error(`no link ${from} -> ${to}`);
+    return d;
+  }
+
+  classRate(cls: string, dir: Direction): ClassRate {
+    return this.classRates.get(`${cls}/${dir}`) ?? { bps: 0, pps: 0, sinceNs: -1n };
+  }
+}

@@ -1,0 +1,252 @@
+// The Controller gRPC service (with reflection and health) and the Prometheus
+// text endpoint.
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { pathProblems, pathSegments } from '../topology/derive.js';
+import { DIRECTIONS } from '../topology/model.js';
+import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage } from '../proto/load.js';
+import type { Controller, SwitchEvent } from './controller.js';
+import { K_PATHS, MODES, pathKey, type Mode } from './policy.js';
+
+class BadRequest extends Error {}
+
+const bad = (field: string, value: unknown, expected: string) => new BadRequest(`${field}: ${JSON.stringify(value)} is not valid: expected ${expected}`);
+
+export class ControllerServer {
+  readonly server: grpc.Server;
+  private readonly health: HealthImplementation;
+  private http?: HttpServer;
+  private readonly latencyBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1];
+  private readonly latencyCounts = new Array(this.latencyBuckets.length + 1).fill(0);
+  private latencySum = 0;
+  private latencyCount = 0;
+  private readonly switchCounts = new Map<string, number>();
+
+  constructor(private readonly c: Controller) {
+    this.server = new grpc.Server({ 'grpc.enable_channelz': 0 });
+    const pkg = loadPackage(CONTROLLER_PROTO);
+    const service = (grpc.loadPackageDefinition(pkg) as any).srv6.controller.v1.Controller.service as grpc.ServiceDefinition;
+    this.server.addService(service, {
+      ListRouters: this.unary(() => this.listRouters()),
+      GetTopology: this.unary(() => this.topology()),
+      ListFlows: this.unary(() => ({ flows: this.flows() })),
+      ListPaths: this.unary((r: { class: string; direction: string; k: number }) => this.paths(r)),
+      SetPath: this.unaryAsync((r: { class: string; direction: string; path: string[] }) => this.setPath(r)),
+      SetPolicy: this.unary((r: any) => this.setPolicy(r)),
+      GetPolicy: this.unary(() => this.policy()),
+      Analyze: this.unary(() => this.analyze()),
+      WatchSwitches: (call: grpc.ServerWritableStream<{ replay: number }, unknown>) => {
+        for (const e of this.c.switches.slice(-Math.min(call.request.replay ?? 0, 1000))) call.write(e);
+        const on = (e: SwitchEvent) => call.write(e);
+        this.c.on('switch', on);
+        call.on('cancelled', () => this.c.off('switch', on));
+        call.on('close', () => this.c.off('switch', on));
+      },
+      WatchUtilization: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+        const on = (round: number) => call.write(this.utilization(round));
+        this.c.on('round', on);
+        call.on('cancelled', () => this.c.off('round', on));
+        call.on('close', () => this.c.off('round', on));
+      },
+    });
+    this.health = new HealthImplementation({ '': 'SERVING', [CONTROLLER_SERVICE]: 'SERVING' });
+    this.health.addToServer(this.server);
+    new ReflectionService(pkg).addToServer(this.server);
+    this.c.on('switch', (e: SwitchEvent) => this.countSwitch(e));
+  }
+
+  private unary<Req, Res>(fn: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
+    return (call, cb) => {
+      try {
+        cb(null, fn(call.request));
+      } catch (e) {
+        cb({ code: e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL, details: (e as Error).message });
+      }
+    };
+  }
+
+  private unaryAsync<Req, Res>(fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+    return (call, cb) => {
+      fn(call.request).then((r) => cb(null, r), (e) => cb({ code: e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION, details: (e as Error).message }));
+    };
+  }
+
+  private listRouters() {
+    return {
+      routers: [...this.c.agents.values()].map((a) => {
+        const last = this.c.meter.lastSampleMs.get(a.router.name);
+        return {
+          name: a.router.name, address: a.address, state: a.state, telemetry_age_ms: String(last ? Date.now() - last : -1),
+          agent_version: a.version, agent_started_unix_ms: String(a.startedUnixMs), reconnects: a.reconnects, syncs: a.syncs, last_error: a.lastError,
+        };
+      }),
+    };
+  }
+
+  private topology() {
+    const t = this.c.t;
+    return {
+      name: t.name, file: t.file, routers: t.routers.map((r) => r.name), classes: t.classes.map((c) => c.name),
+      links: t.links.map((l) => {
+        const ab = this.c.meter.direction(l.a.router, l.b.router);
+        const ba = this.c.meter.direction(l.b.router, l.a.router);
+        return {
+          name: l.name, a: l.a.router, b: l.b.router, a_interface: l.a.interface, b_interface: l.b.interface, capacity_mbps: l.capacityMbps,
+          state: this.c.meter.linkUp(l) ? 'up' : 'down', utilization_ab: ab.utilization, utilization_ba: ba.utilization,
+          rate_ab_mbps: ab.rawBps / 1e6, rate_ba_mbps: ba.rawBps / 1e6,
+        };
+      }),
+    };
+  }
+
+  private flows() {
+    return [...this.c.flows.values()].map((f) => {
+      const rate = this.c.meter.classRate(f.cls.name, f.dir);
+      return {
+        class: f.cls.name, direction: f.dir, ingress: f.ingress, egress: f.egress, table: f.cls.table, path: f.path,
+        segments: pathSegments(this.c.t, f.path, f.cls, f.dir), mode: f.policy.mode, rate_mbps: rate.bps / 1e6, packets_per_s: rate.pps,
+        path_utilization: Math.max(0, ...f.path.slice(1).map((to, i) => this.c.meter.direction(f.path[i], to).utilization)),
+        multipath: f.multipath ?? [], switches: String(f.switches), last_switch_unix_ms: String(f.lastSwitchUnixMs),
+      };
+    });
+  }
+
+  private paths(r: { class: string; direction: string; k: number }) {
+    if (r.direction && !DIRECTIONS.includes(r.direction as never)) throw bad('direction', r.direction, 'forward or reverse');
+    if (r.class && !this.c.t.classes.some((c) => c.name === r.class)) throw bad('class', r.class, `one of ${this.c.t.classes.map((c) => c.name).join(', ')}`);
+    const sets = [];
+    for (const f of this.c.flows.values()) {
+      if ((r.class && f.cls.name !== r.class) || (r.direction && f.dir !== r.direction)) continue;
+      const paths = this.c.engine.candidates(f, r.k || K_PATHS).map((path) => ({
+        path, segments: pathSegments(this.c.t, path, f.cls, f.dir), hops: path.length - 1,
+        cost: ((x) => (Number.isFinite(x) ? x : -1))(this.c.engine.cost(f, path)), current: pathKey(path) === pathKey(f.path),
+      }));
+      sets.push({ class: f.cls.name, direction: f.dir, paths });
+    }
+    return { sets };
+  }
+
+  private async setPath(r: { class: string; direction: string; path: string[] }) {
+    if (!r.class) throw bad('class', r.class, `one of ${this.c.t.classes.map((c) => c.name).join(', ')}`);
+    if (!DIRECTIONS.includes(r.direction as never)) throw bad('direction', r.direction, 'forward or reverse');
+    const f = [...this.c.flows.values()].find((x) => x.cls.name === r.class && x.dir === r.direction);
+    if (!f) throw bad('class', r.class, `a class that runs ${r.direction}: ${[...this.c.flows.values()].filter((x) => x.dir === r.direction).map((x) => x.cls.name).join(', ')}`);
+    const problems = pathProblems(this.c.t, r.path ?? [], f.dir);
+    if (!r.path?.length || problems.length) throw bad('path', (r.path ?? []).join(','), `routers from ${f.ingress} to ${f.egress} along links (${problems.map((p) => p.problem).join('; ') || 'empty'})`);
+    const e = await this.c.pin(r.class, r.direction, r.path);
+    if (!e.ok) throw new Error(`the switch failed: ${e.error}`);
+    return e;
+  }
+
+  private setPolicy(r: { class: string; direction: string; mode: string; threshold?: number; hysteresis?: number; hold_down_ms?: number; interval_ms?: number; smoothing?: number }) {
+    const set = (v: number | undefined | null): v is number => v !== undefined && v !== null;
+    if (r.mode && !MODES.includes(r.mode as Mode)) throw bad('mode', r.mode, `one of ${MODES.join(', ')}`);
+    if (r.direction && !DIRECTIONS.includes(r.direction as never)) throw bad('direction', r.direction, 'forward or reverse');
+    if (r.class && !this.c.t.classes.some((c) => c.name === r.class)) throw bad('class', r.class, `one of ${this.c.t.classes.map((c) => c.name).join(', ')}`);
+    if (set(r.threshold) && (r.threshold <= 0 || r.threshold > 1)) throw bad('threshold', r.threshold, 'a utilisation in (0, 1]');
+    if (set(r.hysteresis) && (r.hysteresis < 0 || r.hysteresis > 1)) throw bad('hysteresis', r.hysteresis, 'a margin in [0, 1]');
+    if (set(r.interval_ms) && (r.interval_ms < 10 || r.interval_ms > 60_000)) throw bad('interval_ms', r.interval_ms, '10..60000 milliseconds');
+    if (set(r.smoothing) && (r.smoothing <= 0 || r.smoothing > 1)) throw bad('smoothing', r.smoothing, 'an EWMA weight in (0, 1]');
+    this.c.setPolicy({
+      cls: r.class || undefined, dir: r.direction || undefined, mode: (r.mode || undefined) as Mode | undefined,
+      threshold: set(r.threshold) ? r.threshold : undefined, hysteresis: set(r.hysteresis) ? r.hysteresis : undefined,
+      holdDownMs: set(r.hold_down_ms) ? r.hold_down_ms : undefined,
+    });
+    if (set(r.smoothing)) this.c.meter.smoothing = r.smoothing;
+    if (set(r.interval_ms) && r.interval_ms !== this.c.intervalMs) this.c.setInterval(r.interval_ms);
+    return this.policy();
+  }
+
+  private policy() {
+    return {
+      interval_ms: this.c.intervalMs, smoothing: this.c.meter.smoothing,
+      flows: [...this.c.flows.values()].map((f) => ({
+        class: f.cls.name, direction: f.dir, mode: f.policy.mode, threshold: f.policy.threshold, hysteresis: f.policy.hysteresis, hold_down_ms: f.policy.holdDownMs,
+      })),
+    };
+  }
+
+  private analyze() {
+    return {
+      decisions: this.c.decisions().map(({ flow, decision }) => ({
+        class: flow.cls.name, direction: flow.dir, current: flow.path, proposed: decision.path, action: decision.action, reason: decision.reason,
+        current_cost: Number.isFinite(decision.currentCost) ? decision.currentCost : -1, proposed_cost: Number.isFinite(decision.proposedCost) ? decision.proposedCost : -1,
+      })),
+    };
+  }
+
+  private utilization(round: number) {
+    return {
+      unix_ms: String(Date.now()), round: String(round),
+      links: [...this.c.meter.directions.values()].map((d) => ({
+        link: d.link.name, from: d.from, to: d.to, utilization: d.utilization, rate_mbps: d.rawBps / 1e6, state: this.c.meter.linkUp(d.link) ? 'up' : 'down',
+      })),
+    };
+  }
+
+  private countSwitch(e: SwitchEvent): void {
+    const k = `class="${e.class}",direction="${e.direction}",trigger="${e.trigger}",ok="${e.ok}"`;
+    this.switchCounts.set(k, (this.switchCounts.get(k) ?? 0) + 1);
+    if (!e.ok || e.timing.decision_to_ack_us < 0) return;
+    const s = e.timing.decision_to_ack_us / 1e6;
+    this.latencySum += s;
+    this.latencyCount++;
+    const i = this.latencyBuckets.findIndex((b) => s <= b);
+    this.latencyCounts[i < 0 ? this.latencyBuckets.length : i]++;
+  }
+
+  /** Prometheus text exposition format. */
+  metrics(): string {
+    const out: string[] = [];
+    out.push('# HELP srv6_switch_latency_seconds Path switch latency, controller decision to kernel acknowledged on the ingress router.');
+    out.push('# TYPE srv6_switch_latency_seconds histogram');
+    let cum = 0;
+    this.latencyBuckets.forEach((b, i) => {
+      cum += this.latencyCounts[i];
+      out.push(`srv6_switch_latency_seconds_bucket{le="${b}"} ${cum}`);
+    });
+    out.push(`srv6_switch_latency_seconds_bucket{le="+Inf"} ${this.latencyCount}`);
+    out.push(`srv6_switch_latency_seconds_sum ${this.latencySum}`);
+    out.push(`srv6_switch_latency_seconds_count ${this.latencyCount}`);
+    out.push('# HELP srv6_switches_total Path switches.', '# TYPE srv6_switches_total counter');
+    for (const [k, v] of this.switchCounts) out.push(`srv6_switches_total{${k}} ${v}`);
+    out.push('# HELP srv6_link_utilization Smoothed utilisation of a link direction (0..1).', '# TYPE srv6_link_utilization gauge');
+    for (const d of this.c.meter.directions.values()) out.push(`srv6_link_utilization{link="${d.link.name}",from="${d.from}",to="${d.to}"} ${d.utilization}`);
+    out.push('# HELP srv6_link_up Link state (1 up, 0 down).', '# TYPE srv6_link_up gauge');
+    for (const l of this.c.t.links) out.push(`srv6_link_up{link="${l.name}"} ${this.c.meter.linkUp(l) ? 1 : 0}`);
+    out.push('# HELP srv6_agent_connected Agent connection state (1 connected).', '# TYPE srv6_agent_connected gauge');
+    for (const a of this.c.agents.values()) out.push(`srv6_agent_connected{router="${a.router.name}"} ${a.state === 'connected' ? 1 : 0}`);
+    out.push('# HELP srv6_flow_rate_bits_per_second Class rate at the egress decap SID.', '# TYPE srv6_flow_rate_bits_per_second gauge');
+    for (const f of this.c.flows.values()) out.push(`srv6_flow_rate_bits_per_second{class="${f.cls.name}",direction="${f.dir}"} ${this.c.meter.classRate(f.cls.name, f.dir).bps}`);
+    return out.join('\n') + '\n';
+  }
+
+  async listen(addresses: string[]): Promise<void> {
+    for (const address of addresses) {
+      await new Promise<void>((resolve, reject) => this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
+    }
+  }
+
+  listenMetrics(host: string, port: number): Promise<number> {
+    this.http = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+        res.end(this.metrics());
+      } else {
+        res.writeHead(404).end('try /metrics\n');
+      }
+    });
+    return new Promise((resolve) => this.http!.listen(port, host, () => resolve((this.http!.address() as { port: number }).port)));
+  }
+
+  async shutdown(): Promise<void> {
+    this.health.setStatus('', 'NOT_SERVING');
+    this.http?.close();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.server.forceShutdown(); resolve(); }, 2000);
+      this.server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+}

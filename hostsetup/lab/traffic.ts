@@ -1,0 +1,87 @@
+// Sequenced UDP traffic inside lab namespaces (native sender and receiver on threads of their own).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { netnsPath } from '../../netlink/socket.js';
+
+export interface SendOptions {
+  /** network namespace name (or path) to send from */
+  netns?: string;
+  dst: string;
+  port: number;
+  /** bytes of UDP payload (at least 20: magic, sequence number, send time) */
+  size?: number;
+  pps: number;
+  /** stop after this many packets ... */
+  count?: number;
+  /** ... or after this long */
+  durationMs?: number;
+  /** IPv6 flow label (what the class rules match) */
+  flowlabel?: number;
+  /** IPv6 traffic class byte (DSCP << 2) */
+  tclass?: number;
+}
+
+export interface SendResult {
+  sent: number;
+  errors: number;
+  firstErrno: number;
+  elapsedNs: number;
+}
+
+export interface ReceiveOptions {
+  netns?: string;
+  bind?: string;
+  port: number;
+  /** stop after this long ... */
+  durationMs?: number;
+  /** ... or this long after the last packet (once one arrived) ... */
+  idleMs?: number;
+  /** ... or once this many distinct sequence numbers arrived */
+  expect?: number;
+}
+
+export interface ReceiveResult {
+  received: number;
+  unique: number;
+  duplicates: number;
+  reordered: number;
+  /** packets without our magic */
+  foreign: number;
+  maxSeq: number;
+  /** sequence numbers up to the highest seen that never arrived */
+  lost: number;
+  longestSeqGap: number;
+  /** the longest silence between two packets */
+  maxInterArrivalNs: number;
+  spanNs: number;
+  latencyP50Ns: number;
+  latencyP99Ns: number;
+  latencyMaxNs: number;
+}
+
+interface Native {
+  udpSend(o: object): Promise<SendResult>;
+  udpReceive(o: object): { done: Promise<ReceiveResult>; stop(): void };
+}
+
+function findAddon(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'build', 'Release', 'lab_traffic.node');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('lab_traffic.node not found: run `npm run build` (node-gyp) first');
+}
+
+const native: Native = createRequire(import.meta.url)(findAddon());
+
+export function sendTraffic(o: SendOptions): Promise<SendResult> {
+  return native.udpSend({ ...o, netns: o.netns ? netnsPath(o.netns) : '' });
+}
+
+/** The socket is bound when this returns: start the sender afterwards. */
+export function receiveTraffic(o: ReceiveOptions): { done: Promise<ReceiveResult>; stop(): void } {
+  return native.udpReceive({ ...o, netns: o.netns ? netnsPath(o.netns) : '' });
+}
