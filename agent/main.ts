@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
+import { DEFAULT_SID_ANCHOR } from './anchor.js';
 import { Agent, AGENT_VERSION } from './server.js';
 
 const int = (min: number, max: number) => (v: string) => {
@@ -23,18 +24,26 @@ const program = new Command()
   .option('--log-level <level>', 'trace, debug, info, warn, error (env SRV6_AGENT_LOG_LEVEL)', process.env.SRV6_AGENT_LOG_LEVEL ?? 'info')
   .option('--max-message-bytes <n>', 'largest request accepted', int(1024, 1 << 30), 32 << 20)
   .option('--flush-on-exit', 'remove everything the agent owns on SIGTERM (default: keep the data plane as it is)', false)
+  .option('--sid-anchor <name>', 'veth the agent keeps up (creating it if missing) and binds SIDs without a dev to', DEFAULT_SID_ANCHOR)
+  .option('--no-sid-anchor', 'no anchor: every SID must name its dev')
   .addHelpText('after', `
 Examples:
   ip netns exec r1 srv6-agent --name r1 --listen [::]:50051
   srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
   grpcurl -plaintext [::1]:50051 list`);
 
-const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean }>();
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
 
 if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
 
-const agent = new Agent({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes });
+let agent: Agent;
+try {
+  agent = new Agent({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined });
+} catch (e) {
+  log.fatal({ err: e }, 'cannot start (is this root, in the router\'s namespace?)');
+  process.exit(1);
+}
 for (const address of opts.listen) {
   try {
     await agent.listen(address);

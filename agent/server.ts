@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { C, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
+import { ensureSidAnchor } from './anchor.js';
 import { ApiError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
@@ -21,6 +22,8 @@ export interface AgentOptions {
   log: Logger;
   /** largest request accepted, bytes */
   maxMessageBytes?: number;
+  /** the veth the agent creates (if missing) and binds SIDs without a dev to; undefined: none */
+  sidAnchor?: string;
 }
 
 function readSysctl(path: string): string | undefined {
@@ -53,7 +56,8 @@ export class Agent {
 
   constructor(private readonly opts: AgentOptions) {
     this.rtnl = new Rtnl();
-    this.state = new OwnedState(this.rtnl, opts.protocol, opts.log);
+    if (opts.sidAnchor) ensureSidAnchor(this.rtnl, opts.sidAnchor);
+    this.state = new OwnedState(this.rtnl, opts.protocol, opts.log, opts.sidAnchor);
     this.events = new EventHub(opts.name, this.state);
     const max = opts.maxMessageBytes ?? 32 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, 'grpc.enable_channelz': 0 });

@@ -53,6 +53,8 @@ export class OwnedState {
     readonly rtnl: Rtnl,
     readonly protocol: number,
     private readonly log: Logger,
+    /** the interface SIDs without a dev are bound to */
+    readonly sidAnchor?: string,
   ) {
     this.refreshLinks();
   }
@@ -74,6 +76,7 @@ export class OwnedState {
         return this.linkByName.get(name)?.index;
       },
       routeDev: (addr) => this.rtnl.routeGet(addr)?.oif,
+      sidAnchor: this.sidAnchor,
     };
   }
 

@@ -19,6 +19,8 @@ export interface ResolveContext {
   ifindex(name: string): number | undefined;
   /** the output interface of the kernel's route to addr, if any */
   routeDev(addr: string): number | undefined;
+  /** where SIDs without a dev are bound (the agent's anchor interface), if any */
+  sidAnchor?: string;
 }
 
 export const ROUTE_TYPES: Record<string, number> = {
@@ -134,8 +136,9 @@ export function sid(field: string, s: ApiSid | null | undefined, ctx: ResolveCon
   if (!(action in SEG6_LOCAL_ACTIONS) || action === 'End.DX2') {
     throw invalid(`${field}.action`, s.action, `one of ${Object.keys(SEG6_LOCAL_ACTIONS).filter((a) => a !== 'End.DX2').join(', ')}`);
   }
-  if (!s.dev) throw missing(`${field}.dev`, 'a real interface of the router to bind the SID to');
-  if (s.dev === 'lo') throw invalid(`${field}.dev`, s.dev, 'a real interface: a seg6local route bound to lo becomes a reject route');
+  const sidDev = s.dev || ctx.sidAnchor;
+  if (!sidDev) throw missing(`${field}.dev`, 'a real interface of the router to bind the SID to (the agent runs without a SID anchor)');
+  if (sidDev === 'lo') throw invalid(`${field}.dev`, s.dev, 'a real interface: a seg6local route bound to lo becomes a reject route');
   const encap: Seg6LocalEncap = { type: 'seg6local', action };
   for (const need of NEEDS[action] ?? []) {
     if (need === 'nh6') encap.nh6 = ipv6(`${field}.nh6`, s.nh6);
@@ -178,7 +181,7 @@ export function sid(field: string, s: ApiSid | null | undefined, ctx: ResolveCon
     family: C.AF_INET6, dst: p.addr, dstLen: p.len, table: table(`${field}.table`, s.table), protocol: ctx.protocol,
     scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST,
     priority: isSet(s.metric) ? num(`${field}.metric`, s.metric, 1, U32_MAX, 'a metric') : DEFAULT_METRIC,
-    oif: dev(`${field}.dev`, s.dev, ctx), encap,
+    oif: dev(`${field}.dev`, sidDev, ctx), encap,
   };
 }
 

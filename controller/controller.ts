@@ -147,9 +147,10 @@ export class Controller extends EventEmitter {
         const restarted = a.startedUnixMs !== 0 && Number(info.started_unix_ms) !== a.startedUnixMs;
         a.version = info.agent_version;
         a.startedUnixMs = Number(info.started_unix_ms);
-        await this.resync(a, restarted);
-        a.state = 'connected';
         a.lastError = '';
+        if (restarted) a.reconnects++;
+        await this.resync(a).catch((e) => this.resyncLater(a, e));
+        a.state = 'connected';
         this.log.info({ router: a.router.name, address: a.address, restarted }, 'agent connected');
         this.subscribe(a);
         return;
@@ -165,7 +166,7 @@ export class Controller extends EventEmitter {
 
   /** The state the router should hold: the static part of the topology plus the flows' current paths. */
   desired(router: string): ApiState {
-    return desiredState(this.t, router, (cls, dir) => this.routeOf(this.flow(cls.name, dir)));
+    return desiredState(this.t, router, (cls, dir) => this.routeOf(this.flow(cls.name, dir)), (dev) => this.meter.interfaceUp(router, dev));
   }
 
   /**
@@ -173,7 +174,7 @@ export class Controller extends EventEmitter {
    * already has (a controller restart changes no path). Then Sync, which puts
    * back whatever a restarted or tampered-with router lost.
    */
-  private async resync(a: AgentConn, restarted: boolean): Promise<void> {
+  private async resync(a: AgentConn): Promise<void> {
     const name = a.router.name;
     const mine = [...this.flows.values()].filter((f) => f.ingress === name && !this.adopted.has(flowKey(f.cls.name, f.dir)));
     if (mine.length) {
@@ -187,10 +188,22 @@ export class Controller extends EventEmitter {
     }
     const res = await a.client.call('Sync', { desired: this.desired(name) }, 30_000);
     a.syncs++;
-    if (restarted) a.reconnects++;
     if (res.added.length || res.changed.length || res.removed.length) {
       this.log.warn({ router: name, added: res.added, changed: res.changed, removed: res.removed }, 'resynced the router');
     }
+  }
+
+  private async resyncQuietly(a: AgentConn): Promise<void> {
+    await this.resync(a).catch((e) => this.resyncLater(a, e));
+  }
+
+  /** A router that refused its desired state stays connected (it forwards, it reports); we try again. */
+  private resyncLater(a: AgentConn, e: unknown): void {
+    a.lastError = `resync: ${(e as Error).message}`;
+    this.log.warn({ router: a.router.name, err: a.lastError }, 'resync failed; trying again in 2 s');
+    setTimeout(() => {
+      if (!this.stopped && a.state === 'connected' && a.lastError.startsWith('resync:')) void this.resync(a).then(() => (a.lastError = ''), (err) => this.resyncLater(a, err));
+    }, 2000).unref();
   }
 
   /** The flow's path as its ingress's class table holds it, if it is one the topology can explain. */
@@ -236,6 +249,8 @@ export class Controller extends EventEmitter {
         if (link) {
           this.log.warn({ router: a.router.name, interface: e.interface, link: link.name, kind: e.kind }, 'link state');
           this.evaluate();
+          // a link set down loses its routes in the kernel: put them back once it is up again
+          if (e.kind === 'link-up') void this.resyncQuietly(a);
         }
       }
     });
@@ -366,8 +381,12 @@ export class Controller extends EventEmitter {
     const problems = pathProblems(this.t, path, flow.dir);
     if (problems.length) throw new Error(`path ${path.join(',')}: ${problems.map((p) => p.problem).join('; ')}`);
     if (this.agents.get(flow.ingress)?.state !== 'connected') throw new Error(`the ingress ${flow.ingress} is not connected: ${this.agents.get(flow.ingress)?.lastError}`);
+    if (this.switching.has(flowKey(flow.cls.name, flow.dir))) throw new Error(`${cls} ${dir} is being switched right now; try again`);
+    const previous = flow.policy.mode;
     flow.policy.mode = 'static';
-    return this.switchFlow(flow, path, undefined, 'pin');
+    const event = await this.switchFlow(flow, path, undefined, 'pin');
+    if (!event.ok) flow.policy.mode = previous;
+    return event;
   }
 
   setPolicy(p: { cls?: string; dir?: string; mode?: Mode; threshold?: number; hysteresis?: number; holdDownMs?: number }): void {

@@ -100,6 +100,7 @@ export class Meter {
       d.rawBps = bps;
       const raw = bps / d.capacityBps;
       d.utilization = this.smoothing * raw + (1 - this.smoothing) * d.utilization;
+      if (d.utilization < 1e-6) d.utilization = 0;
       if (raw <= this.threshold()) {
         d.lastCalmNs = receivedNs;
         d.onsetNs = undefined;
@@ -137,6 +138,12 @@ export class Meter {
       if (state !== undefined && state !== 'up') return false;
     }
     return true;
+  }
+
+  /** The interface's last known state (up until a sample or an event says otherwise). */
+  interfaceUp(router: string, ifname: string): boolean {
+    const k = key(router, ifname);
+    return !this.downByEvent.has(k) && (this.operState.get(k) ?? 'up') === 'up';
   }
 
   linkEvent(router: string, ifname: string, up: boolean): Link | undefined {

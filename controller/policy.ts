@@ -179,22 +179,22 @@ export class PolicyEngine {
       return { ...proposal, action: 'switch', trigger: 'link-down', reason: broken ? 'the current path crosses a down link' : 'leaving multipath' };
     }
     if (pathKey(best) === pathKey(flow.path)) return { ...base, action: 'keep', reason: 'the current path is the least utilised' };
-    if (currentCost <= p.threshold) return { ...base, proposedCost: bestCost, action: 'keep', reason: `current path at ${pct(currentCost)} <= threshold ${pct(p.threshold)}` };
-    if (bestCost + p.hysteresis >= currentCost) return { ...base, proposedCost: bestCost, action: 'keep', reason: `best alternative at ${pct(bestCost)} is not better than ${pct(currentCost)} by the hysteresis ${pct(p.hysteresis)}` };
-    if (held) return { ...base, proposedCost: bestCost, action: 'hold-down', reason: `would switch (${pct(currentCost)} -> ${pct(bestCost)}) but held down for ${p.holdDownMs} ms after the last switch` };
+    if (currentCost <= p.threshold) return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `current path at ${pct(currentCost)} <= threshold ${pct(p.threshold)}` };
+    if (bestCost + p.hysteresis >= currentCost) return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `best alternative at ${pct(bestCost)} is not better than ${pct(currentCost)} by the hysteresis ${pct(p.hysteresis)}` };
+    if (held) return { ...base, path: best, proposedCost: bestCost, action: 'hold-down', reason: `would switch (${pct(currentCost)} -> ${pct(bestCost)}) but held down for ${p.holdDownMs} ms after the last switch` };
     // Until the egress has counted this class over a window that began after the congestion did,
     // its own share is unknown: the flow causing the congestion would look like its victim.
     // congestion means now: a link whose latest sample is over the threshold, not a smoothed value decaying
     const onset = this.onset(flow.path);
-    if (onset === undefined) return { ...base, proposedCost: bestCost, action: 'keep', reason: `smoothed ${pct(currentCost)} but the latest samples are under the threshold` };
+    if (onset === undefined) return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `smoothed ${pct(currentCost)} but the latest samples are under the threshold` };
     const rate = this.meter.classRate(flow.cls.name, flow.dir);
     if (rate.sinceNs !== -1n && rate.sinceNs < onset) {
-      return { ...base, proposedCost: bestCost, action: 'keep', reason: 'congested; waiting for this class\'s rate measured since the onset' };
+      return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: 'congested; waiting for this class\'s rate measured since the onset' };
     }
     // The class that carries most of its bottleneck's load stays: moving it would move the congestion.
     const share = this.bottleneckShare(flow, own);
     if (share >= ELEPHANT_SHARE) {
-      return { ...base, proposedCost: bestCost, action: 'keep', reason: `this class carries ${pct(share)} of its bottleneck's load: the others move, it stays` };
+      return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `this class carries ${pct(share)} of its bottleneck's load: the others move, it stays` };
     }
     return { ...proposal, action: 'switch', trigger: 'congestion', onsetNs: onset, reason: `current path at ${pct(currentCost)} > threshold ${pct(p.threshold)}; ${pathKey(best)} at ${pct(bestCost)}` };
   }

@@ -38,14 +38,16 @@ export class ControllerServer {
       GetPolicy: this.unary(() => this.policy()),
       Analyze: this.unary(() => this.analyze()),
       WatchSwitches: (call: grpc.ServerWritableStream<{ replay: number }, unknown>) => {
-        for (const e of this.c.switches.slice(-Math.min(call.request.replay ?? 0, 1000))) call.write(e);
+        const replay = Math.min(call.request.replay ?? 0, 1000);
+        for (const e of replay > 0 ? this.c.switches.slice(-replay) : []) call.write(e);
         const on = (e: SwitchEvent) => call.write(e);
         this.c.on('switch', on);
         call.on('cancelled', () => this.c.off('switch', on));
         call.on('close', () => this.c.off('switch', on));
       },
       WatchUtilization: (call: grpc.ServerWritableStream<unknown, unknown>) => {
-        const on = (round: number) => call.write(this.utilization(round));
+        // a slow reader skips rounds rather than making us buffer them
+        const on = (round: number) => call.writableNeedDrain || call.write(this.utilization(round));
         this.c.on('round', on);
         call.on('cancelled', () => this.c.off('round', on));
         call.on('close', () => this.c.off('round', on));

@@ -4,20 +4,11 @@
 // and one seg6 encap route per class table on the class's initial path.
 // The lab provisions it with Sync; the controller starts from it.
 import type { ApiRoute, ApiRule, ApiSid, ApiState } from '../agent/api.js';
-import { decapSid, endpoints, initialPath, neighbors, pathDevice, pathSegments, router, underlayRoutes } from './derive.js';
+import { decapSid, endpoints, initialPath, pathDevice, pathSegments, router, underlayRoutes } from './derive.js';
 import { DIRECTIONS, type Classifier, type Direction, type FlowClass, type Topology } from './model.js';
 
 /** Rule priorities of the class classifiers: class i of the file at CLASS_RULE_PRIORITY + i. */
 export const CLASS_RULE_PRIORITY = 1000;
-
-/** The interface a router binds its SIDs to (a seg6local route on lo is a reject route). */
-export function sidDevice(t: Topology, routerName: string): string {
-  const core = neighbors(t, routerName)[0]?.local.interface;
-  if (core) return core;
-  const ext = Object.values(t.externals).find((e) => e.router.name === routerName);
-  if (ext) return ext.router.interface;
-  throw new Error(`router ${routerName} has no interface to bind its SIDs to`);
-}
 
 export function classRule(t: Topology, cls: FlowClass, dir: Direction): ApiRule {
   const c: Classifier = cls.classifier;
@@ -41,17 +32,21 @@ export function classRoute(t: Topology, cls: FlowClass, dir: Direction, path: st
   };
 }
 
-/** routeOf: the class route to hold at the ingress (the controller's current path); default: the initial path. */
-export function desiredState(t: Topology, routerName: string, routeOf?: (cls: FlowClass, dir: Direction) => ApiRoute): Required<ApiState> {
+/**
+ * routeOf: the class route to hold at the ingress (the controller's current path); default: the initial path.
+ * linkUp: whether the router's interface is up; underlay routes over a down interface are left out
+ * (the kernel deleted them when it went down and refuses them until it is back).
+ */
+export function desiredState(t: Topology, routerName: string, routeOf?: (cls: FlowClass, dir: Direction) => ApiRoute, linkUp: (dev: string) => boolean = () => true): Required<ApiState> {
   const r = router(t, routerName);
-  const dev = sidDevice(t, routerName);
-  const routes: ApiRoute[] = underlayRoutes(t, routerName).map((u) => ({ prefix: u.prefix, via: u.via, dev: u.dev }));
-  const sids: ApiSid[] = [{ sid: r.endSid, action: 'End', dev, count: true }];
+  const routes: ApiRoute[] = underlayRoutes(t, routerName).filter((u) => linkUp(u.dev)).map((u) => ({ prefix: u.prefix, via: u.via, dev: u.dev }));
+  // no dev: the agent binds SIDs to its anchor interface, which never goes down (see agent/anchor.ts)
+  const sids: ApiSid[] = [{ sid: r.endSid, action: 'End', count: true }];
   const rules: ApiRule[] = [];
   for (const dir of DIRECTIONS) {
     const { ingress, egress } = endpoints(t, dir);
     for (const cls of t.classes.filter((c) => c.directions.includes(dir))) {
-      if (egress === routerName) sids.push({ sid: decapSid(t, cls, dir), action: 'End.DT6', lookup_table: 254, dev, count: true });
+      if (egress === routerName) sids.push({ sid: decapSid(t, cls, dir), action: 'End.DT6', lookup_table: 254, count: true });
       if (ingress === routerName) {
         rules.push(classRule(t, cls, dir));
         routes.push(routeOf ? routeOf(cls, dir) : classRoute(t, cls, dir, initialPath(t, cls, dir)));

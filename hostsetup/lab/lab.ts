@@ -128,7 +128,8 @@ async function build(t: Topology, state: LabState, opts: UpOptions, log: (l: str
     const routers = new Set(t.routers.map((r) => r.name));
     for (const node of ['host', upf.role, server.role, ...routers]) {
       const values: Record<string, string> = { accept_dad: '0' };
-      if (routers.has(node)) Object.assign(values, { forwarding: '1', seg6_enabled: '1' });
+      // keep_addr_on_down: a link set down and up again keeps its address (IPv6 drops it by default)
+      if (routers.has(node)) Object.assign(values, { forwarding: '1', seg6_enabled: '1', keep_addr_on_down: '1' });
       for (const [k, v] of Object.entries(values)) {
         for (const scope of ['all', 'default']) writeSysctl(`net/ipv6/conf/${scope}/${k}`, v, ns(node));
       }
@@ -198,7 +199,8 @@ async function build(t: Topology, state: LabState, opts: UpOptions, log: (l: str
       try {
         await client.waitForReady(30_000);
       } catch (e) {
-        throw new Error(`the controller did not come up (${(e as Error).message}); its log: ${state.controller.log}`);
+        const last = readFileSync(state.controller.log, 'utf8').trim().split('\n').pop() ?? '';
+        throw new Error(`the controller did not come up (${(e as Error).message}); the end of its log (${state.controller.log}): ${last}`);
       } finally {
         client.close();
       }
@@ -237,6 +239,7 @@ function hasNetem(namespace: string): boolean {
 function startAgent(lab: string, router: string, management: string, logLevel: string) {
   const socket = join(runDir(lab), `${router}.sock`);
   const logFile = join(runDir(lab), `${router}.log`);
+  rmSync(socket, { force: true }); // left by an agent that was killed: binding over it fails
   const out = openSync(logFile, 'a');
   const child = spawn('ip', ['netns', 'exec', nsName(lab, router), process.execPath, AGENT_MAIN, '--name', router,
     '--listen', management, `unix:${socket}`, '--log-level', logLevel], { detached: true, stdio: ['ignore', out, out] });
@@ -254,6 +257,27 @@ function startController(lab: string, topologyFile: string, metrics: string, ext
   closeSync(out);
   child.unref();
   return { pid: child.pid!, socket, log: logFile, metrics };
+}
+
+/** Kills a router's agent (SIGKILL, as a crash would) and starts a new one; the kernel state stays as it is. */
+export async function restartAgent(lab: string, router: string, opts: { kill?: boolean } = {}): Promise<{ oldPid: number; pid: number }> {
+  const state = readLabState(lab);
+  const a = state?.agents[router];
+  if (!state || !a) throw new Error(state ? `no router ${router} in lab ${lab}` : `no lab ${lab}`);
+  if (alive(a.pid)) {
+    process.kill(a.pid, opts.kill === false ? 'SIGTERM' : 'SIGKILL');
+    if ((await waitGone([a.pid], 5000)).length) throw new Error(`agent ${router} (pid ${a.pid}) did not exit`);
+  }
+  const next = startAgent(lab, router, a.management, 'info');
+  state.agents[router] = next;
+  writeLabState(state);
+  const client = new AgentClient(`unix:${next.socket}`);
+  try {
+    await client.waitForReady(15_000);
+  } finally {
+    client.close();
+  }
+  return { oldPid: a.pid, pid: next.pid };
 }
 
 function alive(pid: number): boolean {

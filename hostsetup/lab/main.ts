@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 // srv6-lab: the whole reference network in network namespaces on this machine.
 import { Command } from 'commander';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadTopology, TopologyError } from '../../topology/load.js';
-import { DEFAULT_LAB, describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState } from './lab.js';
+import { startDemoTraffic } from './demo.js';
+import { DEFAULT_LAB, describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent } from './lab.js';
+
+const CTL_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'controller', 'ctl', 'main.js');
 
 function requireRoot(): void {
   if (process.geteuid?.() !== 0) {
@@ -36,12 +41,13 @@ program.command('up')
   .option('--upf-nic <name>', 'name of the emulated NIC toward the UPF (overrides the topology)')
   .option('--server-nic <name>', 'name of the emulated NIC toward the server (overrides the topology)')
   .option('--foreground', 'stay in the foreground; Ctrl-C tears the lab down')
+  .option('--demo', 'with --foreground: run demo traffic that makes the controller switch, and show `srv6ctl watch`')
   .option('--agent-log-level <level>', 'log level of the agents', 'info')
   .option('--no-controller', 'do not start a controller (start your own on the agents\' sockets)')
   .option('--interval <ms>', 'controller telemetry interval', '100')
   .option('--mode <mode>', 'controller policy for every flow (static, least-utilized, weighted-multipath, tiered)', 'least-utilized')
-  .option('--metrics <host:port>', 'controller Prometheus endpoint ("off" to disable)', '127.0.0.1:9464')
-  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics: string }) => {
+  .option('--metrics <host:port>', 'controller Prometheus endpoint ("off" to disable; default 127.0.0.1:9464 for the default lab, off for the others)')
+  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string }) => {
     requireRoot();
     let t;
     try {
@@ -54,7 +60,7 @@ program.command('up')
     try {
       state = await labUp(t, {
         name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel,
-        controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics },
+        controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics ?? (o.name === DEFAULT_LAB ? '127.0.0.1:9464' : 'off') },
       });
     } catch (e) {
       fail(e);
@@ -63,11 +69,22 @@ program.command('up')
     if (!o.foreground) return;
     console.log('\nCtrl-C tears the lab down.');
     const keepAlive = setInterval(() => undefined, 1 << 30); // a signal listener alone does not keep Node running
+    let demo: { stop(): void } | undefined;
+    let watch: ChildProcess | undefined;
+    if (o.demo && state.controller) {
+      console.log('demo traffic: high 60 Mbit/s and low 70 Mbit/s (6 s on, 6 s off) forward, medium 40 Mbit/s reverse');
+      demo = startDemoTraffic(o.name, t);
+      await new Promise((r) => setTimeout(r, 3000));
+      watch = spawn(process.execPath, [CTL_MAIN, '--controller', `unix:${state.controller.socket}`, 'watch'], { stdio: 'inherit' });
+    }
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
+      watch?.once('exit', () => resolve());
     });
     clearInterval(keepAlive);
+    watch?.kill('SIGTERM');
+    demo?.stop();
     console.log('\ntearing down...');
     for (const r of await labDown(o.name)) console.log(`  removed ${r}`);
   });
@@ -127,6 +144,21 @@ program.command('nd')
     const ok = m.learnedMac === m.expectedMac;
     console.log(`${m.node} learned ${m.router} ${m.address} at ${m.learnedMac ?? '(nothing)'} (${ok ? 'the fixed MAC' : `expected ${m.expectedMac}`}); ND took ~${m.ndMs.toFixed(3)} ms (RTTs ${m.rttsMs.join(', ')} ms)`);
     process.exitCode = ok ? 0 : 1;
+  });
+
+program.command('restart-agent')
+  .description('kill a router\'s agent (SIGKILL, like a crash; --graceful: SIGTERM) and start a new one; the router keeps forwarding')
+  .argument('<router>', 'router name')
+  .option('-n, --name <lab>', 'lab name', DEFAULT_LAB)
+  .option('--graceful', 'SIGTERM instead of SIGKILL')
+  .action(async (router: string, o: { name: string; graceful?: boolean }) => {
+    requireRoot();
+    try {
+      const r = await restartAgent(o.name, router, { kill: !o.graceful });
+      console.log(`agent ${router}: pid ${r.oldPid} -> ${r.pid}`);
+    } catch (e) {
+      fail(e);
+    }
   });
 
 program.command('exec')

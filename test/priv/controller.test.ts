@@ -1,0 +1,215 @@
+// The controller on the lab: real agents, real kernel paths, real traffic.
+import { expect } from 'chai';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ControllerClient } from '../../controller/client.js';
+import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
+import { loadTopology } from '../../topology/load.js';
+import { pathSegments } from '../../topology/derive.js';
+import { requireRoot, run } from '../helpers/netns.js';
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LAB_MAIN = join(DIST, 'hostsetup', 'lab', 'main.js');
+const CONTROLLER_MAIN = join(DIST, 'controller', 'main.js');
+const INTERVAL_MS = 200;
+const HIGH = 0xfffc4;
+
+function labOk(...args: string[]): string {
+  const r = spawnSync(process.execPath, [LAB_MAIN, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`srv6-lab ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+interface RunningController {
+  proc: ChildProcess;
+  client: ControllerClient;
+  log: string;
+  stop(): Promise<void>;
+}
+
+async function startController(lab: string, dir: string, extra: string[] = []): Promise<RunningController> {
+  const socket = join(dir, 'controller.sock');
+  rmSync(socket, { force: true });
+  const proc = spawn(process.execPath, [CONTROLLER_MAIN, '--agent-socket-dir', `/run/srv6-lab/${lab}`, '--listen', `unix:${socket}`,
+    '--metrics', 'off', '--interval', String(INTERVAL_MS), '--hold-down', '1000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout!.on('data', (d) => (log += d));
+  proc.stderr!.on('data', (d) => (log += d));
+  const client = new ControllerClient(`unix:${socket}`);
+  await client.waitForReady(15_000);
+  // connected to every agent and their telemetry flowing
+  for (const deadline = Date.now() + 15_000; ;) {
+    const { routers } = await client.call('ListRouters', {});
+    if (routers.every((r: any) => r.state === 'connected' && Number(r.telemetry_age_ms) >= 0 && Number(r.telemetry_age_ms) < 5 * INTERVAL_MS)) break;
+    if (Date.now() > deadline) throw new Error(`controller not connected to every agent: ${JSON.stringify(routers)}\n${log}`);
+    await sleep(100);
+  }
+  return {
+    proc, client, get log() { return log; },
+    async stop() {
+      client.close();
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(5000)]);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function collectSwitches(c: ControllerClient): { events: any[]; stop(): void } {
+  const events: any[] = [];
+  const s = c.stream('WatchSwitches', {});
+  s.on('data', (e) => events.push(e));
+  s.on('error', () => undefined);
+  return { events, stop: () => s.cancel() };
+}
+
+/** The segments of a class table's encap route on a router, read with iproute2. */
+function kernelSegments(lab: string, router: string, table: number): string[] {
+  const routes = JSON.parse(run('ip', ['-j', '-n', `${lab}-${router}`, '-6', 'route', 'show', 'table', String(table)]));
+  return routes[0]?.segs ?? [];
+}
+
+describe('controller on the lab (privileged)', function () {
+  this.timeout(180_000);
+  const lab = `k${process.pid % 100000}`;
+  const t = loadTopology('reference');
+  const cls = (name: string) => t.classes.find((c) => c.name === name)!;
+  let dir: string;
+  let ctl: RunningController;
+
+  before(async function () {
+    requireRoot(this);
+    dir = mkdtempSync(join(tmpdir(), 'srv6t-ctl-'));
+    labOk('up', 'reference', '--name', lab, '--no-controller');
+    ctl = await startController(lab, dir);
+  });
+
+  after(async () => {
+    await ctl?.stop();
+    spawnSync(process.execPath, [LAB_MAIN, 'down', '--name', lab]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('moves the other class off a saturated forward path within 3 telemetry intervals, and leaves the reverse direction alone', async () => {
+    const watch = collectSwitches(ctl.client);
+    const rx = receiveTraffic({ netns: `${lab}-server`, port: 7001, idleMs: 1000, durationMs: 20_000 });
+    // class high (r1-r2-r4-r6) at 150 Mbit/s over 100 Mbit/s links: r1->r2 saturates; class low (r1-r2-r5-r6) shares it
+    await sendTraffic({ netns: `${lab}-upf`, dst: 'fd03:1::200', port: 7001, pps: 15_000, size: 1200, durationMs: 2500, flowlabel: HIGH });
+    await rx.done;
+    await sleep(500);
+    watch.stop();
+    const low = watch.events.find((e) => e.class === 'low' && e.direction === 'forward');
+    expect(low, JSON.stringify(watch.events)).to.not.equal(undefined);
+    expect(low.trigger).to.equal('congestion');
+    expect(low.ok).to.equal(true);
+    expect(low.from_path).to.deep.equal(['r1', 'r2', 'r5', 'r6']);
+    expect(low.to_path.slice(0, 2)).to.not.deep.equal(['r1', 'r2']);
+    expect(low.timing.onset_to_decision_ms).to.be.greaterThan(0).and.at.most(3 * INTERVAL_MS);
+    console.log(`      low forward: ${low.from_path.join('-')} -> ${low.to_path.join('-')} ${low.timing.onset_to_decision_ms.toFixed(0)} ms after the onset (${(low.timing.onset_to_decision_ms / INTERVAL_MS).toFixed(2)} intervals), decision -> kernel ack ${low.timing.decision_to_ack_us.toFixed(0)} us`);
+    // the class causing the congestion stays; nothing in the reverse direction moved
+    expect(watch.events.filter((e) => e.class === 'high')).to.deep.equal([]);
+    expect(watch.events.filter((e) => e.direction === 'reverse')).to.deep.equal([]);
+    // and the ingress kernel holds the new path
+    expect(kernelSegments(lab, 'r1', cls('low').table)).to.deep.equal(pathSegments(t, low.to_path, cls('low'), 'forward'));
+    expect(kernelSegments(lab, 'r1', cls('high').table)).to.deep.equal(pathSegments(t, ['r1', 'r2', 'r4', 'r6'], cls('high'), 'forward'));
+  });
+
+  it('loses no packet of a 10,000 packet/s stream across path switches', async () => {
+    const paths = [['r1', 'r3', 'r5', 'r6'], ['r1', 'r2', 'r4', 'r6'], ['r1', 'r2', 'r5', 'r6']];
+    const rx = receiveTraffic({ netns: `${lab}-server`, port: 7002, idleMs: 1000, durationMs: 30_000, expect: 30_000 });
+    const tx = sendTraffic({ netns: `${lab}-upf`, dst: 'fd03:1::200', port: 7002, pps: 10_000, count: 30_000, size: 64 });
+    const switches: any[] = [];
+    await sleep(300);
+    for (let i = 0; i < 8; i++) {
+      switches.push(await ctl.client.call('SetPath', { class: 'low', direction: 'forward', path: paths[i % paths.length] }));
+      await sleep(250);
+    }
+    const sent = await tx;
+    const got = await rx.done;
+    expect(switches.every((e) => e.ok)).to.equal(true);
+    expect(sent.sent).to.equal(30_000);
+    expect(got.lost, JSON.stringify(got)).to.equal(0);
+    expect(got.unique).to.equal(30_000);
+    console.log(`      8 switches under 10,000 packets/s: ${got.lost} lost, longest silence ${(got.maxInterArrivalNs / 1e6).toFixed(2)} ms, ${got.reordered} reordered`);
+  });
+
+  it('reroutes the classes on a link that goes down', async () => {
+    await ctl.client.call('SetPolicy', { mode: 'least-utilized' });
+    const watch = collectSwitches(ctl.client);
+    run('ip', ['-n', `${lab}-r2`, 'link', 'set', 'eth1', 'down']); // the r1-r2 link
+    try {
+      const crossesR1R2 = (p: string[]) => p.some((r, i) => (r === 'r1' && (p[i + 1] === 'r2' || p[i - 1] === 'r2')));
+      let flows: any[] = [];
+      for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(100)) {
+        flows = (await ctl.client.call('ListFlows', {})).flows;
+        if (!flows.some((f) => crossesR1R2(f.path))) break;
+      }
+      expect(flows.filter((f) => crossesR1R2(f.path)).map((f) => `${f.class} ${f.direction}`)).to.deep.equal([]);
+      expect(watch.events.some((e) => e.trigger === 'link-down')).to.equal(true);
+      for (const f of flows) {
+        expect(kernelSegments(lab, f.ingress, f.table), `${f.class} ${f.direction}`).to.deep.equal(f.segments);
+      }
+      const ping = run('ip', ['netns', 'exec', `${lab}-upf`, 'ping', '-6', '-c', '2', '-i', '0.2', '-W', '2', 'fd03:1::200']);
+      expect(ping).to.match(/2 received/);
+    } finally {
+      watch.stop();
+      run('ip', ['-n', `${lab}-r2`, 'link', 'set', 'eth1', 'up']);
+    }
+  });
+
+  it('restores a restarted agent\'s state with Sync, and traffic flows', async () => {
+    const state = JSON.parse(readFileSync(`/run/srv6-lab/${lab}/lab.json`, 'utf8'));
+    const before = (await ctl.client.call('ListRouters', {})).routers.find((r: any) => r.name === 'r2');
+    process.kill(state.agents.r2.pid, 'SIGKILL');
+    // state lost while the agent is gone
+    run('ip', ['-n', `${lab}-r2`, '-6', 'route', 'del', 'fc00:2::1']);
+    labOk('restart-agent', 'r2', '--name', lab);
+    let r2: any;
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
+      r2 = (await ctl.client.call('ListRouters', {})).routers.find((r: any) => r.name === 'r2');
+      if (r2.state === 'connected' && r2.syncs > before.syncs) break;
+    }
+    expect(r2.state).to.equal('connected');
+    expect(r2.reconnects).to.be.greaterThan(before.reconnects);
+    expect(run('ip', ['-n', `${lab}-r2`, '-6', 'route', 'show', 'fc00:2::1'])).to.match(/encap seg6local action End/);
+    const rx = receiveTraffic({ netns: `${lab}-server`, port: 7003, idleMs: 500, durationMs: 10_000, expect: 2000 });
+    await sendTraffic({ netns: `${lab}-upf`, dst: 'fd03:1::200', port: 7003, pps: 5000, count: 2000, size: 64, flowlabel: HIGH });
+    expect((await rx.done).unique).to.equal(2000);
+  });
+
+  it('changes no path when the controller restarts under unchanged load', async () => {
+    await ctl.client.call('SetPath', { class: 'high', direction: 'forward', path: ['r1', 'r3', 'r5', 'r6'] });
+    const tables = () => ['r1', 'r6'].map((r) => run('ip', ['-n', `${lab}-${r}`, '-6', 'route', 'show', 'table', 'all', 'proto', '83']));
+    const before = tables();
+    await ctl.stop();
+    ctl = await startController(lab, dir);
+    const watch = collectSwitches(ctl.client);
+    await sleep(6 * INTERVAL_MS);
+    watch.stop();
+    expect(watch.events).to.deep.equal([]);
+    expect(tables()).to.deep.equal(before);
+    const high = (await ctl.client.call('ListFlows', {})).flows.find((f: any) => f.class === 'high' && f.direction === 'forward');
+    expect(high.path).to.deep.equal(['r1', 'r3', 'r5', 'r6']);
+  });
+
+  it('answers bad API input with INVALID_ARGUMENT naming the field, and changes nothing', async () => {
+    const before = kernelSegments(lab, 'r1', cls('low').table);
+    for (const [req, re] of [
+      [{ class: 'nope', direction: 'forward', path: ['r1', 'r3', 'r5', 'r6'] }, /class: "nope"/],
+      [{ class: 'low', direction: 'sideways', path: ['r1', 'r3', 'r5', 'r6'] }, /direction: "sideways"/],
+      [{ class: 'low', direction: 'forward', path: ['r1', 'r4', 'r6'] }, /path: "r1,r4,r6"/],
+    ] as const) {
+      const err = await ctl.client.call('SetPath', req).then(() => undefined, (e) => e);
+      expect(err?.code, JSON.stringify(req)).to.equal(3);
+      expect(err.details).to.match(re);
+    }
+    const err = await ctl.client.call('SetPolicy', { mode: 'fastest' }).then(() => undefined, (e) => e);
+    expect(err?.details).to.match(/mode: "fastest"/);
+    expect(kernelSegments(lab, 'r1', cls('low').table)).to.deep.equal(before);
+  });
+});
