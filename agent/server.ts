@@ -146,9 +146,19 @@ export class Agent {
       }
     };
     call.on('drain', () => (blocked = false));
+    // Samples fall on multiples of the interval on the wall clock, so every agent (on one host, or
+    // on NTP-synchronised hosts) measures the same windows: the controller compares a class's rate
+    // at its egress with the load on a link at the ingress window for window.
     tick();
-    const timer = setInterval(tick, interval);
-    this.track(call, () => clearInterval(timer));
+    let timer: NodeJS.Timeout;
+    const schedule = () => {
+      timer = setTimeout(() => {
+        tick();
+        schedule();
+      }, interval - (Date.now() % interval));
+    };
+    schedule();
+    this.track(call, () => clearTimeout(timer));
   }
 
   private watchEvents(call: grpc.ServerWritableStream<{ include_own: boolean }, unknown>): void {

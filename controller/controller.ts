@@ -92,13 +92,13 @@ export class Controller extends EventEmitter {
     this.t = opts.topology;
     this.intervalMs = opts.intervalMs;
     this.meter = new Meter(this.t, opts.smoothing, () => Math.min(...[...this.flows.values()].map((f) => f.policy.threshold)));
-    this.engine = new PolicyEngine(this.t, this.meter);
+    this.engine = new PolicyEngine(this.t, this.meter, () => this.intervalMs);
     for (const dir of DIRECTIONS) {
       const { ingress, egress } = endpoints(this.t, dir);
       for (const cls of this.t.classes.filter((c) => c.directions.includes(dir))) {
         this.flows.set(flowKey(cls.name, dir), {
           cls, dir, ingress, egress, path: initialPath(this.t, cls, dir), policy: { ...opts.policy },
-          lastSwitchMonoNs: 0n, lastSwitchUnixMs: 0, switches: 0,
+          lastSwitchMonoNs: 0n, lastSwitchUnixMs: 0, switches: 0, elephantUntilMs: 0,
         });
       }
     }

@@ -20,11 +20,16 @@ export interface LinkDirection {
   lastCalmNs: bigint;
   /** set while over the threshold: when it started (the last calm sample before crossing), controller clock */
   onsetNs?: bigint;
+  /** set while over the threshold: the agent's wall time of the first sample over it */
+  firstHotWallMs?: number;
+  /** the latest windows: agent wall time of the sample -> bits/s over the window ending there */
+  history: Array<{ wallMs: number; bps: number }>;
 }
 
 interface Counter {
   bytes: bigint;
   packets: bigint;
+  wallMs: number;
   /** the agent's clock: intervals between two samples of one agent are exact */
   monoNs: bigint;
   /** ours, when the sample arrived: comparable across agents and hosts */
@@ -43,13 +48,20 @@ export interface InterfaceSample {
 export interface TelemetrySample {
   router: string;
   mono_ns: string;
+  wall_ms: string;
   interfaces: InterfaceSample[];
   sids: { sid: string; counters: { packets: string; bytes: string } }[];
 }
 
 export interface ClassRate {
+  /** smoothed like the links' */
   bps: number;
   pps: number;
+  /** the latest window alone */
+  rawBps: number;
+  /** the agent's wall time at the start and at the end of the latest window */
+  sinceWallMs: number;
+  wallMs: number;
   /** controller clock (hrtime ns) at the start of the window the rate was measured over */
   sinceNs: bigint;
 }
@@ -73,7 +85,7 @@ export class Meter {
       for (const [a, b] of [[link.a, link.b], [link.b, link.a]]) {
         const d: LinkDirection = {
           link, from: a.router, to: b.router, txInterface: a.interface, rxInterface: b.interface,
-          capacityBps: link.capacityMbps * 1e6, rawBps: 0, utilization: 0, lastCalmNs: 0n,
+          capacityBps: link.capacityMbps * 1e6, rawBps: 0, utilization: 0, lastCalmNs: 0n, history: [],
         };
         this.directions.set(dirKey(a.router, b.router), d);
         this.byTxInterface.set(key(a.router, a.interface), d);
@@ -87,6 +99,7 @@ export class Meter {
   /** Takes one agent sample; returns the directions whose utilisation changed. */
   ingest(s: TelemetrySample, receivedNs = process.hrtime.bigint()): LinkDirection[] {
     const mono = BigInt(s.mono_ns);
+    const wall = Number(s.wall_ms);
     this.lastSampleMs.set(s.router, Date.now());
     const changed: LinkDirection[] = [];
     for (const i of s.interfaces) {
@@ -95,38 +108,45 @@ export class Meter {
       if (i.oper_state === 'up') this.downByEvent.delete(k);
       const d = this.byTxInterface.get(k);
       if (!d) continue;
-      const bps = this.rate(`${k}/tx`, BigInt(i.tx_bytes), BigInt(i.tx_packets), mono, receivedNs)?.bps;
+      const bps = this.rate(`${k}/tx`, BigInt(i.tx_bytes), BigInt(i.tx_packets), mono, receivedNs, wall)?.bps;
       if (bps === undefined) continue;
       d.rawBps = bps;
+      d.history.push({ wallMs: wall, bps });
+      if (d.history.length > 8) d.history.shift();
       const raw = bps / d.capacityBps;
       d.utilization = this.smoothing * raw + (1 - this.smoothing) * d.utilization;
       if (d.utilization < 1e-6) d.utilization = 0;
       if (raw <= this.threshold()) {
         d.lastCalmNs = receivedNs;
         d.onsetNs = undefined;
-      } else d.onsetNs ??= d.lastCalmNs || receivedNs;
+        d.firstHotWallMs = undefined;
+      } else {
+        d.onsetNs ??= d.lastCalmNs || receivedNs;
+        d.firstHotWallMs ??= wall;
+      }
       changed.push(d);
     }
     for (const sid of s.sids) {
       const flow = this.sidFlows.get(sid.sid);
       if (!flow) continue;
-      const r = this.rate(`sid/${sid.sid}`, BigInt(sid.counters.bytes), BigInt(sid.counters.packets), mono, receivedNs);
+      const r = this.rate(`sid/${sid.sid}`, BigInt(sid.counters.bytes), BigInt(sid.counters.packets), mono, receivedNs, wall);
       if (!r) continue;
       // smoothed like the links', so a class's rate and the load it puts on its links rise and fall together
       const prev = this.classRates.get(`${flow.cls}/${flow.dir}`);
       const a = this.smoothing;
-      this.classRates.set(`${flow.cls}/${flow.dir}`, prev ? { bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps, sinceNs: r.sinceNs } : r);
+      this.classRates.set(`${flow.cls}/${flow.dir}`, prev ? { ...r, bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps } : r);
     }
     return changed;
   }
 
   /** bytes/s (as bits/s) and packets/s since the previous sample of the same counter */
-  private rate(k: string, bytes: bigint, packets: bigint, monoNs: bigint, receivedNs: bigint): ClassRate | undefined {
+  private rate(k: string, bytes: bigint, packets: bigint, monoNs: bigint, receivedNs: bigint, wallMs: number): ClassRate | undefined {
     const prev = this.counters.get(k);
-    this.counters.set(k, { bytes, packets, monoNs, receivedNs });
+    this.counters.set(k, { bytes, packets, monoNs, receivedNs, wallMs });
     if (!prev || monoNs <= prev.monoNs || bytes < prev.bytes) return undefined;
     const secs = Number(monoNs - prev.monoNs) / 1e9;
-    return { bps: (Number(bytes - prev.bytes) * 8) / secs, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs };
+    const bps = (Number(bytes - prev.bytes) * 8) / secs;
+    return { bps, rawBps: bps, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs, sinceWallMs: prev.wallMs, wallMs };
   }
 
   /** A link is down when either end says so (telemetry oper state or a link-down event). */
@@ -161,6 +181,6 @@ export class Meter {
   }
 
   classRate(cls: string, dir: Direction): ClassRate {
-    return this.classRates.get(`${cls}/${dir}`) ?? { bps: 0, pps: 0, sinceNs: -1n };
+    return this.classRates.get(`${cls}/${dir}`) ?? { bps: 0, rawBps: 0, pps: 0, sinceNs: -1n, sinceWallMs: 0, wallMs: 0 };
   }
 }

@@ -1,8 +1,9 @@
 // The dynamic policy: for one flow (a class in one direction), which path it
-// should take now. Pure: reads the meter, changes nothing.
+// should take now. Reads the meter and changes nothing, except remembering which
+// flow was found to be the main load of its congested bottleneck.
 import { candidatePaths, pathLinks } from '../topology/derive.js';
 import type { Direction, FlowClass, Link, Topology } from '../topology/model.js';
-import type { Meter } from './meter.js';
+import type { LinkDirection, Meter } from './meter.js';
 
 export const MODES = ['static', 'least-utilized', 'weighted-multipath', 'tiered'] as const;
 export type Mode = (typeof MODES)[number];
@@ -34,6 +35,8 @@ export interface Flow {
   lastSwitchMonoNs: bigint;
   lastSwitchUnixMs: number;
   switches: number;
+  /** while in the future (controller monotonic ms): this flow is the main load of its bottleneck and stays */
+  elephantUntilMs: number;
 }
 
 export type Action = 'keep' | 'switch' | 'hold-down' | 'no-alternative' | 'static' | 'weights';
@@ -61,7 +64,7 @@ function hops(path: string[]): [string, string][] {
 }
 
 export class PolicyEngine {
-  constructor(private readonly t: Topology, private readonly meter: Meter) {}
+  constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number) {}
 
   downLinks(): Set<string> {
     return new Set(this.t.links.filter((l) => !this.meter.linkUp(l)).map((l) => l.name));
@@ -113,18 +116,14 @@ export class PolicyEngine {
     return worst;
   }
 
-  /** The flow's share of the load on the most utilised link of its current path. */
-  private bottleneckShare(flow: Flow, own: Map<string, number>): number {
-    let worst = -1;
-    let share = 0;
-    for (const [a, b] of hops(flow.path)) {
+  /** The path's link over the threshold now with the highest latest rate. */
+  private hotLink(path: string[]): LinkDirection | undefined {
+    let hot: LinkDirection | undefined;
+    for (const [a, b] of hops(path)) {
       const d = this.meter.direction(a, b);
-      if (d.utilization <= worst) continue;
-      worst = d.utilization;
-      const load = d.utilization * d.capacityBps;
-      share = load > 0 ? Math.min(1, (own.get(`${a}>${b}`) ?? 0) / load) : 0;
+      if (d.onsetNs !== undefined && (!hot || d.rawBps / d.capacityBps > hot.rawBps / hot.capacityBps)) hot = d;
     }
-    return share;
+    return hot;
   }
 
   private onset(path: string[]): bigint | undefined {
@@ -187,14 +186,26 @@ export class PolicyEngine {
     // congestion means now: a link whose latest sample is over the threshold, not a smoothed value decaying
     const onset = this.onset(flow.path);
     if (onset === undefined) return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `smoothed ${pct(currentCost)} but the latest samples are under the threshold` };
-    const rate = this.meter.classRate(flow.cls.name, flow.dir);
-    if (rate.sinceNs !== -1n && rate.sinceNs < onset) {
-      return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: 'congested; waiting for this class\'s rate measured since the onset' };
-    }
     // The class that carries most of its bottleneck's load stays: moving it would move the congestion.
-    const share = this.bottleneckShare(flow, own);
-    if (share >= ELEPHANT_SHARE) {
-      return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `this class carries ${pct(share)} of its bottleneck's load: the others move, it stays` };
+    // Its egress rate is compared with the link's load over the same window (the agents sample on
+    // the same wall-clock ticks), and only over a window in which the link already was congested.
+    const hot = this.hotLink(flow.path)!;
+    const rate = this.meter.classRate(flow.cls.name, flow.dir);
+    const nowMs = Number(nowMonoNs / 1_000_000n);
+    if (flow.elephantUntilMs > nowMs) {
+      return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: 'this class carried most of its bottleneck\'s load a moment ago: the others move, it stays' };
+    }
+    if (rate.sinceNs !== -1n) {
+      const half = this.intervalMs() / 2;
+      const sameWindow = hot.history.find((h) => Math.abs(h.wallMs - rate.wallMs) < half);
+      if (rate.sinceWallMs < hot.firstHotWallMs! - half || !sameWindow) {
+        return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: 'congested; waiting for this class\'s rate over a congested window' };
+      }
+      const share = sameWindow.bps > 0 ? Math.min(1, rate.rawBps / sameWindow.bps) : 0;
+      if (share >= ELEPHANT_SHARE) {
+        flow.elephantUntilMs = nowMs + Math.max(p.holdDownMs, 5 * this.intervalMs());
+        return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `this class carries ${pct(share)} of its bottleneck's load: the others move, it stays` };
+      }
     }
     return { ...proposal, action: 'switch', trigger: 'congestion', onsetNs: onset, reason: `current path at ${pct(currentCost)} > threshold ${pct(p.threshold)}; ${pathKey(best)} at ${pct(bestCost)}` };
   }

@@ -4,8 +4,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
+import { reflectedServices } from '../helpers/grpc.js';
 import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
 
 const PROTO = 83;
@@ -42,20 +42,7 @@ describe('agent (privileged)', function () {
   });
 
   it('lists its service through gRPC server reflection', async () => {
-    const reflectionProto = join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');
-    const def = protoLoader.loadSync(reflectionProto, { keepCase: true });
-    const Reflection = (grpc.loadPackageDefinition(def) as any).grpc.reflection.v1.ServerReflection;
-    const client = new Reflection(agent.address, grpc.credentials.createInsecure());
-    const services = await new Promise<string[]>((resolve, reject) => {
-      const call = client.ServerReflectionInfo();
-      call.on('data', (res: any) => {
-        resolve(res.list_services_response.service.map((s: { name: string }) => s.name));
-        call.end();
-      });
-      call.on('error', reject);
-      call.write({ list_services: '*' });
-    });
-    client.close();
+    const services = await reflectedServices(agent.address);
     expect(services).to.include('srv6.agent.v1.RouterAgent');
     expect(services).to.include('grpc.health.v1.Health');
   });
