@@ -2,7 +2,7 @@
 // and what was expected. Pure apart from the device and route lookups in ctx.
 import { status } from '@grpc/grpc-js';
 import {
-  AddressError, C, parseIPv4, parseIPv6, parsePrefix, canonicalIPv6, SEG6_FLAVORS, SEG6_LOCAL_ACTIONS, SEG6_MODES,
+  AddressError, C, parseIPv4, parsePrefix, canonicalIPv6, SEG6_FLAVORS, SEG6_LOCAL_ACTIONS, SEG6_MODES,
   type LwtEncap, type Nexthop, type Route, type Rule, type Seg6Encap, type Seg6Flavor, type Seg6LocalAction,
   type Seg6LocalEncap, type Seg6Mode,
 } from '../netlink/index.js';

@@ -107,7 +107,7 @@ export class PolicyEngine {
   }
 
   /** Utilisation of the path's links without the flow's own share (residual for the weights). */
-  private othersUtilization(flow: Flow, path: string[], own: Map<string, number>): number {
+  private othersUtilization(path: string[], own: Map<string, number>): number {
     let worst = 0;
     for (const [a, b] of hops(path)) {
       const d = this.meter.direction(a, b);
@@ -148,7 +148,7 @@ export class PolicyEngine {
 
     if (p.mode === 'weighted-multipath') {
       const paths = candidates.slice(0, 3);
-      const residual = paths.map((path) => Math.max(0.05, 1 - this.othersUtilization(flow, path, own)));
+      const residual = paths.map((path) => Math.max(0.05, 1 - this.othersUtilization(path, own)));
       const sum = residual.reduce((a, b) => a + b, 0);
       const multipath = paths.map((path, i) => ({ path, weight: Math.min(256, Math.max(1, Math.round((residual[i] / sum) * 100))) }));
       if (sameMultipath(multipath, flow.multipath)) return { ...base, action: 'keep', reason: 'weights unchanged' };

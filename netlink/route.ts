@@ -2,7 +2,7 @@
 // SIDs and weighted multipath routes whose nexthops carry their own encap.
 import { attrs, NlWriter } from './attr.js';
 import * as C from './constants.js';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
+import { formatIPv4, formatIPv6, parseIPv4 } from './ip.js';
 import { readSeg6Encap, readSeg6LocalEncap, writeSeg6Encap, writeSeg6LocalEncap, type LwtEncap } from './seg6.js';
 
 export interface Nexthop {

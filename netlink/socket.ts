@@ -17,16 +17,17 @@ interface Native {
   fileInNetns(netns: string | null, path: string, data: string | null): string | undefined;
 }
 
-function findAddon(): string {
+/** Loads one of the project's native addons from build/Release (built by `npm run build`). */
+export function loadAddon<T>(file: string): T {
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
-    const candidate = join(dir, 'build', 'Release', 'netlink_native.node');
-    if (existsSync(candidate)) return candidate;
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'build', 'Release', file);
+    if (existsSync(candidate)) return createRequire(import.meta.url)(candidate);
   }
-  throw new Error('netlink_native.node not found: run `npm run build` (node-gyp) first');
+  throw new Error(`${file} not found: run \`npm run build\` (node-gyp) first`);
 }
 
-export const native: Native = createRequire(import.meta.url)(findAddon());
+export const native = loadAddon<Native>('netlink_native.node');
 
 export interface SocketOptions {
   /** a namespace name under /run/netns, or a path such as /proc/PID/ns/net */

@@ -1,9 +1,5 @@
 // Sequenced UDP traffic inside lab namespaces (native sender and receiver on threads of their own).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { netnsPath } from '../../netlink/socket.js';
+import { loadAddon, netnsPath } from '../../netlink/socket.js';
 
 export interface SendOptions {
   /** network namespace name (or path) to send from */
@@ -66,16 +62,7 @@ interface Native {
   udpReceive(o: object): { done: Promise<ReceiveResult>; stop(): void };
 }
 
-function findAddon(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
-    const candidate = join(dir, 'build', 'Release', 'lab_traffic.node');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error('lab_traffic.node not found: run `npm run build` (node-gyp) first');
-}
-
-const native: Native = createRequire(import.meta.url)(findAddon());
+const native = loadAddon<Native>('lab_traffic.node');
 
 export function sendTraffic(o: SendOptions): Promise<SendResult> {
   return native.udpSend({ ...o, netns: o.netns ? netnsPath(o.netns) : '' });

@@ -18,7 +18,6 @@ function data(grid: boolean): DashboardData {
       }
     }
   } else pairs.push([1, 2], [2, 4], [4, 6], [5, 6], [3, 5], [1, 3], [2, 5]);
-  const last = grid ? 16 : 6;
   const links: LinkState[] = pairs.map(([a, b], i) => ({
     name: `r${a}-r${b}`, a: `r${a}`, b: `r${b}`, a_interface: 'eth1', b_interface: 'eth2', capacity_mbps: 100,
     state: i === 3 ? 'down' : 'up', utilization_ab: (i / pairs.length) * 1.2, utilization_ba: 0.05, rate_ab_mbps: i * 12, rate_ba_mbps: 5,
