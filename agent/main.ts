@@ -3,7 +3,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
+import { Rtnl } from '../netlink/index.js';
 import { DEFAULT_SID_ANCHOR } from './anchor.js';
+import { applyInterfaceSpecs, parseInterfaceSpecs } from './rename.js';
 import { Agent, AGENT_VERSION } from './server.js';
 
 const int = (min: number, max: number) => (v: string) => {
@@ -26,16 +28,29 @@ const program = new Command()
   .option('--flush-on-exit', 'remove everything the agent owns on SIGTERM (default: keep the data plane as it is)', false)
   .option('--sid-anchor <name>', 'veth the agent keeps up (creating it if missing) and binds SIDs without a dev to', DEFAULT_SID_ANCHOR)
   .option('--no-sid-anchor', 'no anchor: every SID must name its dev')
+  .option('--interface-names <spec>', 'rename interfaces after the address they hold before serving: ADDR=NAME[@MAC],... (env SRV6_INTERFACE_NAMES; what the Docker deployment uses)', process.env.SRV6_INTERFACE_NAMES)
   .addHelpText('after', `
 Examples:
   ip netns exec r1 srv6-agent --name r1 --listen [::]:50051
   srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
   grpcurl -plaintext [::1]:50051 list`);
 
-const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false }>();
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
 
 if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
+
+if (opts.interfaceNames) {
+  const rtnl = new Rtnl();
+  try {
+    for (const change of applyInterfaceSpecs(rtnl, parseInterfaceSpecs(opts.interfaceNames))) log.info({ change }, 'interface renamed');
+  } catch (e) {
+    log.fatal({ err: (e as Error).message }, 'cannot name the interfaces as the topology does');
+    process.exit(1);
+  } finally {
+    rtnl.close();
+  }
+}
 
 let agent: Agent;
 try {

@@ -149,7 +149,7 @@ export function encodeLinkCreate(w: NlWriter, seq: number, spec: LinkSpec): void
 }
 
 /** RTM_NEWLINK on an existing link: up/down, move to another namespace, rename, enslave, alias. */
-export function encodeLinkChange(w: NlWriter, seq: number, index: number, change: { up?: boolean; netnsFd?: number; name?: string; master?: number; alias?: string }): void {
+export function encodeLinkChange(w: NlWriter, seq: number, index: number, change: { up?: boolean; netnsFd?: number; name?: string; master?: number; alias?: string; mac?: string }): void {
   const at = w.begin(C.RTM_NEWLINK, C.NLM_F_REQUEST, seq);
   const upMask = change.up === undefined ? 0 : C.IFF_UP;
   writeIfinfomsg(w, index, change.up ? C.IFF_UP : 0, upMask);
