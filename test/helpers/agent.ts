@@ -36,7 +36,7 @@ export async function startAgent(ns: TestNetns, name: string, extraArgs: string[
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => { running.delete(proc); resolve(code); }));
   const client = new AgentClient(address);
   try {
-    await client.waitForReady(15_000);
+    await Promise.race([client.waitForReady(15_000), exited.then((code) => { throw new Error(`exited with ${code}`); })]);
   } catch (e) {
     proc.kill('SIGKILL');
     throw new Error(`agent ${name} did not come up: ${(e as Error).message}\n${logs.join('')}`);

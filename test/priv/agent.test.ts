@@ -296,3 +296,39 @@ describe('agent (privileged)', function () {
     expect(state.routes.map((r: { prefix: string }) => r.prefix)).to.include('fd03:1::/64');
   });
 });
+
+describe('agent --interface-names (privileged)', function () {
+  let ns: TestNetns;
+  let agent: RunningAgent | undefined;
+
+  before(function () {
+    requireRoot(this);
+    ns = TestNetns.create('rename');
+    // as Docker leaves them: names in attachment order, not the topology's
+    veth(ns, 'eth0', ns, 'eth1');
+    ns.ip('-6', 'addr', 'add', 'fd01:2::1/64', 'dev', 'eth0', 'nodad');
+    ns.ip('-6', 'addr', 'add', 'fd01:1::2/64', 'dev', 'eth1', 'nodad');
+  });
+
+  after(async () => {
+    await agent?.stop();
+    ns?.destroy();
+  });
+
+  it('renames interfaces after the address they hold, sets the MAC, keeps the addresses', async () => {
+    agent = await startAgent(ns, 'r1', ['--interface-names', 'fd01:2::1=eth1,fd01:1::2=eth0@2e:7f:2d:e9:34:b7']);
+    const links = ns.ipJson<any[]>('-6', 'addr', 'show');
+    const holder = (addr: string) => links.find((l) => l.addr_info.some((a: any) => a.local === addr));
+    expect(holder('fd01:2::1').ifname).to.equal('eth1');
+    expect(holder('fd01:1::2').ifname).to.equal('eth0');
+    expect(ns.ipJson<any[]>('link', 'show', 'eth0')[0].address).to.equal('2e:7f:2d:e9:34:b7');
+    expect(holder('fd01:1::2').operstate).to.equal('UP');
+  });
+
+  it('refuses to start when an address is on no interface', async () => {
+    await agent?.stop();
+    agent = undefined;
+    const err = await startAgent(ns, 'r1', ['--interface-names', 'fd01:9::1=eth5']).then(() => undefined, (e: Error) => e);
+    expect(err?.message).to.match(/no interface holds fd01:9::1/);
+  });
+});
