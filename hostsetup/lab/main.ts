@@ -2,9 +2,10 @@
 // srv6-lab: the whole reference network in network namespaces on this machine.
 import { Command } from 'commander';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, TopologyError } from '../../topology/load.js';
+import { composeFile } from '../../compose/generate.js';
 import { startDemoTraffic } from './demo.js';
 import { DEFAULT_LAB, describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent } from './lab.js';
 
@@ -144,6 +145,19 @@ program.command('nd')
     const ok = m.learnedMac === m.expectedMac;
     console.log(`${m.node} learned ${m.router} ${m.address} at ${m.learnedMac ?? '(nothing)'} (${ok ? 'the fixed MAC' : `expected ${m.expectedMac}`}); ND took ~${m.ndMs.toFixed(3)} ms (RTTs ${m.rttsMs.join(', ')} ms)`);
     process.exitCode = ok ? 0 : 1;
+  });
+
+program.command('compose')
+  .description('print the docker-compose.yml of a topology (the file must be in topology/ to be in the image)')
+  .argument('[topology]', 'topology file or bundled name (reference, grid4x4)', 'reference')
+  .action((topology: string) => {
+    let t;
+    try {
+      t = loadTopology(topology);
+    } catch (e) {
+      fail(e);
+    }
+    process.stdout.write(composeFile(t, `topology/${basename(t.file)}`));
   });
 
 program.command('restart-agent')

@@ -1,0 +1,125 @@
+// docker-compose.yml for a topology: one container per router (the agent
+// inside, NET_ADMIN, no privileged), one for the controller, a network per core
+// link, the management network, and the two macvlan networks on the host's
+// physical NICs (parents from the environment, the seed's names by default).
+import { stringify } from 'yaml';
+import { endpoints, neighbors } from '../topology/derive.js';
+import { parseIfAddr, parseNet, withLastGroup, type Net } from '../topology/ipv6.js';
+import type { External, Topology } from '../topology/model.js';
+
+export const IMAGE = 'srv6-orchestrator:${SRV6_TAG:-latest}';
+export const CONTROLLER_PORT = 50052;
+export const METRICS_PORT = 9464;
+
+const net = (prefix: string) => {
+  const n = parseNet(prefix);
+  if ('problem' in n) throw new Error(n.problem);
+  return n.ok;
+};
+const bare = (cidr: string) => cidr.split('/')[0];
+/** the network of an interface address ("fd01:2::1/64" -> fd01:2::/64) */
+const netOf = (ifaddr: string): Net => {
+  const a = parseIfAddr(ifaddr);
+  if ('problem' in a) throw new Error(a.problem);
+  return a.ok.net;
+};
+const linkNetwork = (name: string) => `link-${name}`;
+
+/** The controller's address on the management network: <prefix>::fffd (the host bridge is ::fffe). */
+export function controllerAddress(t: Topology): string {
+  return withLastGroup(net(t.management.prefix), 0xfffd);
+}
+
+function externalNetwork(e: External) {
+  return {
+    driver: 'macvlan',
+    driver_opts: { parent: `\${SRV6_${e.role.toUpperCase()}_NIC:-${e.nic}}`, macvlan_mode: 'bridge' },
+    enable_ipv6: true,
+    ipam: { config: [{ subnet: e.network }] },
+  };
+}
+
+export function composeFile(t: Topology, topologyInImage: string): string {
+  const networks: Record<string, unknown> = {
+    mgmt: {
+      driver: 'bridge',
+      enable_ipv6: true,
+      ipam: { config: [{ subnet: t.management.prefix, gateway: withLastGroup(net(t.management.prefix), 0xfffe) }] },
+    },
+  };
+  for (const l of t.links) {
+    // internal: the host takes no part in the core links; the gateway address stays clear of the routers'
+    networks[linkNetwork(l.name)] = {
+      driver: 'bridge',
+      internal: true,
+      enable_ipv6: true,
+      ipam: { config: [{ subnet: netOf(l.a.address).text, gateway: withLastGroup(netOf(l.a.address), 0xfffe) }] },
+    };
+  }
+  for (const e of [t.externals.upf, t.externals.server]) networks[`external-${e.role}`] = externalNetwork(e);
+
+  const services: Record<string, unknown> = {};
+  for (const r of t.routers) {
+    const names: string[] = [];
+    const nets: Record<string, { ipv6_address: string }> = { mgmt: { ipv6_address: r.management } };
+    for (const n of neighbors(t, r.name)) {
+      nets[linkNetwork(n.link.name)] = { ipv6_address: bare(n.local.address) };
+      names.push(`${bare(n.local.address)}=${n.local.interface}`);
+    }
+    for (const e of [t.externals.upf, t.externals.server].filter((x) => x.router.name === r.name)) {
+      nets[`external-${e.role}`] = { ipv6_address: bare(e.router.address) };
+      names.push(`${bare(e.router.address)}=${e.router.interface}@${e.router.mac}`);
+    }
+    names.push(`${r.management}=mgmt0`);
+    const listen = `[${r.management}]:${t.management.port}`;
+    services[r.name] = {
+      image: IMAGE,
+      build: { context: '..', dockerfile: 'compose/Dockerfile' },
+      hostname: r.name,
+      labels: { 'srv6.role': 'router', 'srv6.router': r.name, 'srv6.management': listen },
+      cap_add: ['NET_ADMIN'],
+      sysctls: {
+        'net.ipv6.conf.all.disable_ipv6': 0,
+        'net.ipv6.conf.all.forwarding': 1,
+        'net.ipv6.conf.all.seg6_enabled': 1,
+        'net.ipv6.conf.default.seg6_enabled': 1,
+        'net.ipv6.conf.all.keep_addr_on_down': 1,
+        'net.ipv6.conf.default.keep_addr_on_down': 1,
+        'net.ipv6.conf.all.accept_dad': 0,
+        'net.ipv6.conf.default.accept_dad': 0,
+      },
+      environment: {
+        SRV6_AGENT_NAME: r.name,
+        // the management address only: agents are not reachable from any other network
+        SRV6_AGENT_LISTEN: listen,
+        SRV6_INTERFACE_NAMES: names.join(','),
+      },
+      command: ['dist/agent/main.js'],
+      networks: nets,
+      healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', listen], interval: '5s', timeout: '3s', retries: 5, start_period: '5s' },
+      restart: 'unless-stopped',
+    };
+  }
+  const mgmtAddress = controllerAddress(t);
+  services.controller = {
+    image: IMAGE,
+    build: { context: '..', dockerfile: 'compose/Dockerfile' },
+    hostname: 'controller',
+    labels: { 'srv6.role': 'controller', 'srv6.management': `[${mgmtAddress}]:${CONTROLLER_PORT}` },
+    command: ['dist/controller/main.js', '--topology', topologyInImage, '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`],
+    environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}' },
+    networks: { mgmt: { ipv6_address: mgmtAddress } },
+    // published on the host's loopback only
+    ports: [`127.0.0.1:${CONTROLLER_PORT}:${CONTROLLER_PORT}`, `127.0.0.1:${METRICS_PORT}:${METRICS_PORT}`],
+    depends_on: Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_healthy' }])),
+    healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', `[::1]:${CONTROLLER_PORT}`], interval: '5s', timeout: '3s', retries: 5 },
+    restart: 'unless-stopped',
+  };
+  const f = endpoints(t, 'forward');
+  const header = [
+    `# Generated from ${t.name} (${f.ingress} ingress, ${f.egress} egress) by \`srv6-lab compose ${t.name}\`: do not edit,`,
+    '# change the topology file and generate again (a test fails while they differ).',
+    '# The NICs wired to the external UPF and server: SRV6_UPF_NIC, SRV6_SERVER_NIC (the seed: enp2s0f1, enp2s0f0).',
+  ].join('\n');
+  return `${header}\n${stringify({ version: '2.4', services, networks }, { lineWidth: 0 })}`;
+}

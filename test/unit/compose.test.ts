@@ -1,0 +1,70 @@
+// The checked-in docker-compose.yml is the one the topology generates, and it
+// says what the deployment promises (docker-compose itself validates it where installed).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { composeFile } from '../../compose/generate.js';
+import { loadTopology } from '../../topology/load.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CHECKED_IN = join(ROOT, 'compose', 'docker-compose.yml');
+
+describe('compose/docker-compose.yml', () => {
+  const t = loadTopology('reference');
+  const text = readFileSync(CHECKED_IN, 'utf8');
+  const doc = parse(text);
+
+  it('is exactly what `srv6-lab compose reference` generates', () => {
+    expect(text).to.equal(composeFile(t, 'topology/reference.yaml'));
+  });
+
+  it('runs every router unprivileged with NET_ADMIN, its agent on the management address only', () => {
+    for (const r of t.routers) {
+      const s = doc.services[r.name];
+      expect(s.cap_add, r.name).to.deep.equal(['NET_ADMIN']);
+      expect(s.privileged, r.name).to.equal(undefined);
+      expect(s.environment.SRV6_AGENT_LISTEN).to.equal(`[${r.management}]:${t.management.port}`);
+      expect(s.networks.mgmt.ipv6_address).to.equal(r.management);
+      expect(s.sysctls['net.ipv6.conf.all.seg6_enabled']).to.equal(1);
+      expect(s.ports, r.name).to.equal(undefined);
+      expect(s.healthcheck.test).to.include('dist/proto/health-check.js');
+    }
+    expect(doc.services.controller.ports.every((p: string) => p.startsWith('127.0.0.1:'))).to.equal(true);
+  });
+
+  it('puts the edge routers on macvlan networks of the NICs, with the seed\'s addresses and fixed MACs', () => {
+    for (const e of [t.externals.upf, t.externals.server]) {
+      const n = doc.networks[`external-${e.role}`];
+      expect(n.driver).to.equal('macvlan');
+      expect(n.driver_opts.parent).to.equal(`\${SRV6_${e.role.toUpperCase()}_NIC:-${e.nic}}`);
+      expect(n.enable_ipv6).to.equal(true);
+      expect(n.ipam.config[0].subnet).to.equal(e.network);
+      const s = doc.services[e.router.name];
+      expect(s.networks[`external-${e.role}`].ipv6_address).to.equal(e.router.address.split('/')[0]);
+      expect(s.environment.SRV6_INTERFACE_NAMES).to.contain(`${e.router.address.split('/')[0]}=${e.router.interface}@${e.router.mac}`);
+    }
+    expect(t.externals.upf.nic).to.equal('enp2s0f1');
+    expect(t.externals.server.nic).to.equal('enp2s0f0');
+  });
+
+  it('has one internal network per core link with both routers on it', () => {
+    for (const l of t.links) {
+      const n = doc.networks[`link-${l.name}`];
+      expect(n.internal, l.name).to.equal(true);
+      expect(doc.services[l.a.router].networks[`link-${l.name}`].ipv6_address).to.equal(l.a.address.split('/')[0]);
+      expect(doc.services[l.b.router].networks[`link-${l.name}`].ipv6_address).to.equal(l.b.address.split('/')[0]);
+    }
+  });
+
+  it('passes `docker-compose config`', function () {
+    if (!existsSync('/usr/bin/docker-compose')) {
+      if (process.env.CI === 'true') throw new Error('docker-compose is not installed (.ci/run installs it)');
+      this.skip();
+    }
+    const r = spawnSync('docker-compose', ['-f', CHECKED_IN, 'config', '--quiet'], { encoding: 'utf8', cwd: dirname(CHECKED_IN) });
+    expect(r.status, r.stderr).to.equal(0);
+  });
+});
