@@ -4,7 +4,7 @@
 // telemetry refer to those names) and fixes the external interface's MAC. So
 // the agent renames each interface after the address Docker gave it, and sets
 // the MAC where one is asked for, before it serves.
-import { C, parseMac, writeSysctl, type Rtnl } from '../netlink/index.js';
+import { C, parseMac, readSysctl, writeSysctl, type Rtnl } from '../netlink/index.js';
 import { canonicalIPv6 } from '../netlink/ip.js';
 
 export interface InterfaceSpec {
@@ -30,6 +30,17 @@ export function parseInterfaceSpecs(text: string): InterfaceSpec[] {
   });
 }
 
+/** The interface's own setting, or (where /proc/sys is read-only, as in a container) the system-wide one. */
+function keepAddressesOnDown(ifname: string): void {
+  try {
+    writeSysctl(`net/ipv6/conf/${ifname}/keep_addr_on_down`, '1');
+  } catch (e) {
+    if (readSysctl('net/ipv6/conf/all/keep_addr_on_down') !== '1') {
+      throw new Error(`interface names: renaming ${ifname} would drop its addresses: set net.ipv6.conf.all.keep_addr_on_down=1 (${(e as Error).message})`);
+    }
+  }
+}
+
 /** Renames (and re-MACs) the interfaces; returns what it changed. Two passes, so names can be swapped. */
 export function applyInterfaceSpecs(rtnl: Rtnl, specs: InterfaceSpec[]): string[] {
   const addrs = rtnl.addresses(C.AF_INET6);
@@ -42,7 +53,7 @@ export function applyInterfaceSpecs(rtnl: Rtnl, specs: InterfaceSpec[]): string[
   const done: string[] = [];
   for (const p of plan) {
     // renaming needs the link down, and IPv6 drops a link's addresses on down unless told not to
-    writeSysctl(`net/ipv6/conf/${p.current}/keep_addr_on_down`, '1');
+    keepAddressesOnDown(p.current);
     rtnl.changeLink(p.index, { up: false }, `set ${p.current} down`);
     rtnl.changeLink(p.index, { name: `srv6tmp${p.index}` }, `rename ${p.current}`);
   }

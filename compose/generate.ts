@@ -35,7 +35,8 @@ function externalNetwork(e: External) {
     driver: 'macvlan',
     driver_opts: { parent: `\${SRV6_${e.role.toUpperCase()}_NIC:-${e.nic}}`, macvlan_mode: 'bridge' },
     enable_ipv6: true,
-    ipam: { config: [{ subnet: e.network }] },
+    // docker takes <prefix>::1 as the gateway unless told otherwise, and R6 is fd03:1::1
+    ipam: { config: [{ subnet: e.network, gateway: withLastGroup(net(e.network), 0xfffe) }] },
   };
 }
 
