@@ -111,7 +111,7 @@ export function composeFile(t: Topology, topologyInImage: string): string {
     environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}' },
     networks: { mgmt: { ipv6_address: mgmtAddress } },
     // published on the host's loopback only
-    ports: [`127.0.0.1:${CONTROLLER_PORT}:${CONTROLLER_PORT}`, `127.0.0.1:${METRICS_PORT}:${METRICS_PORT}`],
+    ports: [`127.0.0.1:\${SRV6_CONTROLLER_PORT:-${CONTROLLER_PORT}}:${CONTROLLER_PORT}`, `127.0.0.1:\${SRV6_METRICS_PORT:-${METRICS_PORT}}:${METRICS_PORT}`],
     depends_on: Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_healthy' }])),
     healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', `[::1]:${CONTROLLER_PORT}`], interval: '5s', timeout: '3s', retries: 5 },
     restart: 'unless-stopped',
@@ -120,7 +120,8 @@ export function composeFile(t: Topology, topologyInImage: string): string {
   const header = [
     `# Generated from ${t.name} (${f.ingress} ingress, ${f.egress} egress) by \`srv6-lab compose ${t.name}\`: do not edit,`,
     '# change the topology file and generate again (a test fails while they differ).',
-    '# The NICs wired to the external UPF and server: SRV6_UPF_NIC, SRV6_SERVER_NIC (the seed: enp2s0f1, enp2s0f0).',
+    '# The NICs wired to the external UPF and server: SRV6_UPF_NIC, SRV6_SERVER_NIC (the seed: enp2s0f1, enp2s0f0);',
+    `# the controller's API and metrics on the host's loopback: SRV6_CONTROLLER_PORT, SRV6_METRICS_PORT (${CONTROLLER_PORT}, ${METRICS_PORT}).`,
   ].join('\n');
   return `${header}\n${stringify({ version: '2.4', services, networks }, { lineWidth: 0 })}`;
 }

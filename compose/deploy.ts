@@ -1,0 +1,96 @@
+// The seed's start.sh and cleanup_host.sh as one tool: host setup, the base
+// image, compose up, health, verification; and the way back.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ControllerClient } from '../controller/client.js';
+import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
+import type { Topology } from '../topology/model.js';
+import { BASE_IMAGE, buildOfflineBase, docker, hasImage, members, waitHealthy, type Member } from './docker.js';
+import { CONTROLLER_PORT, METRICS_PORT } from './generate.js';
+
+export const COMPOSE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'compose', 'docker-compose.yml');
+
+export interface DeployOptions {
+  project: string;
+  composeFile: string;
+  hostsetup: boolean;
+  offlineBase: boolean;
+  controllerPort: number;
+  metricsPort: number;
+  log: (line: string) => void;
+}
+
+function composeEnv(t: Topology, o: DeployOptions): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    SRV6_UPF_NIC: t.externals.upf.nic,
+    SRV6_SERVER_NIC: t.externals.server.nic,
+    SRV6_CONTROLLER_PORT: String(o.controllerPort),
+    SRV6_METRICS_PORT: String(o.metricsPort),
+  };
+}
+
+export function compose(t: Topology, o: DeployOptions, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('docker-compose', ['-p', o.project, '-f', o.composeFile, ...args], { env: composeEnv(t, o), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    p.on('error', (e) => reject(new Error(`docker-compose: ${e.message} (install Debian's docker-compose)`)));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker-compose ${args.join(' ')} exited ${code}:\n${out.trim()}`))));
+  });
+}
+
+export async function deployUp(t: Topology, o: DeployOptions): Promise<Member[]> {
+  const d = docker();
+  try {
+    await d.ping();
+  } catch (e) {
+    throw new Error(`no Docker engine answers (${(e as Error).message}): start dockerd`);
+  }
+  if (o.hostsetup) {
+    o.log('host: macvlan children, sysctls, routes (srv6-hostsetup up)');
+    const res = hostUp([t.externals.upf, t.externals.server]);
+    for (const c of res.changed) o.log(`  ${c}`);
+  }
+  if (!(await hasImage(d, BASE_IMAGE))) {
+    o.log(`base image ${BASE_IMAGE}: pulling`);
+    try {
+      await new Promise((resolve, reject) => d.pull(BASE_IMAGE, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : d.modem.followProgress(stream, (e2) => (e2 ? reject(e2) : resolve(undefined))))));
+    } catch (e) {
+      if (!o.offlineBase) throw new Error(`cannot pull ${BASE_IMAGE} (${(e as Error).message}); offline, pass --offline-base to build it here from Debian's packages`);
+      o.log(`no registry (${(e as Error).message.split('\n')[0]}): building ${BASE_IMAGE} offline`);
+      await buildOfflineBase(d, (l) => o.log(`  ${l}`));
+    }
+  }
+  o.log(`compose up (project ${o.project}, NICs ${t.externals.upf.nic} / ${t.externals.server.nic})`);
+  await compose(t, o, ['up', '-d', '--build']);
+  o.log('waiting for every container to be healthy');
+  const m = await waitHealthy(d, o.project, t.routers.length + 1, 120_000);
+  o.log('verifying: the controller reaches every agent');
+  const c = new ControllerClient(`127.0.0.1:${o.controllerPort}`);
+  try {
+    await c.waitForReady(20_000);
+    for (const deadline = Date.now() + 30_000; ;) {
+      const { routers } = await c.call('ListRouters', {});
+      if (routers.every((r: { state: string }) => r.state === 'connected')) break;
+      if (Date.now() > deadline) throw new Error(`the controller does not reach: ${routers.filter((r: { state: string }) => r.state !== 'connected').map((r: { name: string; last_error: string }) => `${r.name} (${r.last_error})`).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    c.close();
+  }
+  return m;
+}
+
+export async function deployDown(t: Topology, o: DeployOptions): Promise<void> {
+  o.log(`compose down (project ${o.project})`);
+  await compose(t, o, ['down', '--remove-orphans']);
+  if (o.hostsetup) {
+    o.log('host: srv6-hostsetup down');
+    for (const r of hostDown()) o.log(`  removed ${r}`);
+  }
+}
+
+export { CONTROLLER_PORT, METRICS_PORT, members };

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// srv6-deploy: the Docker deployment on the host that owns the physical NICs.
+import { Command } from 'commander';
+import { loadTopology, TopologyError } from '../topology/load.js';
+import { docker } from './docker.js';
+import { COMPOSE_FILE, CONTROLLER_PORT, deployDown, deployUp, members, METRICS_PORT, type DeployOptions } from './deploy.js';
+
+function fail(e: unknown): never {
+  console.error(e instanceof TopologyError ? `srv6-deploy: the topology has problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}` : `srv6-deploy: ${(e as Error).message}`);
+  process.exit(2);
+}
+
+const program = new Command()
+  .name('srv6-deploy')
+  .description('The routers and the controller in Docker containers, the external UPF and server on the host\'s NICs (the seed\'s start.sh / cleanup_host.sh)')
+  .option('-t, --topology <file>', 'topology file or bundled name', 'reference')
+  .option('-p, --project <name>', 'docker-compose project name', 'srv6')
+  .option('-f, --file <compose.yml>', 'compose file (generate it with `srv6-lab compose TOPOLOGY`)', COMPOSE_FILE)
+  .option('--upf-nic <name>', 'NIC wired to the UPF (overrides the topology)')
+  .option('--server-nic <name>', 'NIC wired to the server (overrides the topology)')
+  .option('--no-hostsetup', 'leave the host\'s macvlan children, sysctls and routes alone')
+  .option('--offline-base', 'without a registry, build the base image here (debootstrap + this Node)')
+  .option('--controller-port <n>', 'controller API on 127.0.0.1', String(CONTROLLER_PORT))
+  .option('--metrics-port <n>', 'controller metrics on 127.0.0.1', String(METRICS_PORT));
+
+function options(): { t: ReturnType<typeof loadTopology>; o: DeployOptions } {
+  const g = program.opts<{ topology: string; project: string; file: string; upfNic?: string; serverNic?: string; hostsetup: boolean; offlineBase?: boolean; controllerPort: string; metricsPort: string }>();
+  let t;
+  try {
+    t = loadTopology(g.topology, { upfNic: g.upfNic, serverNic: g.serverNic });
+  } catch (e) {
+    fail(e);
+  }
+  return {
+    t,
+    o: {
+      project: g.project, composeFile: g.file, hostsetup: g.hostsetup, offlineBase: !!g.offlineBase,
+      controllerPort: Number(g.controllerPort), metricsPort: Number(g.metricsPort), log: (l) => console.log(`  ${l}`),
+    },
+  };
+}
+
+const requireRoot = () => process.geteuid?.() === 0 || fail(new Error('must run as root (host setup, Docker)'));
+
+program.command('up').description('host setup, images, compose up, wait for health, verify').action(async () => {
+  requireRoot();
+  const { t, o } = options();
+  try {
+    const m = await deployUp(t, o);
+    console.log(`\n${m.map((x) => `  ${x.name.padEnd(24)} ${x.role.padEnd(10)} ${x.health.padEnd(8)} ${x.management}`).join('\n')}`);
+    console.log(`\nUp. Next:\n  npx srv6ctl --controller 127.0.0.1:${o.controllerPort} watch\n  npx srv6-hostsetup status\n  ping -6 ${t.externals.server.node.address.split('/')[0]}   (from the UPF PC)\n  npx srv6-deploy down`);
+  } catch (e) {
+    fail(e);
+  }
+});
+
+program.command('down').description('compose down and undo the host setup').action(async () => {
+  requireRoot();
+  const { t, o } = options();
+  try {
+    await deployDown(t, o);
+  } catch (e) {
+    fail(e);
+  }
+});
+
+program.command('status').description('the containers (found by label), their state and health').action(async () => {
+  const { o } = options();
+  try {
+    const m = await members(docker(), o.project);
+    if (!m.length) console.log(`no containers of project ${o.project}`);
+    for (const x of m) console.log(`  ${x.name.padEnd(24)} ${x.role.padEnd(10)} ${x.state.padEnd(8)} ${x.health.padEnd(8)} ${x.management}`);
+    process.exitCode = m.length && m.every((x) => x.health === 'healthy') ? 0 : 1;
+  } catch (e) {
+    fail(e);
+  }
+});
+
+program.parseAsync().catch(fail);

@@ -1,0 +1,94 @@
+// The Docker deployment end to end on a real engine: two veth pairs play the
+// host's physical NICs, their far ends are the external UPF and server;
+// srv6-deploy brings up the routers and the controller from the checked-in
+// compose file; the UPF pings the server over SRv6 through the containers; the
+// controller in its container switches a path on demand; everything goes away.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { docker, members } from '../../compose/docker.js';
+import { requireRoot, run, TestNetns } from '../helpers/netns.js';
+
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEPLOY = join(DIST, 'compose', 'main.js');
+const CTL = join(DIST, 'controller', 'ctl', 'main.js');
+
+describe('srv6-deploy on a real Docker engine (privileged)', function () {
+  this.timeout(600_000);
+  const tag = String(process.pid % 10000);
+  const project = `srv6t${tag}`;
+  const nics = { upf: `tu${tag}`, server: `ts${tag}` };
+  const ports = { controller: 21000 + (process.pid % 10000), metrics: 31000 + (process.pid % 10000) };
+  const args = ['--project', project, '--upf-nic', nics.upf, '--server-nic', nics.server, '--controller-port', String(ports.controller), '--metrics-port', String(ports.metrics)];
+  const deploy = (...a: string[]) => spawnSync(process.execPath, [DEPLOY, ...a, ...args], { encoding: 'utf8' });
+  let upf: TestNetns | undefined;
+  let server: TestNetns | undefined;
+
+  before(async function () {
+    requireRoot(this);
+    try {
+      await docker().ping();
+    } catch (e) {
+      if (process.env.CI === 'true') throw new Error(`no Docker engine: ${(e as Error).message} (.ci/run starts dockerd)`);
+      this.skip();
+    }
+    upf = TestNetns.create('dupf');
+    server = TestNetns.create('dsrv');
+    for (const [ns, nic, addr, far, gw] of [[upf, nics.upf, 'fd01:1::200/64', 'fd03:1::/64', 'fd01:1::2'], [server, nics.server, 'fd03:1::200/64', 'fd01:1::/64', 'fd03:1::1']] as const) {
+      run('ip', ['link', 'add', nic, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns.name]);
+      run('ip', ['link', 'set', nic, 'up']);
+      ns.ip('link', 'set', 'eth0', 'up');
+      ns.ip('-6', 'addr', 'add', addr, 'dev', 'eth0', 'nodad');
+      ns.ip('-6', 'route', 'add', far, 'via', gw);
+    }
+    const up = deploy('up', '--offline-base');
+    if (up.status !== 0) throw new Error(`srv6-deploy up exited ${up.status}:\n${up.stdout}\n${up.stderr}`);
+  });
+
+  after(() => {
+    const down = deploy('down');
+    if (down.status !== 0) console.error(down.stdout, down.stderr);
+    for (const nic of Object.values(nics)) spawnSync('ip', ['link', 'del', nic]);
+    upf?.destroy();
+    server?.destroy();
+  });
+
+  it('runs every router and the controller healthy, found by label', async () => {
+    const m = await members(docker(), project);
+    expect(m.filter((x) => x.role === 'router').map((x) => x.router).sort()).to.deep.equal(['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+    expect(m.find((x) => x.role === 'controller')).to.not.equal(undefined);
+    expect(m.every((x) => x.health === 'healthy'), JSON.stringify(m)).to.equal(true);
+    const status = deploy('status');
+    expect(status.status).to.equal(0);
+    expect(status.stdout).to.match(/_r1_1\s+router\s+running\s+healthy\s+\[fd00:ffff::1\]:50051/);
+  });
+
+  it('carries the UPF\'s pings to the server over SRv6 through the containers, and the UPF learns R1\'s fixed MAC', () => {
+    expect(upf!.exec('ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', 'fd03:1::200')).to.match(/3 received/);
+    expect(server!.exec('ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', 'fd01:1::200')).to.match(/3 received/);
+    const neigh = upf!.ipJson<any[]>('-6', 'neigh', 'show', 'fd01:1::2');
+    expect(neigh[0].lladdr).to.equal('2e:7f:2d:e9:34:b7');
+  });
+
+  it('lets the host reach R1 and R6 through its macvlan children', () => {
+    expect(run('ping', ['-6', '-c', '2', '-i', '0.2', '-W', '2', '-I', 'macvlan-upf', 'fd01:1::2'])).to.match(/2 received/);
+    expect(run('ping', ['-6', '-c', '2', '-i', '0.2', '-W', '2', '-I', 'macvlan-server', 'fd03:1::1'])).to.match(/2 received/);
+  });
+
+  it('switches a path on demand through the controller in its container', async () => {
+    const pin = spawnSync(process.execPath, [CTL, '--controller', `127.0.0.1:${ports.controller}`, 'pin', 'low', 'forward', 'r1,r3,r5,r6'], { encoding: 'utf8' });
+    expect(pin.status, pin.stderr).to.equal(0);
+    const r1 = (await members(docker(), project)).find((x) => x.router === 'r1')!;
+    const pid = String((await docker().getContainer(r1.id).inspect()).State.Pid);
+    expect(run('nsenter', ['-t', pid, '-n', 'ip', '-6', 'route', 'show', 'table', '103'])).to.contain('segs 3 [ fc00:3::1 fc00:5::1 fc00:6::d3 ]');
+    expect(upf!.exec('ping', '-6', '-c', '2', '-i', '0.2', '-W', '2', 'fd03:1::200')).to.match(/2 received/);
+  });
+
+  it('goes away with srv6-deploy down: no container, no host child left', async () => {
+    const down = deploy('down');
+    expect(down.status, down.stderr).to.equal(0);
+    expect(await members(docker(), project)).to.deep.equal([]);
+    expect(spawnSync('ip', ['link', 'show', 'macvlan-upf']).status).to.not.equal(0);
+  });
+});
