@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { Rtnl } from '../netlink/index.js';
+import { serverCredentials, tlsEnabled } from '../proto/tls.js';
 import { DEFAULT_SID_ANCHOR } from './anchor.js';
 import { applyInterfaceSpecs, parseInterfaceSpecs } from './rename.js';
 import { Agent, AGENT_VERSION } from './server.js';
@@ -28,6 +29,9 @@ const program = new Command()
   .option('--flush-on-exit', 'remove everything the agent owns on SIGTERM (default: keep the data plane as it is)', false)
   .option('--sid-anchor <name>', 'veth the agent keeps up (creating it if missing) and binds SIDs without a dev to', DEFAULT_SID_ANCHOR)
   .option('--no-sid-anchor', 'no anchor: every SID must name its dev')
+  .option('--tls-cert <file>', 'mutual TLS: this agent\'s certificate (env SRV6_TLS_CERT); with --tls-key and --tls-ca, plaintext clients are refused', process.env.SRV6_TLS_CERT)
+  .option('--tls-key <file>', 'mutual TLS: its private key (env SRV6_TLS_KEY)', process.env.SRV6_TLS_KEY)
+  .option('--tls-ca <file>', 'mutual TLS: the CA clients\' certificates must be signed by (env SRV6_TLS_CA)', process.env.SRV6_TLS_CA)
   .option('--interface-names <spec>', 'rename interfaces after the address they hold before serving: ADDR=NAME[@MAC],... (env SRV6_INTERFACE_NAMES; what the Docker deployment uses)', process.env.SRV6_INTERFACE_NAMES)
   .addHelpText('after', `
 Examples:
@@ -35,7 +39,7 @@ Examples:
   srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
   grpcurl -plaintext [::1]:50051 list`);
 
-const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string }>();
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
 
 if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
@@ -59,17 +63,25 @@ try {
   log.fatal({ err: e }, 'cannot start (is this root, in the router\'s namespace?)');
   process.exit(1);
 }
+const tls = { cert: opts.tlsCert, key: opts.tlsKey, ca: opts.tlsCa };
+let creds;
+try {
+  creds = serverCredentials(tls);
+} catch (e) {
+  log.fatal({ err: (e as Error).message }, 'cannot set up TLS');
+  process.exit(1);
+}
 for (const address of opts.listen) {
   try {
-    await agent.listen(address);
+    await agent.listen(address, creds);
   } catch (e) {
     log.fatal({ err: e, listen: address }, 'cannot listen');
     process.exit(1);
   }
   const loopback = /^(unix:|localhost|127\.|\[::1\]|::1)/.test(address);
-  if (!loopback) log.warn({ listen: address }, 'listening in PLAINTEXT on a non-loopback address: anyone who reaches it can change this router\'s forwarding');
+  if (!loopback && !tlsEnabled(tls)) log.warn({ listen: address }, 'listening in PLAINTEXT on a non-loopback address: anyone who reaches it can change this router\'s forwarding');
 }
-log.info({ listen: opts.listen, protocol: opts.protocol, version: AGENT_VERSION }, 'agent ready');
+log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION }, 'agent ready');
 
 let stopping = false;
 const stop = async (signal: string) => {

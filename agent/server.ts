@@ -180,8 +180,7 @@ export class Agent {
     call.on('error', end);
   }
 
-  async listen(address: string): Promise<number> {
-    const creds = grpc.ServerCredentials.createInsecure();
+  async listen(address: string, creds = grpc.ServerCredentials.createInsecure()): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
     });

@@ -2,6 +2,7 @@
 // srv6-deploy: the Docker deployment on the host that owns the physical NICs.
 import { Command } from 'commander';
 import { loadTopology, TopologyError } from '../topology/load.js';
+import { generateCertificates } from './certs.js';
 import { docker } from './docker.js';
 import { COMPOSE_FILE, CONTROLLER_PORT, deployDown, deployUp, members, METRICS_PORT, type DeployOptions } from './deploy.js';
 
@@ -63,6 +64,20 @@ program.command('down').description('compose down and undo the host setup').acti
     fail(e);
   }
 });
+
+program.command('certs')
+  .description('generate a CA and mutual-TLS certificates for every router, the controller and srv6ctl (Node crypto, no openssl)')
+  .option('-o, --out <dir>', 'where to write them', 'compose/certs')
+  .option('--days <n>', 'validity', '825')
+  .action(async (c: { out: string; days: string }) => {
+    const { t } = options();
+    try {
+      for (const f of await generateCertificates(t, c.out, { days: Number(c.days) })) console.log(`  wrote ${f}`);
+      console.log(`\nAgents: --tls-cert ${c.out}/<router>.pem --tls-key ${c.out}/<router>-key.pem --tls-ca ${c.out}/ca.pem (or SRV6_TLS_CERT/KEY/CA);\ncontroller: ${c.out}/controller.pem; srv6ctl: ${c.out}/srv6ctl.pem.`);
+    } catch (e) {
+      fail(e);
+    }
+  });
 
 program.command('status').description('the containers (found by label), their state and health').action(async () => {
   const { o } = options();

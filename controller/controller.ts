@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ApiRoute, ApiState } from '../agent/api.js';
 import { AgentClient } from '../agent/client.js';
+import { channelCredentials, expectName, tlsEnabled, type TlsFiles } from '../proto/tls.js';
 import { classRoute, desiredState } from '../topology/desired.js';
 import { endpoints, initialPath, pathDevice, pathProblems, pathSegments } from '../topology/derive.js';
 import { DIRECTIONS, type Direction, type Router, type Topology } from '../topology/model.js';
@@ -17,6 +18,8 @@ export interface ControllerOptions {
   topology: Topology;
   /** where each router's agent listens */
   agentAddress: (r: Router) => string;
+  /** mutual TLS toward the agents (each must present a certificate for its router's name) */
+  tls?: TlsFiles;
   log: Logger;
   intervalMs: number;
   smoothing: number;
@@ -105,7 +108,10 @@ export class Controller extends EventEmitter {
     for (const router of this.t.routers) {
       const address = opts.agentAddress(router);
       this.agents.set(router.name, {
-        router, address, client: new AgentClient(address, undefined, { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000 }),
+        router, address,
+        client: new AgentClient(address, channelCredentials(opts.tls ?? {}), {
+          'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, ...(tlsEnabled(opts.tls ?? {}) ? expectName(router.name) : {}),
+        }),
         state: 'connecting', version: '', startedUnixMs: 0, reconnects: 0, syncs: 0, lastError: '', streams: [],
       });
     }

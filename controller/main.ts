@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { serverCredentials, tlsEnabled } from '../proto/tls.js';
 import { loadTopology, TopologyError } from '../topology/load.js';
 import { Controller } from './controller.js';
 import { MODES, type Mode } from './policy.js';
@@ -32,6 +33,9 @@ const program = new Command()
   .option('--hold-down <ms>', 'minimum time between two switches of one flow', num(0, 3_600_000, true), 1000)
   .option('--smoothing <0..1>', 'EWMA weight of the newest telemetry sample', num(0.01, 1), 0.6)
   .option('--log-level <level>', 'pino log level', env.SRV6_LOG_LEVEL ?? 'info')
+  .option('--tls-cert <file>', 'mutual TLS, toward the agents and for srv6ctl: the controller\'s certificate (env SRV6_TLS_CERT)', env.SRV6_TLS_CERT)
+  .option('--tls-key <file>', 'its private key (env SRV6_TLS_KEY)', env.SRV6_TLS_KEY)
+  .option('--tls-ca <file>', 'the CA every peer\'s certificate must be signed by (env SRV6_TLS_CA)', env.SRV6_TLS_CA)
   .addHelpText('after', `
 Examples:
   srv6-controller --topology reference                          # agents at their management addresses
@@ -40,8 +44,9 @@ Examples:
 
 const o = program.parse().opts<{
   topology: string; listen: string[]; agentSocketDir?: string; metrics: string; interval: number; mode: Mode;
-  threshold: number; hysteresis: number; holdDown: number; smoothing: number; logLevel: string;
+  threshold: number; hysteresis: number; holdDown: number; smoothing: number; logLevel: string; tlsCert?: string; tlsKey?: string; tlsCa?: string;
 }>();
+const tls = { cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCa };
 const log = pino({ level: o.logLevel, base: { role: 'controller' } });
 
 let t;
@@ -55,12 +60,12 @@ try {
 const controller = new Controller({
   topology: t,
   agentAddress: (r) => (o.agentSocketDir ? `unix:${join(o.agentSocketDir, `${r.name}.sock`)}` : `[${r.management}]:${t.management.port}`),
-  log, intervalMs: o.interval, smoothing: o.smoothing,
+  log, intervalMs: o.interval, smoothing: o.smoothing, tls,
   policy: { mode: o.mode, threshold: o.threshold, hysteresis: o.hysteresis, holdDownMs: o.holdDown },
 });
 const server = new ControllerServer(controller);
 try {
-  await server.listen(o.listen);
+  await server.listen(o.listen, serverCredentials(tls));
   if (o.metrics !== 'off') {
     const m = /^\[?([^\]]*)\]?:(\d+)$/.exec(o.metrics);
     if (!m) throw new Error(`--metrics ${o.metrics}: expected host:port or off`);
@@ -71,7 +76,7 @@ try {
   process.exit(1);
 }
 controller.start();
-log.info({ topology: t.file, listen: o.listen, metrics: o.metrics, interval: o.interval, mode: o.mode }, 'controller ready');
+log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, interval: o.interval, mode: o.mode }, 'controller ready');
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -225,9 +225,9 @@ export class ControllerServer {
     return out.join('\n') + '\n';
   }
 
-  async listen(addresses: string[]): Promise<void> {
+  async listen(addresses: string[], creds = grpc.ServerCredentials.createInsecure()): Promise<void> {
     for (const address of addresses) {
-      await new Promise<void>((resolve, reject) => this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) => this.server.bindAsync(address, creds, (e) => (e ? reject(e) : resolve())));
     }
   }
 

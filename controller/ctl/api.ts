@@ -2,6 +2,7 @@
 // with a deadline, and gRPC failures turned into messages an operator can act on.
 import * as grpc from '@grpc/grpc-js';
 import { existsSync } from 'node:fs';
+import { channelCredentials, expectName, tlsEnabled, type TlsFiles } from '../../proto/tls.js';
 import { ControllerClient, type ControllerUnary } from '../client.js';
 import type { SwitchEvent } from './types.js';
 
@@ -39,8 +40,8 @@ const isServiceError = (e: unknown): e is grpc.ServiceError => typeof e === 'obj
 export class Ctl {
   readonly client: ControllerClient;
 
-  constructor(readonly address: string, readonly timeoutMs: number) {
-    this.client = new ControllerClient(address);
+  constructor(readonly address: string, readonly timeoutMs: number, tls: TlsFiles = {}) {
+    this.client = new ControllerClient(address, channelCredentials(tls), tlsEnabled(tls) ? expectName('controller') : {});
   }
 
   async call<T>(method: ControllerUnary, request: object = {}): Promise<T> {

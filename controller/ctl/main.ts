@@ -14,6 +14,9 @@ interface Globals {
   json?: boolean;
   timeout: number;
   color: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
 }
 
 const uint = (min = 0, max = 0xffffffff) => (v: string) => {
@@ -39,7 +42,7 @@ function globals(cmd: Command): Globals & Style & { width?: number } {
 /** Runs a command against the controller; the client is closed whatever happens. */
 async function withCtl(cmd: Command, fn: (ctl: Ctl, g: ReturnType<typeof globals>) => Promise<void>): Promise<void> {
   const g = globals(cmd);
-  const ctl = new Ctl(normalizeAddress(g.controller), g.timeout);
+  const ctl = new Ctl(normalizeAddress(g.controller), g.timeout, { cert: g.tlsCert, key: g.tlsKey, ca: g.tlsCa });
   try {
     await fn(ctl, g);
   } finally {
@@ -60,6 +63,9 @@ const program = new Command()
   .option('--json', 'machine-readable output: the API\'s messages, field names as in the proto')
   .option('--timeout <ms>', 'deadline of each call', uint(1), 5000)
   .option('--no-color', 'no colours (also NO_COLOR=1; never when the output is not a terminal)')
+  .option('--tls-cert <file>', 'mutual TLS: the operator\'s client certificate (env SRV6_TLS_CERT)', process.env.SRV6_TLS_CERT)
+  .option('--tls-key <file>', 'its private key (env SRV6_TLS_KEY)', process.env.SRV6_TLS_KEY)
+  .option('--tls-ca <file>', 'the CA the controller\'s certificate must be signed by (env SRV6_TLS_CA)', process.env.SRV6_TLS_CA)
   .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
   .showHelpAfterError('(srv6ctl --help shows the commands and examples)')
   .exitOverride((e: CommanderError) => process.exit(e.exitCode === 0 ? 0 : EXIT_USAGE))

@@ -23,7 +23,7 @@ export interface RunningAgent {
   stop(): Promise<number | null>;
 }
 
-export async function startAgent(ns: TestNetns, name: string, extraArgs: string[] = []): Promise<RunningAgent> {
+export async function startAgent(ns: TestNetns, name: string, extraArgs: string[] = [], makeClient = (a: string) => new AgentClient(a)): Promise<RunningAgent> {
   const dir = mkdtempSync(join(tmpdir(), 'srv6t-agent-'));
   const address = `unix:${join(dir, 'agent.sock')}`;
   const proc = spawn('ip', ['netns', 'exec', ns.name, process.execPath, AGENT_MAIN, '--name', name, '--listen', address, '--log-level', 'warn', ...extraArgs], {
@@ -34,7 +34,7 @@ export async function startAgent(ns: TestNetns, name: string, extraArgs: string[
   proc.stdout!.on('data', (d) => logs.push(String(d)));
   proc.stderr!.on('data', (d) => logs.push(String(d)));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => { running.delete(proc); resolve(code); }));
-  const client = new AgentClient(address);
+  const client = makeClient(address);
   try {
     await Promise.race([client.waitForReady(15_000), exited.then((code) => { throw new Error(`exited with ${code}`); })]);
   } catch (e) {

@@ -1,0 +1,40 @@
+// Mutual TLS for every gRPC server and client of the project. Plaintext stays
+// possible (the lab, grpcurl debugging) when no files are given.
+import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+
+export interface TlsFiles {
+  cert?: string;
+  key?: string;
+  ca?: string;
+}
+
+export const tlsFromEnv = (env: NodeJS.ProcessEnv = process.env): TlsFiles => ({ cert: env.SRV6_TLS_CERT, key: env.SRV6_TLS_KEY, ca: env.SRV6_TLS_CA });
+
+export function tlsEnabled(f: TlsFiles): boolean {
+  const given = [f.cert, f.key, f.ca].filter(Boolean).length;
+  if (given && given < 3) throw new Error('TLS needs all three of --tls-cert, --tls-key and --tls-ca (env SRV6_TLS_CERT, SRV6_TLS_KEY, SRV6_TLS_CA)');
+  return given === 3;
+}
+
+function read(what: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new Error(`${what} ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** With TLS: clients must present a certificate signed by the CA; plaintext clients are refused. */
+export function serverCredentials(f: TlsFiles): grpc.ServerCredentials {
+  if (!tlsEnabled(f)) return grpc.ServerCredentials.createInsecure();
+  return grpc.ServerCredentials.createSsl(read('--tls-ca', f.ca!), [{ cert_chain: read('--tls-cert', f.cert!), private_key: read('--tls-key', f.key!) }], true);
+}
+
+export function channelCredentials(f: TlsFiles): grpc.ChannelCredentials {
+  if (!tlsEnabled(f)) return grpc.credentials.createInsecure();
+  return grpc.credentials.createSsl(read('--tls-ca', f.ca!), read('--tls-key', f.key!), read('--tls-cert', f.cert!));
+}
+
+/** The name the server's certificate must carry (a router's name, "controller"), whatever address is dialled. */
+export const expectName = (name: string): grpc.ChannelOptions => ({ 'grpc.ssl_target_name_override': name, 'grpc.default_authority': name });
