@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { Rtnl } from '../netlink/index.js';
-import { serverCredentials, tlsEnabled } from '../proto/tls.js';
+import { serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { DEFAULT_SID_ANCHOR } from './anchor.js';
 import { applyInterfaceSpecs, parseInterfaceSpecs } from './rename.js';
 import { Agent, AGENT_VERSION } from './server.js';
@@ -31,7 +31,7 @@ const program = new Command()
   .option('--no-sid-anchor', 'no anchor: every SID must name its dev')
   .option('--tls-cert <file>', 'mutual TLS: this agent\'s certificate (env SRV6_TLS_CERT); with --tls-key and --tls-ca, plaintext clients are refused', process.env.SRV6_TLS_CERT)
   .option('--tls-key <file>', 'mutual TLS: its private key (env SRV6_TLS_KEY)', process.env.SRV6_TLS_KEY)
-  .option('--tls-ca <file>', 'mutual TLS: the CA clients\' certificates must be signed by (env SRV6_TLS_CA)', process.env.SRV6_TLS_CA)
+  .option('--tls-ca <file>', 'mutual TLS: the CA clients\' certificates must be signed by (env SRV6_TLS_CA); or SRV6_TLS_DIR=DIR for DIR/<name>.pem, DIR/<name>-key.pem, DIR/ca.pem', process.env.SRV6_TLS_CA)
   .option('--interface-names <spec>', 'rename interfaces after the address they hold before serving: ADDR=NAME[@MAC],... (env SRV6_INTERFACE_NAMES; what the Docker deployment uses)', process.env.SRV6_INTERFACE_NAMES)
   .addHelpText('after', `
 Examples:
@@ -63,7 +63,7 @@ try {
   log.fatal({ err: e }, 'cannot start (is this root, in the router\'s namespace?)');
   process.exit(1);
 }
-const tls = { cert: opts.tlsCert, key: opts.tlsKey, ca: opts.tlsCa };
+const tls = tlsFiles({ cert: opts.tlsCert, key: opts.tlsKey, ca: opts.tlsCa }, opts.name);
 let creds;
 try {
   creds = serverCredentials(tls);

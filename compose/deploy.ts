@@ -1,9 +1,12 @@
 // The seed's start.sh and cleanup_host.sh as one tool: host setup, the base
 // image, compose up, health, verification; and the way back.
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { ControllerClient } from '../controller/client.js';
+import { channelCredentials, expectName, tlsFromDir } from '../proto/tls.js';
+import { generateCertificates } from './certs.js';
 import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
 import type { Topology } from '../topology/model.js';
 import { BASE_IMAGE, buildOfflineBase, docker, hasImage, members, waitHealthy, type Member } from './docker.js';
@@ -18,8 +21,14 @@ export interface DeployOptions {
   offlineBase: boolean;
   controllerPort: number;
   metricsPort: number;
+  /** mutual TLS everywhere: certificates in <compose dir>/certs (made if missing), SRV6_TLS_DIR=/certs in the containers */
+  tls: boolean;
+  /** where the certificates are (default: next to the compose file, in certs/) */
+  certs?: string;
   log: (line: string) => void;
 }
+
+export const certsDir = (o: Pick<DeployOptions, 'composeFile' | 'certs'>) => resolve(o.certs ?? join(dirname(o.composeFile), 'certs'));
 
 function composeEnv(t: Topology, o: DeployOptions): NodeJS.ProcessEnv {
   return {
@@ -28,6 +37,8 @@ function composeEnv(t: Topology, o: DeployOptions): NodeJS.ProcessEnv {
     SRV6_SERVER_NIC: t.externals.server.nic,
     SRV6_CONTROLLER_PORT: String(o.controllerPort),
     SRV6_METRICS_PORT: String(o.metricsPort),
+    SRV6_TLS_DIR: o.tls ? '/certs' : '',
+    SRV6_CERTS: certsDir(o),
   };
 }
 
@@ -64,12 +75,16 @@ export async function deployUp(t: Topology, o: DeployOptions): Promise<Member[]>
       await buildOfflineBase(d, (l) => o.log(`  ${l}`));
     }
   }
-  o.log(`compose up (project ${o.project}, NICs ${t.externals.upf.nic} / ${t.externals.server.nic})`);
+  if (o.tls && !existsSync(join(certsDir(o), 'ca.pem'))) {
+    o.log(`mutual TLS: generating certificates in ${certsDir(o)}`);
+    await generateCertificates(t, certsDir(o));
+  }
+  o.log(`compose up (project ${o.project}, NICs ${t.externals.upf.nic} / ${t.externals.server.nic}, TLS ${o.tls ? 'mutual' : 'off'})`);
   await compose(t, o, ['up', '-d', '--build']);
   o.log('waiting for every container to be healthy');
   const m = await waitHealthy(d, o.project, t.routers.length + 1, 120_000);
   o.log('verifying: the controller reaches every agent');
-  const c = new ControllerClient(`127.0.0.1:${o.controllerPort}`);
+  const c = controllerClient(o);
   try {
     await c.waitForReady(20_000);
     for (const deadline = Date.now() + 30_000; ;) {
@@ -82,6 +97,12 @@ export async function deployUp(t: Topology, o: DeployOptions): Promise<Member[]>
     c.close();
   }
   return m;
+}
+
+/** The controller's API as published on the host, with srv6ctl's certificate when TLS is on. */
+export function controllerClient(o: Pick<DeployOptions, 'composeFile' | 'certs' | 'controllerPort' | 'tls'>): ControllerClient {
+  const address = `127.0.0.1:${o.controllerPort}`;
+  return o.tls ? new ControllerClient(address, channelCredentials(tlsFromDir(certsDir(o), 'srv6ctl')), expectName('controller')) : new ControllerClient(address);
 }
 
 export async function deployDown(t: Topology, o: DeployOptions): Promise<void> {

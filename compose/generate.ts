@@ -94,10 +94,12 @@ export function composeFile(t: Topology, topologyInImage: string): string {
         // the management address only: agents are not reachable from any other network
         SRV6_AGENT_LISTEN: listen,
         SRV6_INTERFACE_NAMES: names.join(','),
+        SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}',
       },
+      volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
       command: ['dist/agent/main.js'],
       networks: nets,
-      healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', listen], interval: '5s', timeout: '3s', retries: 5, start_period: '5s' },
+      healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', listen, r.name], interval: '5s', timeout: '3s', retries: 5, start_period: '5s' },
       restart: 'unless-stopped',
     };
   }
@@ -108,12 +110,13 @@ export function composeFile(t: Topology, topologyInImage: string): string {
     hostname: 'controller',
     labels: { 'srv6.role': 'controller', 'srv6.management': `[${mgmtAddress}]:${CONTROLLER_PORT}` },
     command: ['dist/controller/main.js', '--topology', topologyInImage, '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`],
-    environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}' },
+    environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}', SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}' },
+    volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
     networks: { mgmt: { ipv6_address: mgmtAddress } },
     // published on the host's loopback only
     ports: [`127.0.0.1:\${SRV6_CONTROLLER_PORT:-${CONTROLLER_PORT}}:${CONTROLLER_PORT}`, `127.0.0.1:\${SRV6_METRICS_PORT:-${METRICS_PORT}}:${METRICS_PORT}`],
     depends_on: Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_healthy' }])),
-    healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', `[::1]:${CONTROLLER_PORT}`], interval: '5s', timeout: '3s', retries: 5 },
+    healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', `[::1]:${CONTROLLER_PORT}`, 'controller'], interval: '5s', timeout: '3s', retries: 5 },
     restart: 'unless-stopped',
   };
   const f = endpoints(t, 'forward');
@@ -121,7 +124,8 @@ export function composeFile(t: Topology, topologyInImage: string): string {
     `# Generated from ${t.name} (${f.ingress} ingress, ${f.egress} egress) by \`srv6-lab compose ${t.name}\`: do not edit,`,
     '# change the topology file and generate again (a test fails while they differ).',
     '# The NICs wired to the external UPF and server: SRV6_UPF_NIC, SRV6_SERVER_NIC (the seed: enp2s0f1, enp2s0f0);',
-    `# the controller's API and metrics on the host's loopback: SRV6_CONTROLLER_PORT, SRV6_METRICS_PORT (${CONTROLLER_PORT}, ${METRICS_PORT}).`,
+    `# the controller's API and metrics on the host's loopback: SRV6_CONTROLLER_PORT, SRV6_METRICS_PORT (${CONTROLLER_PORT}, ${METRICS_PORT});`,
+    '# mutual TLS everywhere: SRV6_TLS_DIR=/certs, with the files of `srv6-deploy certs` in SRV6_CERTS (compose/certs).',
   ].join('\n');
   return `${header}\n${stringify({ version: '2.4', services, networks }, { lineWidth: 0 })}`;
 }

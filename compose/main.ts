@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { loadTopology, TopologyError } from '../topology/load.js';
 import { generateCertificates } from './certs.js';
 import { docker } from './docker.js';
-import { COMPOSE_FILE, CONTROLLER_PORT, deployDown, deployUp, members, METRICS_PORT, type DeployOptions } from './deploy.js';
+import { certsDir, COMPOSE_FILE, CONTROLLER_PORT, deployDown, deployUp, members, METRICS_PORT, type DeployOptions } from './deploy.js';
 
 function fail(e: unknown): never {
   console.error(e instanceof TopologyError ? `srv6-deploy: the topology has problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}` : `srv6-deploy: ${(e as Error).message}`);
@@ -21,11 +21,13 @@ const program = new Command()
   .option('--server-nic <name>', 'NIC wired to the server (overrides the topology)')
   .option('--no-hostsetup', 'leave the host\'s macvlan children, sysctls and routes alone')
   .option('--offline-base', 'without a registry, build the base image here (debootstrap + this Node)')
+  .option('--tls', 'mutual TLS between the controller, the agents and srv6ctl (certificates made if missing)')
+  .option('--certs <dir>', 'where the certificates are (default: compose/certs)')
   .option('--controller-port <n>', 'controller API on 127.0.0.1', String(CONTROLLER_PORT))
   .option('--metrics-port <n>', 'controller metrics on 127.0.0.1', String(METRICS_PORT));
 
 function options(): { t: ReturnType<typeof loadTopology>; o: DeployOptions } {
-  const g = program.opts<{ topology: string; project: string; file: string; upfNic?: string; serverNic?: string; hostsetup: boolean; offlineBase?: boolean; controllerPort: string; metricsPort: string }>();
+  const g = program.opts<{ topology: string; project: string; file: string; upfNic?: string; serverNic?: string; hostsetup: boolean; offlineBase?: boolean; tls?: boolean; certs?: string; controllerPort: string; metricsPort: string }>();
   let t;
   try {
     t = loadTopology(g.topology, { upfNic: g.upfNic, serverNic: g.serverNic });
@@ -35,7 +37,7 @@ function options(): { t: ReturnType<typeof loadTopology>; o: DeployOptions } {
   return {
     t,
     o: {
-      project: g.project, composeFile: g.file, hostsetup: g.hostsetup, offlineBase: !!g.offlineBase,
+      project: g.project, composeFile: g.file, hostsetup: g.hostsetup, offlineBase: !!g.offlineBase, tls: !!g.tls, certs: g.certs,
       controllerPort: Number(g.controllerPort), metricsPort: Number(g.metricsPort), log: (l) => console.log(`  ${l}`),
     },
   };
@@ -49,7 +51,8 @@ program.command('up').description('host setup, images, compose up, wait for heal
   try {
     const m = await deployUp(t, o);
     console.log(`\n${m.map((x) => `  ${x.name.padEnd(24)} ${x.role.padEnd(10)} ${x.health.padEnd(8)} ${x.management}`).join('\n')}`);
-    console.log(`\nUp. Next:\n  npx srv6ctl --controller 127.0.0.1:${o.controllerPort} watch\n  npx srv6-hostsetup status\n  ping -6 ${t.externals.server.node.address.split('/')[0]}   (from the UPF PC)\n  npx srv6-deploy down`);
+    const tlsHint = o.tls ? ` --tls-cert ${certsDir(o)}/srv6ctl.pem --tls-key ${certsDir(o)}/srv6ctl-key.pem --tls-ca ${certsDir(o)}/ca.pem` : '';
+    console.log(`\nUp. Next:\n  npx srv6ctl --controller 127.0.0.1:${o.controllerPort}${tlsHint} watch\n  npx srv6-hostsetup status\n  ping -6 ${t.externals.server.node.address.split('/')[0]}   (from the UPF PC)\n  npx srv6-deploy down`);
   } catch (e) {
     fail(e);
   }
@@ -67,10 +70,11 @@ program.command('down').description('compose down and undo the host setup').acti
 
 program.command('certs')
   .description('generate a CA and mutual-TLS certificates for every router, the controller and srv6ctl (Node crypto, no openssl)')
-  .option('-o, --out <dir>', 'where to write them', 'compose/certs')
+  .option('-o, --out <dir>', 'where to write them (default: compose/certs, where the containers find them)')
   .option('--days <n>', 'validity', '825')
-  .action(async (c: { out: string; days: string }) => {
-    const { t } = options();
+  .action(async (c: { out?: string; days: string }) => {
+    const { t, o } = options();
+    c.out ??= certsDir(o);
     try {
       for (const f of await generateCertificates(t, c.out, { days: Number(c.days) })) console.log(`  wrote ${f}`);
       console.log(`\nAgents: --tls-cert ${c.out}/<router>.pem --tls-key ${c.out}/<router>-key.pem --tls-ca ${c.out}/ca.pem (or SRV6_TLS_CERT/KEY/CA);\ncontroller: ${c.out}/controller.pem; srv6ctl: ${c.out}/srv6ctl.pem.`);

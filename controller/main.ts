@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { serverCredentials, tlsEnabled } from '../proto/tls.js';
+import { serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { loadTopology, TopologyError } from '../topology/load.js';
 import { Controller } from './controller.js';
 import { MODES, type Mode } from './policy.js';
@@ -46,7 +46,7 @@ const o = program.parse().opts<{
   topology: string; listen: string[]; agentSocketDir?: string; metrics: string; interval: number; mode: Mode;
   threshold: number; hysteresis: number; holdDown: number; smoothing: number; logLevel: string; tlsCert?: string; tlsKey?: string; tlsCa?: string;
 }>();
-const tls = { cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCa };
+const tls = tlsFiles({ cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCa }, 'controller');
 const log = pino({ level: o.logLevel, base: { role: 'controller' } });
 
 let t;

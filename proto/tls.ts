@@ -9,7 +9,14 @@ export interface TlsFiles {
   ca?: string;
 }
 
-export const tlsFromEnv = (env: NodeJS.ProcessEnv = process.env): TlsFiles => ({ cert: env.SRV6_TLS_CERT, key: env.SRV6_TLS_KEY, ca: env.SRV6_TLS_CA });
+/** The files `srv6-deploy certs` writes for one party (a router's name, "controller", "srv6ctl"). */
+export const tlsFromDir = (dir: string, who: string): TlsFiles => ({ cert: `${dir}/${who}.pem`, key: `${dir}/${who}-key.pem`, ca: `${dir}/ca.pem` });
+
+/** Explicit files win; else SRV6_TLS_DIR (the Docker deployment's one switch) names the directory of all of them. */
+export function tlsFiles(explicit: TlsFiles, who: string, env: NodeJS.ProcessEnv = process.env): TlsFiles {
+  if (explicit.cert || explicit.key || explicit.ca || !env.SRV6_TLS_DIR) return explicit;
+  return tlsFromDir(env.SRV6_TLS_DIR, who);
+}
 
 export function tlsEnabled(f: TlsFiles): boolean {
   const given = [f.cert, f.key, f.ca].filter(Boolean).length;

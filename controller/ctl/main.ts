@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // srv6ctl: the operator's CLI on the controller API (proto/srv6/controller/v1/controller.proto).
 import { Command, InvalidArgumentError, type CommanderError } from 'commander';
+import { tlsFiles } from '../../proto/tls.js';
 import { Ctl, CtlError, defaultController, EXIT_FAILURE, EXIT_USAGE, normalizeAddress } from './api.js';
 import { renderFrame, runDashboard, snapshot } from './dashboard.js';
 import {
@@ -42,7 +43,7 @@ function globals(cmd: Command): Globals & Style & { width?: number } {
 /** Runs a command against the controller; the client is closed whatever happens. */
 async function withCtl(cmd: Command, fn: (ctl: Ctl, g: ReturnType<typeof globals>) => Promise<void>): Promise<void> {
   const g = globals(cmd);
-  const ctl = new Ctl(normalizeAddress(g.controller), g.timeout, { cert: g.tlsCert, key: g.tlsKey, ca: g.tlsCa });
+  const ctl = new Ctl(normalizeAddress(g.controller), g.timeout, tlsFiles({ cert: g.tlsCert, key: g.tlsKey, ca: g.tlsCa }, 'srv6ctl'));
   try {
     await fn(ctl, g);
   } finally {

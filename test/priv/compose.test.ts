@@ -5,6 +5,8 @@
 // controller in its container switches a path on demand; everything goes away.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { docker, members } from '../../compose/docker.js';
@@ -90,5 +92,22 @@ describe('srv6-deploy on a real Docker engine (privileged)', function () {
     expect(down.status, down.stderr).to.equal(0);
     expect(await members(docker(), project)).to.deep.equal([]);
     expect(spawnSync('ip', ['link', 'show', 'macvlan-upf']).status).to.not.equal(0);
+  });
+
+  it('comes up with mutual TLS on from one switch: srv6ctl needs its certificate, traffic flows', async () => {
+    const certs = mkdtempSync(join(tmpdir(), 'srv6t-certs-'));
+    try {
+      const up = deploy('up', '--tls', '--certs', certs);
+      expect(up.status, `${up.stdout}\n${up.stderr}`).to.equal(0);
+      const ctl = (...tls: string[]) => spawnSync(process.execPath, [CTL, '--controller', `127.0.0.1:${ports.controller}`, '--timeout', '3000', ...tls, 'routers'], { encoding: 'utf8' });
+      expect(ctl().status, 'plaintext srv6ctl').to.not.equal(0);
+      const withCert = ctl('--tls-cert', join(certs, 'srv6ctl.pem'), '--tls-key', join(certs, 'srv6ctl-key.pem'), '--tls-ca', join(certs, 'ca.pem'));
+      expect(withCert.status, withCert.stderr).to.equal(0);
+      expect(withCert.stdout).to.match(/r1\s+connected/);
+      expect(upf!.exec('ping', '-6', '-c', '2', '-i', '0.2', '-W', '2', 'fd03:1::200')).to.match(/2 received/);
+    } finally {
+      deploy('down');
+      rmSync(certs, { recursive: true, force: true });
+    }
   });
 });
