@@ -24,6 +24,8 @@ export interface AgentOptions {
   maxMessageBytes?: number;
   /** the veth the agent creates (if missing) and binds SIDs without a dev to; undefined: none */
   sidAnchor?: string;
+  /** file for the snapshot of a batch in progress (crash recovery); undefined: none */
+  journal?: string;
 }
 
 function readSysctl(path: string): string | undefined {
@@ -57,7 +59,8 @@ export class Agent {
   constructor(private readonly opts: AgentOptions) {
     this.rtnl = new Rtnl();
     if (opts.sidAnchor) ensureSidAnchor(this.rtnl, opts.sidAnchor);
-    this.state = new OwnedState(this.rtnl, opts.protocol, opts.log, opts.sidAnchor);
+    this.state = new OwnedState(this.rtnl, opts.protocol, opts.log, opts.sidAnchor, opts.journal);
+    this.state.recoverJournal();
     this.events = new EventHub(opts.name, this.state);
     const max = opts.maxMessageBytes ?? 32 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, 'grpc.enable_channelz': 0 });

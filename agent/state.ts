@@ -2,7 +2,9 @@
 // path switch, listing and reconciliation. Everything here is synchronous, so
 // batches never interleave.
 import { status } from '@grpc/grpc-js';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import {
   C, encodeRoute, encodeRule, NetlinkError, Rtnl, type Link, type NlWriter, type Route, type Rule,
@@ -55,6 +57,8 @@ export class OwnedState {
     private readonly log: Logger,
     /** the interface SIDs without a dev are bound to */
     readonly sidAnchor?: string,
+    /** where a multi-step batch's snapshot waits until the batch is done (see recoverJournal) */
+    private readonly journal?: string,
   ) {
     this.refreshLinks();
   }
@@ -183,14 +187,23 @@ export class OwnedState {
 
     if (dryRun || steps.length === 0) return { outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
 
+    // A batch of several steps is not atomic in the kernel: if this process dies half-way, the
+    // snapshot written here lets the next start put the router back as it was (recoverJournal).
+    // A single step is one netlink message, all or nothing by itself: the switch path pays nothing.
+    const journaled = this.journal !== undefined && steps.length > 1;
+    if (journaled) this.writeJournal(originalRoutes, originalRules, addedRules);
     const t0 = process.hrtime.bigint();
     const errors = this.run(steps);
     const acked = process.hrtime.bigint();
     const failed = errors.findIndex((e) => e !== undefined);
-    if (failed < 0) return { outcomes, dryRun, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
+    if (failed < 0) {
+      if (journaled) rmSync(this.journal!, { force: true });
+      return { outcomes, dryRun, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
+    }
 
     const applied = errors.filter((e) => e === undefined).length;
     const rollbackProblems = this.restore(originalRoutes, originalRules, addedRules);
+    if (journaled) rmSync(this.journal!, { force: true });
     const step = steps[failed];
     const err = errors[failed]!;
     this.log.warn({ op: step.op, step: step.what, errno: err.code, extack: err.extack, applied, rollbackProblems }, 'batch failed, rolled back');
@@ -198,6 +211,24 @@ export class OwnedState {
       throw new ApiError(status.INTERNAL, `${ops[step.op].field}: ${step.what} failed (${err.message}) and the rollback was incomplete: ${rollbackProblems.join('; ')}`);
     }
     throw kernelError(`${ops[step.op].field} (${step.what})`, err, `; the batch was rolled back (${applied} applied step(s) undone), nothing changed`);
+  }
+
+  private writeJournal(routes: Map<string, { before?: Route; at: Route }>, rules: Map<string, Rule[]>, added: Rule[]): void {
+    mkdirSync(dirname(this.journal!), { recursive: true });
+    // counters are read-only state (and bigints): not part of what a restore writes back
+    const text = JSON.stringify({ routes: [...routes], rules: [...rules], added }, (k, v) => (k === 'counters' ? undefined : v));
+    writeFileSync(`${this.journal}.tmp`, text);
+    renameSync(`${this.journal}.tmp`, this.journal!);
+  }
+
+  /** At start: a journal left behind means the previous agent died inside a batch; undo it. */
+  recoverJournal(): string[] | undefined {
+    if (!this.journal || !existsSync(this.journal)) return undefined;
+    const j = JSON.parse(readFileSync(this.journal, 'utf8'));
+    const problems = this.restore(new Map(j.routes), new Map(j.rules), j.added);
+    rmSync(this.journal, { force: true });
+    this.log.warn({ restored: j.routes.length + j.rules.length, problems }, 'rolled back a batch the previous agent did not finish');
+    return problems;
   }
 
   /**
