@@ -188,11 +188,33 @@ describe('controller on the lab (privileged)', function () {
     expect((await rx.done).unique).to.equal(2000);
   });
 
+  it('reconnects and resyncs an agent that was unreachable for 10 s', async () => {
+    const state = JSON.parse(readFileSync(`/run/srv6-lab/${lab}/lab.json`, 'utf8'));
+    const before = (await ctl.client.call('ListRouters', {})).routers.find((r: any) => r.name === 'r4');
+    process.kill(state.agents.r4.pid, 'SIGTERM');
+    await sleep(10_000);
+    const during = (await ctl.client.call('ListRouters', {})).routers.find((r: any) => r.name === 'r4');
+    expect(during.state).to.not.equal('connected');
+    labOk('restart-agent', 'r4', '--name', lab, '--graceful');
+    let r4: any;
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(200)) {
+      r4 = (await ctl.client.call('ListRouters', {})).routers.find((r: any) => r.name === 'r4');
+      if (r4.state === 'connected' && r4.syncs > before.syncs) break;
+    }
+    expect(r4.state).to.equal('connected');
+    expect(r4.syncs).to.be.greaterThan(before.syncs);
+    expect(Number(r4.telemetry_age_ms)).to.be.within(0, 5 * INTERVAL_MS);
+  });
+
   it('changes no path when the controller restarts under unchanged load', async () => {
     await ctl.client.call('SetPath', { class: 'high', direction: 'forward', path: ['r1', 'r3', 'r5', 'r6'] });
     const tables = () => ['r1', 'r6'].map((r) => run('ip', ['-n', `${lab}-${r}`, '-6', 'route', 'show', 'table', 'all', 'proto', '83']));
     const before = tables();
     await ctl.stop();
+    // no controller: the routers keep forwarding on their last paths
+    const rx = receiveTraffic({ netns: `${lab}-server`, port: 7004, idleMs: 500, durationMs: 10_000, expect: 3000 });
+    await sendTraffic({ netns: `${lab}-upf`, dst: 'fd03:1::200', port: 7004, pps: 5000, count: 3000, size: 64, flowlabel: HIGH });
+    expect((await rx.done).unique, 'packets delivered with the controller down').to.equal(3000);
     ctl = await startController(lab, dir, ['--metrics', `127.0.0.1:${METRICS_PORT}`]);
     const watch = await collectSwitches(ctl.client);
     await sleep(6 * INTERVAL_MS);
