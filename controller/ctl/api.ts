@@ -41,7 +41,11 @@ export class Ctl {
   readonly client: ControllerClient;
 
   constructor(readonly address: string, readonly timeoutMs: number, tls: TlsFiles = {}) {
-    this.client = new ControllerClient(address, channelCredentials(tls), tlsEnabled(tls) ? expectName('controller') : {});
+    try {
+      this.client = new ControllerClient(address, channelCredentials(tls), tlsEnabled(tls) ? expectName('controller') : {});
+    } catch (e) {
+      throw new CtlError((e as Error).message, EXIT_USAGE);
+    }
   }
 
   async call<T>(method: ControllerUnary, request: object = {}): Promise<T> {

@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,10 +52,12 @@ describe('mutual TLS (privileged)', function () {
     expect((await agent.client.call('GetInfo', {})).name).to.equal('r1');
   });
 
+  // raw credentials: our own channelCredentials() would already refuse to present these (next test)
+  const raw = (f: TlsFiles, ca: string) => grpc.credentials.createSsl(readFileSync(ca), readFileSync(f.key!), readFileSync(f.cert!));
   const refusals: Array<[string, () => AgentClient]> = [
     ['a plaintext client', () => new AgentClient(agent.address)],
-    ['a certificate of another CA', () => new AgentClient(agent.address, channelCredentials(files(join(dir, 'rogue'), 'controller')), expectName('r1'))],
-    ['an expired certificate', () => new AgentClient(agent.address, channelCredentials({ ...files(join(dir, 'expired'), 'controller'), ca: join(dir, 'good', 'ca.pem') }), expectName('r1'))],
+    ['a certificate of another CA', () => new AgentClient(agent.address, raw(files(join(dir, 'rogue'), 'controller'), join(dir, 'good', 'ca.pem')), expectName('r1'))],
+    ['an expired certificate', () => new AgentClient(agent.address, raw(files(join(dir, 'expired'), 'controller'), join(dir, 'good', 'ca.pem')), expectName('r1'))],
   ];
   for (const [what, make] of refusals) {
     it(`refuses ${what}`, async () => {
@@ -65,6 +67,11 @@ describe('mutual TLS (privileged)', function () {
       expect(err?.code, what).to.be.oneOf([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]);
     });
   }
+
+  it('names what is wrong with our own certificate before presenting it', () => {
+    expect(() => channelCredentials({ ...files(join(dir, 'expired'), 'controller'), ca: join(dir, 'good', 'ca.pem') })).to.throw(/controller\.pem expired on/);
+    expect(() => channelCredentials({ ...files(join(dir, 'rogue'), 'controller'), ca: join(dir, 'good', 'ca.pem') })).to.throw(/is not signed by the CA in .*ca\.pem/);
+  });
 
   it('refuses a client that expects another router\'s certificate', async () => {
     const c = new AgentClient(agent.address, channelCredentials(files(join(dir, 'good'), 'controller')), expectName('r2'));
