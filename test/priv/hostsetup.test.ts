@@ -34,7 +34,11 @@ describe('srv6-hostsetup (privileged)', function () {
     ns.ip('link', 'set', 'upfpeer', 'up');
   });
 
-  afterEach(() => ns?.destroy());
+  afterEach(() => {
+    // down also removes the state file up wrote (/run/srv6-hostsetup/<netns>.json)
+    if (ns) spawnSync(process.execPath, [MAIN, 'down', '--netns', ns.name]);
+    ns?.destroy();
+  });
 
   it('plan prints the changes and makes none', () => {
     const before = snapshot();
