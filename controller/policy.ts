@@ -74,8 +74,19 @@ export class PolicyEngine {
     return pathLinks(this.t, path).every((l: Link) => this.meter.linkUp(l));
   }
 
+  /** k-shortest paths change only with the set of down links: computed once per set (this runs on every sample). */
+  private readonly candidateCache = new Map<string, string[][]>();
+
   candidates(flow: Flow, k = K_PATHS): string[][] {
-    return candidatePaths(this.t, flow.dir, k, { excludeLinks: this.downLinks() });
+    const down = this.downLinks();
+    const key = `${flow.dir}|${k}|${[...down].sort().join(',')}`;
+    let paths = this.candidateCache.get(key);
+    if (!paths) {
+      paths = candidatePaths(this.t, flow.dir, k, { excludeLinks: down });
+      if (this.candidateCache.size > 256) this.candidateCache.clear();
+      this.candidateCache.set(key, paths);
+    }
+    return paths;
   }
 
   /** Share of each link direction the flow itself loads now (its rate on each path it uses). */
