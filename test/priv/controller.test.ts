@@ -199,7 +199,7 @@ describe('controller on the lab (privileged)', function () {
     let r4: any;
     for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(200)) {
       r4 = (await ctl.client.call('ListRouters', {})).routers.find((r: any) => r.name === 'r4');
-      if (r4.state === 'connected' && r4.syncs > before.syncs) break;
+      if (r4.state === 'connected' && r4.syncs > before.syncs && Number(r4.telemetry_age_ms) < 5 * INTERVAL_MS) break;
     }
     expect(r4.state).to.equal('connected');
     expect(r4.syncs).to.be.greaterThan(before.syncs);
