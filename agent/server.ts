@@ -5,7 +5,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import type { Logger } from 'pino';
-import { C, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
+import { C, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
@@ -28,11 +28,11 @@ export interface AgentOptions {
   journal?: string;
 }
 
-function readSysctl(path: string): string | undefined {
+function sysctlIs(path: string, value: string): boolean {
   try {
-    return readFileSync(`/proc/sys/${path}`, 'utf8').trim();
+    return readSysctl(path) === value;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
@@ -118,8 +118,8 @@ export class Agent {
         addresses: addrs.filter((a) => a.index === l.index).map((a) => `${a.address}/${a.prefixLen}`),
       })),
       kernel: {
-        seg6_enabled: readSysctl('net/ipv6/conf/all/seg6_enabled') === '1',
-        forwarding: readSysctl('net/ipv6/conf/all/forwarding') === '1',
+        seg6_enabled: sysctlIs('net/ipv6/conf/all/seg6_enabled', '1'),
+        forwarding: sysctlIs('net/ipv6/conf/all/forwarding', '1'),
         counters: kernelAtLeast(5, 14),
         actions: Object.keys(SEG6_LOCAL_ACTIONS).filter((a) => a !== 'End.DX2'),
         modes: Object.keys(SEG6_MODES),

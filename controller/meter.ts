@@ -102,6 +102,7 @@ export class Meter {
     const wall = Number(s.wall_ms);
     this.lastSampleMs.set(s.router, Date.now());
     const changed: LinkDirection[] = [];
+    const threshold = this.threshold();
     for (const i of s.interfaces) {
       const k = key(s.router, i.name);
       this.operState.set(k, i.oper_state);
@@ -116,7 +117,7 @@ export class Meter {
       const raw = bps / d.capacityBps;
       d.utilization = this.smoothing * raw + (1 - this.smoothing) * d.utilization;
       if (d.utilization < 1e-6) d.utilization = 0;
-      if (raw <= this.threshold()) {
+      if (raw <= threshold) {
         d.lastCalmNs = receivedNs;
         d.onsetNs = undefined;
         d.firstHotWallMs = undefined;

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
 import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
-import { udpReceiver, udpSend } from '../helpers/udp.js';
+import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
 
 describe('packets through a 3-namespace SRv6 chain (privileged)', function () {
   this.timeout(60_000);
@@ -46,10 +46,10 @@ describe('packets through a 3-namespace SRv6 chain (privileged)', function () {
     expect(ns[0].ip('-6', 'route', 'show', 'fd03:1::/64')).to.contain('encap seg6 mode encap segs 2 [ fc00:2::1 fc00:3::d6 ] dev eth12');
 
     const count = 500;
-    const rx = await udpReceiver(ns[2], 'fd03:1::200', 9000);
-    await udpSend(ns[0], 'fd03:1::200', 9000, count);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await rx.result()).to.equal(count);
+    const rx = receiveTraffic({ netns: ns[2].name, bind: 'fd03:1::200', port: 9000, idleMs: 500, durationMs: 10_000, expect: count });
+    const sent = await sendTraffic({ netns: ns[0].name, dst: 'fd03:1::200', port: 9000, pps: 2000, count });
+    expect(sent.sent).to.equal(count);
+    expect((await rx.done).unique).to.equal(count);
 
     // the transit End SID and the egress decap SID each saw every packet (read by iproute2, not us)
     const counters = (n: TestNetns, sid: string) => {
