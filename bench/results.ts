@@ -1,0 +1,78 @@
+// Where a benchmark run puts its results: bench/results/<timestamp>-<name>/
+// with summary.json (figures, goals, machine), CSV tables and plots.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+export interface Machine {
+  date: string;
+  kernel: string;
+  cpus: number;
+  cpu: string;
+  memory_gib: number;
+  node: string;
+}
+
+export function machine(): Machine {
+  return {
+    date: new Date().toISOString(), kernel: release(), cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown',
+    memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version,
+  };
+}
+
+/** One goal from DESIGN.md's bars, and how far the run is from it. */
+export interface Goal {
+  goal: string;
+  value: number;
+  unit: string;
+  target: number;
+  /** 'max': the value must be at most the target; 'min': at least */
+  kind: 'max' | 'min';
+  met: boolean;
+}
+
+export function goal(name: string, value: number, unit: string, kind: 'max' | 'min', target: number): Goal {
+  return { goal: name, value, unit, target, kind, met: Number.isFinite(value) && (kind === 'max' ? value <= target : value >= target) };
+}
+
+export type Row = Record<string, string | number | boolean | null | undefined>;
+
+function csvCell(v: Row[string]): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(+v.toFixed(6))) : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: Row[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+}
+
+export class RunDir {
+  readonly files: string[] = [];
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** <root>/<UTC timestamp>-<name>, e.g. bench/results/2026-11-26T10-40-00Z-switch */
+  static create(root: string, name: string, now = new Date()): RunDir {
+    const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+    return new RunDir(join(root, `${stamp}-${name}`));
+  }
+
+  write(file: string, content: string | Uint8Array): string {
+    const path = join(this.dir, file);
+    writeFileSync(path, content);
+    this.files.push(path);
+    return path;
+  }
+
+  json(file: string, value: unknown): string {
+    return this.write(file, JSON.stringify(value, null, 2) + '\n');
+  }
+
+  csv(file: string, rows: Row[]): string {
+    return this.write(file, toCsv(rows));
+  }
+}
