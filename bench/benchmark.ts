@@ -9,6 +9,15 @@ export interface BenchOption {
   /** default in full mode, and in --short mode */
   full: string;
   short: string;
+  /** the only values allowed; without it, an option whose default is a number takes positive numbers */
+  choices?: string[];
+}
+
+/** The problem with a value given for an option, or undefined when it is fine. */
+export function optionProblem(o: BenchOption, value: string): string | undefined {
+  if (o.choices) return o.choices.includes(value) ? undefined : `--${o.name}: ${JSON.stringify(value)}: expected one of ${o.choices.join(', ')}`;
+  if (/^\d+(\.\d+)?$/.test(o.full) && !(Number(value) > 0 && Number.isFinite(Number(value)))) return `--${o.name}: ${JSON.stringify(value)}: expected a positive number, e.g. ${o.full}`;
+  return undefined;
 }
 
 export interface BenchContext {

@@ -2,7 +2,8 @@
 // with summary.json (figures, goals, machine), CSV tables and plots.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { writePlot } from './plot/png.js';
 
 export interface Machine {
   date: string;
@@ -74,5 +75,14 @@ export class RunDir {
 
   csv(file: string, rows: Row[]): string {
     return this.write(file, toCsv(rows));
+  }
+
+  /** <base>.svg and <base>.png; base may name a subdirectory ("snapshots/t-005s") */
+  plot(base: string, svg: string): string[] {
+    const path = join(this.dir, base);
+    mkdirSync(dirname(path), { recursive: true });
+    const files = writePlot(dirname(path), base.split('/').pop()!, svg);
+    this.files.push(...files);
+    return files;
   }
 }

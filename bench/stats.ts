@@ -19,8 +19,8 @@ export function quantile(sorted: number[], q: number): number {
 export function percentiles(samples: number[]): Percentiles {
   const s = [...samples].sort((a, b) => a - b);
   return {
-    n: s.length, p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: s[s.length - 1],
-    mean: s.reduce((a, b) => a + b, 0) / s.length,
+    n: s.length, p50: quantile(s, 0.5), p90: quantile(s, 0.9), p99: quantile(s, 0.99), max: s.length ? s[s.length - 1] : NaN,
+    mean: s.length ? s.reduce((a, b) => a + b, 0) / s.length : NaN,
   };
 }
 

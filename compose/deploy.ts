@@ -9,7 +9,7 @@ import { channelCredentials, expectName, tlsFromDir } from '../proto/tls.js';
 import { generateCertificates } from './certs.js';
 import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
 import type { Topology } from '../topology/model.js';
-import { BASE_IMAGE, buildOfflineBase, docker, hasImage, members, waitHealthy, type Member } from './docker.js';
+import { docker, ensureBaseImage, members, waitHealthy, type Member } from './docker.js';
 import { CONTROLLER_PORT, METRICS_PORT } from './generate.js';
 
 export const COMPOSE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'compose', 'docker-compose.yml');
@@ -65,16 +65,7 @@ export async function deployUp(t: Topology, o: DeployOptions): Promise<Member[]>
     const res = hostUp([t.externals.upf, t.externals.server]);
     for (const c of res.changed) o.log(`  ${c}`);
   }
-  if (!(await hasImage(d, BASE_IMAGE))) {
-    o.log(`base image ${BASE_IMAGE}: pulling`);
-    try {
-      await new Promise((resolve, reject) => d.pull(BASE_IMAGE, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : d.modem.followProgress(stream, (e2) => (e2 ? reject(e2) : resolve(undefined))))));
-    } catch (e) {
-      if (!o.offlineBase) throw new Error(`cannot pull ${BASE_IMAGE} (${(e as Error).message}); offline, pass --offline-base to build it here from Debian's packages`);
-      o.log(`no registry (${(e as Error).message.split('\n')[0]}): building ${BASE_IMAGE} offline`);
-      await buildOfflineBase(d, (l) => o.log(`  ${l}`));
-    }
-  }
+  await ensureBaseImage(d, { offline: o.offlineBase, log: o.log });
   if (o.tls && !existsSync(join(certsDir(o), 'ca.pem'))) {
     o.log(`mutual TLS: generating certificates in ${certsDir(o)}`);
     await generateCertificates(t, certsDir(o));

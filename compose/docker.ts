@@ -92,3 +92,16 @@ export async function buildOfflineBase(d: Docker, log: (l: string) => void, ref 
     rmSync(root, { recursive: true, force: true });
   }
 }
+
+/** The base image: already here, else pulled, else (offline allowed) built from Debian's packages. */
+export async function ensureBaseImage(d: Docker, o: { offline?: boolean; log: (l: string) => void }): Promise<void> {
+  if (await hasImage(d, BASE_IMAGE)) return;
+  o.log(`base image ${BASE_IMAGE}: pulling`);
+  try {
+    await new Promise((resolve, reject) => d.pull(BASE_IMAGE, (err: Error | null, stream: NodeJS.ReadableStream) => (err ? reject(err) : d.modem.followProgress(stream, (e2) => (e2 ? reject(e2) : resolve(undefined))))));
+  } catch (e) {
+    if (!o.offline) throw new Error(`cannot pull ${BASE_IMAGE} (${(e as Error).message}); offline, pass --offline-base to build it here from Debian's packages`);
+    o.log(`no registry (${(e as Error).message.split('\n')[0]}): building ${BASE_IMAGE} offline`);
+    await buildOfflineBase(d, (l) => o.log(`  ${l}`));
+  }
+}

@@ -52,6 +52,7 @@ export function composeFile(t: Topology, topologyInImage: string): string {
     // internal: the host takes no part in the core links; the gateway address stays clear of the routers'
     networks[linkNetwork(l.name)] = {
       driver: 'bridge',
+      driver_opts: { 'com.docker.network.driver.mtu': String(l.mtu) },
       internal: true,
       enable_ipv6: true,
       ipam: { config: [{ subnet: netOf(l.a.address).text, gateway: withLastGroup(netOf(l.a.address), 0xfffe) }] },

@@ -111,14 +111,16 @@ export interface LinkSpec {
   macvlanMode?: keyof typeof MACVLAN_MODES;
   mac?: string;
   alias?: string;
+  mtu?: number;
   /** create the link in this namespace (an open fd of /run/netns/NAME) */
   netnsFd?: number;
   /** veth: the other end */
-  peer?: { name: string; netnsFd?: number; mac?: string };
+  peer?: { name: string; netnsFd?: number; mac?: string; mtu?: number };
 }
 
-function writeLinkAttrs(w: NlWriter, l: { name?: string; mac?: string; netnsFd?: number; alias?: string }): void {
+function writeLinkAttrs(w: NlWriter, l: { name?: string; mac?: string; netnsFd?: number; alias?: string; mtu?: number }): void {
   if (l.name !== undefined) w.attrString(C.IFLA_IFNAME, l.name);
+  if (l.mtu !== undefined) w.attrU32(C.IFLA_MTU, l.mtu);
   if (l.mac !== undefined) w.attr(C.IFLA_ADDRESS, parseMac(l.mac));
   if (l.netnsFd !== undefined) w.attrU32(C.IFLA_NET_NS_FD, l.netnsFd);
   if (l.alias !== undefined) w.attrString(C.IFLA_IFALIAS, l.alias);
@@ -148,8 +150,8 @@ export function encodeLinkCreate(w: NlWriter, seq: number, spec: LinkSpec): void
   w.end(at);
 }
 
-/** RTM_NEWLINK on an existing link: up/down, move to another namespace, rename, enslave, alias. */
-export function encodeLinkChange(w: NlWriter, seq: number, index: number, change: { up?: boolean; netnsFd?: number; name?: string; master?: number; alias?: string; mac?: string }): void {
+/** RTM_NEWLINK on an existing link: up/down, move to another namespace, rename, enslave, alias, MTU. */
+export function encodeLinkChange(w: NlWriter, seq: number, index: number, change: { up?: boolean; netnsFd?: number; name?: string; master?: number; alias?: string; mac?: string; mtu?: number }): void {
   const at = w.begin(C.RTM_NEWLINK, C.NLM_F_REQUEST, seq);
   const upMask = change.up === undefined ? 0 : C.IFF_UP;
   writeIfinfomsg(w, index, change.up ? C.IFF_UP : 0, upMask);

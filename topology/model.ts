@@ -33,6 +33,8 @@ export interface Link {
   b: LinkEnd;
   capacityMbps: number;
   delayMs: number;
+  /** bytes, both ends */
+  mtu: number;
 }
 
 export interface External {

@@ -5,7 +5,7 @@ import type { DocPath, Problems } from './problems.js';
 
 export interface RawRouter { name: string; locator: string; end_sid?: string; management?: string }
 export interface RawLinkEnd { router: string; interface: string; address: string }
-export interface RawLink { name?: string; a: RawLinkEnd; b: RawLinkEnd; capacity_mbps: number; delay_ms?: number }
+export interface RawLink { name?: string; a: RawLinkEnd; b: RawLinkEnd; capacity_mbps: number; delay_ms?: number; mtu?: number }
 export interface RawExternal {
   nic: string;
   host_child: { name: string; address: string; mac?: string };
@@ -54,7 +54,7 @@ export const schema = obj({
   },
   links: {
     type: 'array', minItems: 1,
-    items: obj({ name: str, a: linkEnd, b: linkEnd, capacity_mbps: num, delay_ms: num }, ['a', 'b', 'capacity_mbps']),
+    items: obj({ name: str, a: linkEnd, b: linkEnd, capacity_mbps: num, delay_ms: num, mtu: int }, ['a', 'b', 'capacity_mbps']),
   },
   externals: obj({ upf: external, server: external }, ['upf', 'server']),
   classes: {

@@ -10,6 +10,12 @@ import { checkClasses } from './classes.js';
 import { pathProblems } from './derive.js';
 
 const IFNAMSIZ = 16;
+/** what the UPF and the server send: their links are standard Ethernet */
+export const EXTERNAL_MTU = 1500;
+/** core links: jumbo frames, so SRv6-encapsulated full-size packets always fit */
+export const DEFAULT_CORE_MTU = 9000;
+/** outer IPv6 header + SRH + one 16-byte entry per segment (a path has fewer segments than routers) */
+export const encapOverhead = (segments: number) => 40 + 8 + 16 * segments;
 
 /** Claims on things that must be unique across the whole file, each remembering where it was first seen. */
 export class Claims {
@@ -171,7 +177,14 @@ export function buildTopology(raw: RawTopology, file: string, problems: Problems
     }
     const delayMs = l.delay_ms ?? 0;
     if (delayMs < 0) problems.add(at('delay_ms'), `delay must be 0 or more, not ${delayMs}`);
-    const link: Link = { name, a: a.end, b: b.end, capacityMbps: l.capacity_mbps, delayMs };
+    const mtu = l.mtu ?? DEFAULT_CORE_MTU;
+    const needed = EXTERNAL_MTU + encapOverhead(raw.routers.length);
+    if (mtu < needed || mtu > 65535) {
+      problems.add(at('mtu'), mtu > 65535 ? `MTU ${mtu} is more than 65535` : `MTU ${mtu} is too small: a full-size packet from the UPF or the server (${EXTERNAL_MTU} bytes) `
+        + `grows by the SRv6 encapsulation (40 + 8 + 16 per segment, up to ${raw.routers.length} segments here) to ${needed} bytes, `
+        + 'and the ingress cannot tell its sender (its Packet Too Big goes to its own address): TCP would stall; give at least ' + needed);
+    }
+    const link: Link = { name, a: a.end, b: b.end, capacityMbps: l.capacity_mbps, delayMs, mtu };
     if (ok) usable.push(link);
   });
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // srv6ctl: the operator's CLI on the controller API (proto/srv6/controller/v1/controller.proto).
 import { Command, InvalidArgumentError, type CommanderError } from 'commander';
+import { basename, dirname, resolve } from 'node:path';
 import { tlsFiles } from '../../proto/tls.js';
 import { Ctl, CtlError, defaultController, EXIT_FAILURE, EXIT_USAGE, normalizeAddress } from './api.js';
 import { renderFrame, runDashboard, snapshot } from './dashboard.js';
@@ -82,6 +83,8 @@ Examples:
   srv6ctl policy set --class low --mode least-utilized --threshold 0.5
   srv6ctl switches --follow                       # every switch as it happens
   srv6ctl watch                                   # the live dashboard (q or Ctrl-C quits)
+  srv6ctl snapshot                                # the network now as a picture (SVG + PNG)
+  srv6ctl bench switch                            # a benchmark on a lab of its own (bench/README.md)
   srv6ctl --controller [::1]:50052 --json flows   # another controller, JSON output
   SRV6_CONTROLLER=unix:/run/srv6-lab/mylab/controller.sock srv6ctl routers`);
 
@@ -307,6 +310,39 @@ Examples:
     }
     await runDashboard(ctl, { color: g.color, unicode, json: !!g.json });
   }));
+
+// ---------- snapshot ----------
+
+program.command('snapshot')
+  .description('picture of the network now: per-link utilisation in each direction and each class\'s path (SVG and PNG)')
+  .option('-o, --out <base>', 'file name without extension', `snapshot-${new Date().toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}`)
+  .option('--title <text>', 'title on the picture', 'srv6-orchestrator')
+  .addHelpText('after', `
+Writes <base>.svg and <base>.png (no display needed). The same pictures the
+scenarios take at intervals (bench/README.md).
+
+Examples:
+  srv6ctl snapshot
+  srv6ctl snapshot -o /tmp/now --title "before the load"`)
+  .action((o: { out: string; title: string }, cmd: Command) => withCtl(cmd, async (ctl) => {
+    const [topology, { flows }] = await Promise.all([ctl.call<Topology>('GetTopology'), ctl.call<{ flows: Flow[] }>('ListFlows')]);
+    const [{ topologySnapshot }, { writePlot }] = await Promise.all([import('../../bench/plot/topology.js'), import('../../bench/plot/png.js')]);
+    const files = writePlot(dirname(resolve(o.out)), basename(o.out), topologySnapshot(topology, flows, { title: o.title, time: new Date() }));
+    out(files.join('\n'));
+  }));
+
+// ---------- bench ----------
+
+program.command('bench')
+  .description('run a benchmark on a lab of its own (root): switch, loss, reaction, program, dataplane, scenario1-3 (srv6ctl bench --help)')
+  .argument('[args...]', 'the benchmark and its options, as srv6-bench takes them')
+  .helpOption(false)
+  .allowUnknownOption()
+  .action(async (args: string[]) => {
+    const { benchMain } = await import('../../bench/cli.js');
+    await benchMain(args.length ? args : ['--help'], 'srv6ctl bench');
+    if (process.exitCode) throw new CtlError('the benchmark failed', Number(process.exitCode));
+  });
 
 // ---------- run ----------
 

@@ -159,7 +159,7 @@ async function build(t: Topology, state: LabState, opts: UpOptions, log: (l: str
 
     log(`core links: ${t.links.length}`);
     for (const l of t.links) {
-      rtnl(l.a.router).createLink({ name: l.a.interface, kind: 'veth', peer: { name: l.b.interface, netnsFd: nsFd(l.b.router) } });
+      rtnl(l.a.router).createLink({ name: l.a.interface, kind: 'veth', mtu: l.mtu, peer: { name: l.b.interface, netnsFd: nsFd(l.b.router), mtu: l.mtu } });
       upLink(l.a.router, l.a.interface, l.a.address);
       upLink(l.b.router, l.b.interface, l.b.address);
     }

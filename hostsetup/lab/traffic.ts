@@ -24,6 +24,8 @@ export interface SendResult {
   errors: number;
   firstErrno: number;
   elapsedNs: number;
+  /** the longest time between two packets leaving the sender (its own scheduling) */
+  maxSendGapNs: number;
 }
 
 export interface ReceiveOptions {

@@ -69,6 +69,8 @@ describe('srv6-deploy on a real Docker engine (privileged)', function () {
   it('carries the UPF\'s pings to the server over SRv6 through the containers, and the UPF learns R1\'s fixed MAC', () => {
     expect(upf!.exec('ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', 'fd03:1::200')).to.match(/3 received/);
     expect(server!.exec('ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', 'fd01:1::200')).to.match(/3 received/);
+    // full-size packets too: the core networks' MTU leaves room for the encapsulation
+    expect(upf!.exec('ping', '-6', '-c', '2', '-i', '0.2', '-W', '2', '-s', '1452', '-M', 'do', 'fd03:1::200')).to.match(/2 received/);
     const neigh = upf!.ipJson<any[]>('-6', 'neigh', 'show', 'fd01:1::2');
     expect(neigh[0].lladdr).to.equal('2e:7f:2d:e9:34:b7');
   });

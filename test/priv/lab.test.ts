@@ -69,6 +69,16 @@ describe('srv6-lab: the reference network in namespaces (privileged)', function 
     expect(exec('server', 'ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', 'fd01:1::200')).to.match(/3 received/);
   });
 
+  it('carries full-size packets through the SRv6 path both ways: core links have room for the encapsulation', () => {
+    // 1452 bytes of ICMPv6 payload = a 1500-byte packet, not to be fragmented; with 1500-byte core links
+    // the ingress could not send it on after encapsulating, nor tell the sender (a PMTU black hole)
+    expect(exec('upf', 'ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', '-s', '1452', '-M', 'do', 'fd03:1::200')).to.match(/3 received/);
+    expect(exec('server', 'ping', '-6', '-c', '3', '-i', '0.2', '-W', '2', '-s', '1452', '-M', 'do', 'fd01:1::200')).to.match(/3 received/);
+    const mtu = (router: string, dev: string) => JSON.parse(run('ip', ['-j', '-n', `${name}-${router}`, 'link', 'show', dev]))[0].mtu;
+    expect([mtu('r1', 'eth1'), mtu('r2', 'eth1'), mtu('r5', 'eth1'), mtu('r6', 'eth2')]).to.deep.equal([9000, 9000, 9000, 9000]);
+    expect([mtu('r1', 'eth0'), mtu('r6', 'eth0')]).to.deep.equal([1500, 1500]);
+  });
+
   it('puts an SRH on the transit links and none at the edges', async () => {
     const ping = () => exec('upf', 'ping', '-6', '-c', '4', '-i', '0.05', '-W', '2', 'fd03:1::200');
     // IPv6 next header 43 = routing header: the SRH (the low class goes r1-r2-r5-r6 forward)

@@ -451,6 +451,19 @@ describe('topology: link problems', () => {
     ]);
   });
 
+  it('an MTU too small for SRv6-encapsulated full-size packets, and one too big', () => {
+    const text = mutate(
+      ['"fd01:2::2/64" }\n    capacity_mbps: 100\n    delay_ms: 0', '"fd01:2::2/64" }\n    capacity_mbps: 100\n    delay_ms: 0\n    mtu: 1500'],
+      ['"fd01:3::2/64" }\n    capacity_mbps: 100\n    delay_ms: 0', '"fd01:3::2/64" }\n    capacity_mbps: 100\n    delay_ms: 0\n    mtu: 70000'],
+    );
+    expectProblems(text, [
+      ['mtu: 1500', 'links[0].mtu: MTU 1500 is too small: a full-size packet from the UPF or the server (1500 bytes) grows by the SRv6 encapsulation (40 + 8 + 16 per segment, up to 6 segments here) to 1644 bytes, and the ingress cannot tell its sender (its Packet Too Big goes to its own address): TCP would stall; give at least 1644'],
+      ['mtu: 70000', 'links[1].mtu: MTU 70000 is more than 65535'],
+    ]);
+    const fits = parseTopology(mutate(['"fd01:2::2/64" }\n    capacity_mbps: 100\n    delay_ms: 0', '"fd01:2::2/64" }\n    capacity_mbps: 100\n    delay_ms: 0\n    mtu: 1644']), FILE);
+    expect(fits.links.map((l) => l.mtu)).to.deep.equal([1644, 9000, 9000, 9000, 9000, 9000, 9000]);
+  });
+
   it('capacity of the wrong type is a structure problem', () => {
     single('"fd01:4::2/64" }\n    capacity_mbps: 100', '"fd01:4::2/64" }\n    capacity_mbps: fast',
       'links[2].capacity_mbps: must be a number, not the string "fast"', 'capacity_mbps: fast');

@@ -148,7 +148,7 @@ typedef struct {
   double pps;
   uint64_t count, duration_ns;
   // results
-  uint64_t sent, errors, elapsed_ns;
+  uint64_t sent, errors, elapsed_ns, max_send_gap_ns;
   int err, first_errno;
   char err_what[64];
   napi_deferred deferred;
@@ -177,7 +177,7 @@ static void send_execute(void *data) {
   if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0) { j->err = errno; strcpy(j->err_what, "connect"); close(fd); return; }
   char *buf = calloc(1, (size_t)j->size);
   uint64_t period = j->pps > 0 ? (uint64_t)(1e9 / j->pps) : 0;
-  uint64_t start = now_ns(), end = j->duration_ns ? start + j->duration_ns : UINT64_MAX;
+  uint64_t start = now_ns(), end = j->duration_ns ? start + j->duration_ns : UINT64_MAX, last_sent = 0;
   for (uint64_t i = 0; (!j->count || i < j->count); i++) {
     uint64_t due = start + i * period, t = now_ns();
     if (t >= end) break;
@@ -195,7 +195,11 @@ static void send_execute(void *data) {
     if (send(fd, buf, (size_t)j->size, 0) < 0) {
       if (!j->errors) j->first_errno = errno;
       j->errors++;
-    } else j->sent++;
+    } else {
+      if (last_sent && ts - last_sent > j->max_send_gap_ns) j->max_send_gap_ns = ts - last_sent;
+      last_sent = ts;
+      j->sent++;
+    }
   }
   j->elapsed_ns = now_ns() - start;
   free(buf);
@@ -213,6 +217,7 @@ static void send_complete(napi_env env, void *data) {
     set_num(env, r, "errors", (double)j->errors);
     set_num(env, r, "firstErrno", j->first_errno);
     set_num(env, r, "elapsedNs", (double)j->elapsed_ns);
+    set_num(env, r, "maxSendGapNs", (double)j->max_send_gap_ns);
     napi_resolve_deferred(env, j->deferred, r);
   }
   free(j);

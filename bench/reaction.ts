@@ -1,0 +1,101 @@
+// Congestion onset -> switch, at several telemetry intervals. Class high is
+// sent at 1.5x the capacity of r1->r2, which class low shares; the controller
+// (least-utilized) should move low off r1->r2 within 3 intervals while high,
+// the elephant, stays. The onset is taken independently of the controller:
+// the moment the load starts; the controller's own onset figure is reported
+// next to it.
+import type { ControllerClient } from '../controller/client.js';
+import type { SwitchEvent } from '../controller/ctl/types.js';
+import { sendTraffic } from '../hostsetup/lab/traffic.js';
+import { textTable, type Benchmark } from './benchmark.js';
+import { BenchLab, sleep } from './lab.js';
+import { goal, type Row } from './results.js';
+import { median } from './stats.js';
+
+const HIGH_LABEL = 0xfffc4;
+const HOLD_DOWN_MS = 500;
+
+async function watchSwitches(c: ControllerClient): Promise<{ events: SwitchEvent[]; stop(): void }> {
+  const events: SwitchEvent[] = [];
+  const s = c.stream('WatchSwitches', {});
+  s.on('data', (e: SwitchEvent) => events.push(e));
+  s.on('error', () => undefined);
+  await sleep(200);
+  return { events, stop: () => s.cancel() };
+}
+
+export const reactionBench: Benchmark = {
+  name: 'reaction',
+  description: 'congestion onset -> switch decision and kernel ack, at telemetry intervals of 10 ms, 100 ms and 1 s',
+  options: [
+    { name: 'intervals', description: 'telemetry intervals to measure, ms, comma separated', full: '10,100,1000', short: '10,100' },
+    { name: 'repeats', description: 'trials per interval', full: '5', short: '1' },
+  ],
+
+  async run(ctx) {
+    const intervals = ctx.options.intervals.split(',').map(Number);
+    const bad = intervals.find((i) => !Number.isInteger(i) || i < 10 || i > 60_000);
+    if (bad !== undefined) throw new Error(`--intervals: ${bad} is not an interval the agents accept (10..60000 ms)`);
+    const repeats = Number(ctx.options.repeats);
+    return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: intervals[0], controller: ['--hold-down', String(HOLD_DOWN_MS)] }, async (lab) => {
+      const c = lab.controller!;
+      const dst = lab.topology.externals.server.node.address.split('/')[0];
+      const watch = await watchSwitches(c);
+      const rows: Row[] = [];
+      try {
+        for (const interval of intervals) {
+          for (let trial = 1; trial <= repeats; trial++) {
+            // back to the starting point: low and high on their initial paths, the policy on, nothing in flight
+            await c.call('SetPath', { class: 'low', direction: 'forward', path: ['r1', 'r2', 'r5', 'r6'] });
+            await c.call('SetPath', { class: 'high', direction: 'forward', path: ['r1', 'r2', 'r4', 'r6'] });
+            await c.call('SetPolicy', { mode: 'least-utilized', interval_ms: interval, hold_down_ms: HOLD_DOWN_MS });
+            await sleep(Math.max(HOLD_DOWN_MS + 200, 4 * interval));
+            const loadMs = Math.max(1500, 6 * interval);
+            ctx.log(`interval ${interval} ms, trial ${trial}/${repeats}: 144 Mbit/s of class high for ${loadMs} ms`);
+            const from = watch.events.length;
+            const onset = Date.now();
+            await sendTraffic({ netns: lab.ns('upf'), dst, port: 7201, pps: 15_000, size: 1200, durationMs: loadMs, flowlabel: HIGH_LABEL });
+            await sleep(Math.max(500, 2 * interval));
+            const mine = watch.events.slice(from);
+            const low = mine.find((e) => e.class === 'low' && e.direction === 'forward' && e.trigger === 'congestion');
+            const reaction = low ? Number(low.unix_ms) - onset : NaN;
+            rows.push({
+              interval_ms: interval, trial, switched: !!low, to: low?.to_path.join('-') ?? '',
+              onset_to_decision_ms: reaction, onset_to_decision_intervals: reaction / interval,
+              onset_to_ack_ms: low ? reaction + low.timing!.decision_to_ack_us / 1000 : NaN,
+              controller_onset_to_decision_ms: low?.timing?.onset_to_decision_ms ?? NaN,
+              other_switches: mine.filter((e) => e !== low && e.trigger !== 'pin').map((e) => `${e.class} ${e.direction} ${e.trigger}`).join('; '),
+            });
+          }
+        }
+      } finally {
+        watch.stop();
+      }
+      ctx.out.csv('trials.csv', rows);
+      const per = intervals.map((interval) => {
+        const mine = rows.filter((r) => r.interval_ms === interval);
+        const ok = mine.filter((r) => r.switched);
+        return {
+          interval_ms: interval, trials: mine.length, switched: ok.length,
+          median_onset_to_decision_ms: median(ok.map((r) => r.onset_to_decision_ms as number)),
+          median_intervals: median(ok.map((r) => r.onset_to_decision_intervals as number)),
+          max_intervals: Math.max(...ok.map((r) => r.onset_to_decision_intervals as number)),
+          median_onset_to_ack_ms: median(ok.map((r) => r.onset_to_ack_ms as number)),
+        };
+      });
+      const table = textTable([
+        ['interval ms', 'trials', 'switched', 'onset->decision ms (median)', 'intervals (median)', 'intervals (max)', 'onset->ack ms'],
+        ...per.map((p) => [p.interval_ms, p.trials, p.switched, p.median_onset_to_decision_ms, p.median_intervals, p.max_intervals, p.median_onset_to_ack_ms]),
+      ]);
+      return {
+        summary: {
+          hold_down_ms: HOLD_DOWN_MS, per_interval: per,
+          measured: 'onset = the load starts (sender start, wall clock); decision = the switch event of class low forward (trigger congestion)',
+        },
+        // a trial without a switch counts as infinitely late
+        goals: per.map((p) => goal(`reaction at ${p.interval_ms} ms (worst trial)`, p.switched === p.trials ? p.max_intervals : Infinity, 'intervals', 'max', 3)),
+        table,
+      };
+    });
+  },
+};

@@ -1,0 +1,142 @@
+// Control-plane switch latency: the controller's decision -> the ingress
+// router's kernel acknowledging the replaced route, for one direction and for
+// both at once (R1 and R6 in parallel), side by side in the same run with the
+// predecessor's ways: spawning `ip -6 route replace` per switch, and the same
+// through `docker exec` where a Docker engine answers.
+import { spawnSync } from 'node:child_process';
+import type { SwitchEvent } from '../controller/ctl/types.js';
+import { cdfChart } from './plot/charts.js';
+import { textTable, type Benchmark } from './benchmark.js';
+import { BenchLab } from './lab.js';
+import { goal, type Row } from './results.js';
+import { percentiles, type Percentiles } from './stats.js';
+import { DockerExecTarget } from './tools/docker-exec.js';
+
+const PATHS = {
+  forward: [['r1', 'r2', 'r5', 'r6'], ['r1', 'r3', 'r5', 'r6']],
+  reverse: [['r6', 'r5', 'r2', 'r1'], ['r6', 'r5', 'r3', 'r1']],
+};
+const CLASS = 'low';
+const BASELINE_TABLE = 203;
+
+const ms = (ns: string) => Number(BigInt(ns)) / 1e6;
+
+export const switchBench: Benchmark = {
+  name: 'switch',
+  description: 'switch latency, decision -> kernel ack on the ingress router (one direction, both at once) vs spawning ip and docker exec + ip',
+  options: [
+    { name: 'count', description: 'switches measured per series', full: '1000', short: '50' },
+    { name: 'warmup', description: 'switches before measuring (not counted)', full: '200', short: '20' },
+    { name: 'baseline-count', description: 'switches per baseline (spawn ip, docker exec)', full: '200', short: '10' },
+    { name: 'docker', description: 'docker exec baseline: auto (when an engine answers), on, off', full: 'auto', short: 'auto', choices: ['auto', 'on', 'off'] },
+  ],
+
+  async run(ctx) {
+    const n = Number(ctx.options.count);
+    const warmup = Number(ctx.options.warmup);
+    const nBase = Number(ctx.options['baseline-count']);
+    return BenchLab.with({ topology: ctx.topology, log: ctx.log }, async (lab) => {
+      const c = lab.controller!;
+      const pin = (direction: 'forward' | 'reverse', i: number) => c.call<SwitchEvent>('SetPath', { class: CLASS, direction, path: PATHS[direction][i % 2] });
+      const checked = (e: SwitchEvent) => {
+        if (!e.ok || !e.timing) throw new Error(`switch ${e.class} ${e.direction} failed: ${e.error}`);
+        return e;
+      };
+      ctx.log(`warm-up: ${warmup} switches per direction (not counted)`);
+      for (let i = 0; i < warmup; i++) await Promise.all([pin('forward', i), pin('reverse', i)]).then((es) => es.forEach(checked));
+
+      ctx.log(`one direction: ${n} switches of ${CLASS} forward on r1`);
+      const one: Row[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = process.hrtime.bigint();
+        const e = checked(await pin('forward', i + 1));
+        const rt = Number(process.hrtime.bigint() - t) / 1e6;
+        one.push({ series: 'one direction', i, decision_to_ack_ms: e.timing!.decision_to_ack_us / 1000, decision_to_reply_ms: e.timing!.decision_to_reply_us / 1000, client_round_trip_ms: rt, kernel_ms: ms(e.timing!.kernel_ns) });
+      }
+
+      ctx.log(`both directions: ${n} switches of ${CLASS} forward on r1 and reverse on r6 at once`);
+      const both: Row[] = [];
+      for (let i = 0; i < n; i++) {
+        const [f, r] = (await Promise.all([pin('forward', i + 1), pin('reverse', i + 1)])).map(checked);
+        // the controller and both agents share the host's monotonic clock
+        const first = Math.min(ms(f.timing!.decided_mono_ns), ms(r.timing!.decided_mono_ns));
+        const last = Math.max(ms(f.timing!.kernel_acked_mono_ns), ms(r.timing!.kernel_acked_mono_ns));
+        both.push({ series: 'both directions', i, decision_to_ack_ms: last - first, forward_ms: f.timing!.decision_to_ack_us / 1000, reverse_ms: r.timing!.decision_to_ack_us / 1000 });
+      }
+
+      // what the kernel holds now is what the last pin asked for, read independently
+      const kernel = JSON.parse(spawnSync('ip', ['-j', '-n', lab.ns('r1'), '-6', 'route', 'show', 'table', '103'], { encoding: 'utf8' }).stdout)[0];
+      const last = await c.call<{ flows: { class: string; direction: string; path: string[]; segments: string[] }[] }>('ListFlows', {});
+      const flow = last.flows.find((f) => f.class === CLASS && f.direction === 'forward')!;
+      if (JSON.stringify(kernel?.segs) !== JSON.stringify(flow.segments)) throw new Error(`r1 table 103 holds ${JSON.stringify(kernel?.segs)}, the controller says ${JSON.stringify(flow.segments)}`);
+      const dev = kernel.dev as string;
+
+      ctx.log(`baseline: ${nBase} x spawning ip -6 route replace in r1's namespace`);
+      const spawnRows: Row[] = [];
+      for (let i = 0; i < nBase; i++) {
+        const t = process.hrtime.bigint();
+        const r = spawnSync('ip', ['-n', lab.ns('r1'), '-6', 'route', 'replace', 'fd03:1::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', flow.segments.join(','), 'dev', dev, 'table', String(BASELINE_TABLE)], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`ip route replace: ${r.stderr.trim()}`);
+        spawnRows.push({ series: 'spawn ip', i, decision_to_ack_ms: Number(process.hrtime.bigint() - t) / 1e6 });
+      }
+
+      const dockerRows: Row[] = [];
+      let dockerNote = '';
+      if (ctx.options.docker !== 'off') {
+        let target: DockerExecTarget | undefined;
+        try {
+          target = await DockerExecTarget.start(ctx.log);
+        } catch (e) {
+          if (ctx.options.docker === 'on') throw new Error(`docker exec baseline: ${(e as Error).message}`);
+          dockerNote = `skipped: no Docker engine (${(e as Error).message.split('\n')[0]})`;
+        }
+        if (target) {
+          try {
+            ctx.log(`baseline: ${nBase} x docker exec ... ip -6 route replace`);
+            target.replace('fd03:1::/64', flow.segments, BASELINE_TABLE); // the first exec pays for image layers, not counted
+            for (let i = 0; i < nBase; i++) dockerRows.push({ series: 'docker exec + ip', i, decision_to_ack_ms: target.replace('fd03:1::/64', flow.segments, BASELINE_TABLE) });
+          } finally {
+            await target.stop();
+          }
+        }
+      } else dockerNote = 'skipped: --docker off';
+
+      const stat = (rows: Row[]) => percentiles(rows.map((r) => r.decision_to_ack_ms as number));
+      const series: Record<string, Percentiles | undefined> = {
+        'controller, one direction': stat(one),
+        'controller, both directions': stat(both),
+        'spawn ip -6 route replace': stat(spawnRows),
+        'docker exec + ip': dockerRows.length ? stat(dockerRows) : undefined,
+      };
+      const oneP50 = series['controller, one direction']!.p50;
+      const ratio = (k: string) => (series[k] ? +(series[k]!.p50 / oneP50).toFixed(1) : null);
+
+      ctx.out.csv('latency.csv', [...one, ...both, ...spawnRows, ...dockerRows]);
+      ctx.out.plot('latency-cdf', cdfChart({
+        title: `Switch latency, decision -> kernel ack (${new Date().toISOString().slice(0, 16)}Z)`, xLabel: 'milliseconds', logX: true,
+        series: [
+          { name: 'controller, one direction', values: one.map((r) => r.decision_to_ack_ms as number) },
+          { name: 'controller, both directions', values: both.map((r) => r.decision_to_ack_ms as number) },
+          { name: 'spawn ip', values: spawnRows.map((r) => r.decision_to_ack_ms as number) },
+          { name: dockerRows.length ? 'docker exec + ip' : 'docker exec + ip (skipped)', values: dockerRows.map((r) => r.decision_to_ack_ms as number) },
+        ],
+      }));
+      const rows: (string | number)[][] = [['series (ms)', 'n', 'p50', 'p90', 'p99', 'max', 'x p50']];
+      for (const [k, v] of Object.entries(series)) rows.push(v ? [k, v.n, v.p50, v.p90, v.p99, v.max, k.startsWith('controller') ? '' : `${ratio(k)}x`] : [k, 0, '-', '-', '-', '-', '-']);
+      return {
+        summary: {
+          class: CLASS, switches: n, warmup, baseline_switches: nBase, latency_ms: series,
+          ratio_p50_vs_one_direction: { 'spawn ip -6 route replace': ratio('spawn ip -6 route replace'), 'docker exec + ip': ratio('docker exec + ip') },
+          docker_exec: dockerNote || 'measured',
+          measured: 'decision (controller, on receiving SetPath) -> kernel acknowledged the route replace on the ingress agent (one host, one monotonic clock); both directions: first decision -> last of the two acks; baselines: process spawn -> exit',
+        },
+        goals: [
+          goal('switch p50 (one direction)', oneP50, 'ms', 'max', 0.5),
+          goal('switch p99 (one direction)', series['controller, one direction']!.p99, 'ms', 'max', 2),
+          goal('switch p50 (both directions)', series['controller, both directions']!.p50, 'ms', 'max', 1),
+        ],
+        table: textTable(rows) + (dockerNote ? `\ndocker exec + ip: ${dockerNote}` : ''),
+      };
+    });
+  },
+};

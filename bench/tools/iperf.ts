@@ -1,0 +1,303 @@
+// iperf3 in network namespaces, for benchmarks: a server you start and stop,
+// and clients that run asynchronously (several at once) and return iperf3's
+// --json output parsed into per-interval rates and totals per direction.
+//
+//   const srv = await startIperfServer('lab-server', 'fd03:1::200', 5201);
+//   try {
+//     const r = await runIperfClient({ netns: 'lab-upf', server: 'fd03:1::200', port: 5201, seconds: 10, bidir: true });
+//     r.toServer!.receivedMbps;      // UPF -> server, as the receiver counted it
+//     r.toClient!.receivedMbps;      // server -> UPF (bidir or reverse)
+//     r.intervals[0].toServerMbps;   // per interval, per direction
+//   } finally {
+//     await srv.stop();
+//   }
+//
+// API
+//   startIperfServer(netns, bind, port, opts?: { oneOff?: boolean; readyTimeoutMs?: number }): Promise<IperfServer>
+//     `ip netns exec NETNS iperf3 -s -B BIND -p PORT --forceflush [-1]`; resolves once it
+//     listens, rejects with iperf3's own error text (e.g. "unable to start listener for
+//     connections: Cannot assign requested address") when it cannot. A server runs one test
+//     at a time: for two clients at once, start two servers on two ports (or use bidir).
+//     IperfServer: { netns, bind, port, pid, stop(): Promise<void> } -- stop() sends SIGTERM
+//     to that pid only (SIGKILL after 3 s) and waits for it to exit; stopping twice is fine.
+//   runIperfClient(o: IperfClientOptions): Promise<IperfResult>
+//     `ip netns exec NETNS iperf3 -c SERVER -p PORT --json -t SECONDS -i INTERVAL -P PARALLEL
+//      [-R | --bidir] [-u -b BITRATE] [-l LEN] [-M MSS] [-B BIND] [--connect-timeout MS]`.
+//     Rejects with an Error carrying iperf3's "error" text (e.g. "unable to connect to server:
+//     Connection refused"), or its stderr / exit status when no JSON came out.
+//
+// Directions are named from the client: toServer = client -> server (the only direction of
+// a normal test), toClient = server -> client (the only one with `reverse`; both with `bidir`).
+// Rates are in Mbit/s (10^6 bit/s). Per-interval rates are what the client measured (as
+// sender for toServer, as receiver for toClient); totals give both the sender's and the
+// receiver's figures, TCP retransmits of the sender, and for UDP the receiver's jitter and loss.
+import { spawn } from 'node:child_process';
+
+export interface IperfServer {
+  netns: string;
+  bind: string;
+  port: number;
+  /** pid of the iperf3 process (ip netns exec execs it: same pid) */
+  pid: number;
+  /** SIGTERM (then SIGKILL after 3 s) to this pid only; resolves when it has exited */
+  stop(): Promise<void>;
+}
+
+export interface IperfServerOptions {
+  /** -1: serve one test, then exit */
+  oneOff?: boolean;
+  /** how long to wait for "Server listening" (default 5000 ms) */
+  readyTimeoutMs?: number;
+}
+
+export interface IperfClientOptions {
+  /** namespace the client runs in */
+  netns: string;
+  /** the server's address (IPv6 or IPv4) */
+  server: string;
+  /** default 5201 */
+  port?: number;
+  /** -t, default 10 */
+  seconds?: number;
+  /** -P, parallel streams, default 1 */
+  parallel?: number;
+  /** -R: the server sends */
+  reverse?: boolean;
+  /** --bidir: both send at once */
+  bidir?: boolean;
+  /** -u: UDP (bitrate then matters: iperf3's default for UDP is 1 Mbit/s) */
+  udp?: boolean;
+  /** -b, iperf3 syntax: "50M", "1G", "0" (unlimited) */
+  bitrate?: string;
+  /** -i, reporting interval in seconds, default 1 */
+  intervalS?: number;
+  /** -l, buffer / datagram length in bytes */
+  length?: number;
+  /** -M, TCP maximum segment size (the client's SYN advertises it, so it bounds both directions) */
+  mss?: number;
+  /** -B, the client's source address */
+  bind?: string;
+  /** --connect-timeout in ms, default 3000 */
+  connectTimeoutMs?: number;
+  /** extra iperf3 arguments, appended as given */
+  extraArgs?: string[];
+  /** kill the client after this long (default seconds + connect timeout + 30 s) */
+  timeoutMs?: number;
+}
+
+export interface IperfInterval {
+  /** seconds since the test started */
+  start: number;
+  end: number;
+  /** client -> server, Mbit/s (undefined when this direction carries nothing) */
+  toServerMbps?: number;
+  /** server -> client, Mbit/s */
+  toClientMbps?: number;
+  /** TCP retransmits of the client's sending streams in this interval */
+  retransmits?: number;
+}
+
+export interface IperfTotals {
+  /** what the sender sent, Mbit/s over the test */
+  sentMbps: number;
+  sentBytes: number;
+  /** what the receiver received, Mbit/s */
+  receivedMbps: number;
+  receivedBytes: number;
+  seconds: number;
+  /** TCP: the sender's retransmits */
+  retransmits?: number;
+  /** UDP, at the receiver */
+  jitterMs?: number;
+  lostPackets?: number;
+  packets?: number;
+  lostPercent?: number;
+}
+
+export interface IperfResult {
+  protocol: 'TCP' | 'UDP';
+  streams: number;
+  /** the test's duration as asked (-t) */
+  seconds: number;
+  reverse: boolean;
+  bidir: boolean;
+  intervals: IperfInterval[];
+  toServer?: IperfTotals;
+  toClient?: IperfTotals;
+  /** TCP: smallest path MTU the client's sending streams saw (from TCP_INFO), when reported */
+  pmtu?: number;
+  /** the iperf3 command line (after `ip netns exec NETNS`) */
+  command: string[];
+  /** iperf3's JSON, as it came */
+  raw: any;
+}
+
+const mbps = (bitsPerSecond: number | undefined) => (bitsPerSecond ?? 0) / 1e6;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts an iperf3 server in a namespace; resolves when it listens. */
+export function startIperfServer(netns: string, bind: string, port: number, opts: IperfServerOptions = {}): Promise<IperfServer> {
+  const args = ['-s', '-B', bind, '-p', String(port), '--forceflush', ...(opts.oneOff ? ['-1'] : [])];
+  const proc = spawn('ip', ['netns', 'exec', netns, 'iperf3', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let exited = false;
+  const exit = new Promise<void>((resolve) => proc.once('close', () => { exited = true; resolve(); }));
+  const where = `iperf3 server in ${netns} on [${bind}]:${port}`;
+  return new Promise<IperfServer>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      if (!exited && proc.pid) {
+        try { process.kill(proc.pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+      reject(new Error(`${where}: ${why}`));
+    };
+    const timer = setTimeout(() => fail(`not listening after ${opts.readyTimeoutMs ?? 5000} ms${out.trim() ? `: ${out.trim()}` : ''}`), opts.readyTimeoutMs ?? 5000);
+    const onData = (d: Buffer) => {
+      out += d;
+      if (/Server listening/.test(out)) {
+        clearTimeout(timer);
+        proc.stdout.off('data', onData);
+        proc.stderr.off('data', onData);
+        // keep draining the pipes so the server never blocks on a full one
+        proc.stdout.resume();
+        proc.stderr.resume();
+        const pid = proc.pid!;
+        resolve({
+          netns, bind, port, pid,
+          async stop() {
+            if (exited) return;
+            try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+            const killer = setTimeout(() => { if (!exited && alive(pid)) process.kill(pid, 'SIGKILL'); }, 3000);
+            await exit;
+            clearTimeout(killer);
+          },
+        });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('error', (e) => fail(e.message));
+    proc.once('close', (code, signal) => {
+      // iperf3 prints "iperf3: error - unable to start listener ..." and exits
+      const text = out.trim().replace(/^iperf3: error - /m, '');
+      fail(text || `exited (${signal ?? `code ${code}`}) before listening`);
+    });
+  });
+}
+
+function totals(sent: any, received: any, udp: boolean): IperfTotals | undefined {
+  if (!sent && !received) return undefined;
+  const t: IperfTotals = {
+    sentMbps: mbps(sent?.bits_per_second), sentBytes: sent?.bytes ?? 0,
+    receivedMbps: mbps(received?.bits_per_second), receivedBytes: received?.bytes ?? 0,
+    seconds: received?.seconds ?? sent?.seconds ?? 0,
+  };
+  if (!udp && sent?.retransmits !== undefined) t.retransmits = sent.retransmits;
+  if (udp && received) {
+    t.jitterMs = received.jitter_ms;
+    t.lostPackets = received.lost_packets;
+    t.packets = received.packets;
+    t.lostPercent = received.lost_percent;
+  }
+  return t;
+}
+
+/** Parses iperf3 --json output (as an object); throws iperf3's error text. */
+export function parseIperfJson(j: any, command: string[] = []): IperfResult {
+  if (j?.error) throw new Error(String(j.error));
+  const test = j?.start?.test_start;
+  if (!test || !j.end) throw new Error('iperf3 JSON without start.test_start or end');
+  const udp = test.protocol === 'UDP';
+  const reverse = !!test.reverse;
+  const bidir = !!test.bidir || j.end.sum_sent_bidir_reverse !== undefined;
+  const intervals: IperfInterval[] = (j.intervals ?? []).map((iv: any) => {
+    const s = iv.sum ?? {};
+    const out: IperfInterval = { start: s.start, end: s.end };
+    if (bidir) {
+      out.toServerMbps = mbps(s.bits_per_second);
+      out.toClientMbps = mbps(iv.sum_bidir_reverse?.bits_per_second);
+    } else if (reverse) {
+      out.toClientMbps = mbps(s.bits_per_second);
+    } else {
+      out.toServerMbps = mbps(s.bits_per_second);
+    }
+    if (!udp && s.sender && s.retransmits !== undefined) out.retransmits = s.retransmits;
+    return out;
+  });
+  const e = j.end;
+  const main = totals(e.sum_sent, e.sum_received, udp);
+  const result: IperfResult = {
+    protocol: udp ? 'UDP' : 'TCP', streams: test.num_streams, seconds: test.duration, reverse, bidir, intervals, command, raw: j,
+  };
+  if (bidir) {
+    result.toServer = main;
+    result.toClient = totals(e.sum_sent_bidir_reverse, e.sum_received_bidir_reverse, udp);
+  } else if (reverse) {
+    result.toClient = main;
+  } else {
+    result.toServer = main;
+  }
+  const pmtus = (j.intervals ?? []).flatMap((iv: any) => (iv.streams ?? []).filter((s: any) => s.sender && s.pmtu).map((s: any) => s.pmtu as number));
+  if (pmtus.length) result.pmtu = Math.min(...pmtus);
+  return result;
+}
+
+/** Runs one iperf3 client test; several can run at once. */
+export function runIperfClient(o: IperfClientOptions): Promise<IperfResult> {
+  if (o.reverse && o.bidir) return Promise.reject(new Error('iperf3 client: reverse and bidir exclude each other'));
+  const seconds = o.seconds ?? 10;
+  const connectTimeout = o.connectTimeoutMs ?? 3000;
+  const args = ['-c', o.server, '-p', String(o.port ?? 5201), '--json', '-t', String(seconds), '-i', String(o.intervalS ?? 1), '-P', String(o.parallel ?? 1),
+    '--connect-timeout', String(connectTimeout)];
+  if (o.server.includes(':')) args.push('-6');
+  if (o.reverse) args.push('-R');
+  if (o.bidir) args.push('--bidir');
+  if (o.udp) args.push('-u');
+  if (o.bitrate !== undefined) args.push('-b', o.bitrate);
+  if (o.length !== undefined) args.push('-l', String(o.length));
+  if (o.mss !== undefined) args.push('-M', String(o.mss));
+  if (o.bind) args.push('-B', o.bind);
+  if (o.extraArgs) args.push(...o.extraArgs);
+  const command = ['iperf3', ...args];
+  const where = `iperf3 client in ${o.netns} -> [${o.server}]:${o.port ?? 5201}`;
+  return new Promise<IperfResult>((resolve, reject) => {
+    const proc = spawn('ip', ['netns', 'exec', o.netns, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let timedOut = false;
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    const limit = o.timeoutMs ?? seconds * 1000 + connectTimeout + 30_000;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (proc.pid) try { process.kill(proc.pid, 'SIGKILL'); } catch { /* gone */ }
+    }, limit);
+    proc.once('error', (e) => { clearTimeout(timer); reject(new Error(`${where}: ${e.message}`)); });
+    proc.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(new Error(`${where}: no result after ${limit} ms (killed)`));
+      let j: any;
+      try {
+        j = JSON.parse(out);
+      } catch {
+        const text = (err.trim() || out.trim()).replace(/^iperf3: error - /m, '');
+        return reject(new Error(`${where}: ${text || `exited (${signal ?? `code ${code}`}) without JSON output`}`));
+      }
+      try {
+        const r = parseIperfJson(j, command);
+        if (code !== 0) throw new Error(err.trim() || `exited with code ${code}`);
+        resolve(r);
+      } catch (e) {
+        reject(new Error(`${where}: ${(e as Error).message}`));
+      }
+    });
+  });
+}

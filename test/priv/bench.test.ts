@@ -1,0 +1,142 @@
+// Every benchmark in its short mode, as `srv6-bench <name> --short` runs it:
+// a lab of its own, real traffic, and the files a researcher gets. The
+// figures are checked for what they must show, not for the goals (those are
+// for the full runs on a quiet machine: bench/README.md).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCHMARKS, runBenchmark } from '../../bench/cli.js';
+import { requireRoot, run } from '../helpers/netns.js';
+
+const bench = (name: string) => BENCHMARKS.find((b) => b.name === name)!;
+const namespaces = () => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
+const dockerAnswers = () => spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
+
+function readCsv(file: string): Record<string, string>[] {
+  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  // the benchmarks' CSVs quote only free text in the last column
+  return lines.map((l) => Object.fromEntries(l.split(',').slice(0, cols.length).map((v, i) => [cols[i], v])));
+}
+
+const isPng = (file: string) => readFileSync(file).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+
+describe('benchmarks, short mode (privileged)', function () {
+  this.timeout(240_000);
+  let root: string;
+  const before = new Set<string>();
+
+  beforeEach(function () {
+    requireRoot(this);
+    root = mkdtempSync(join(tmpdir(), 'srv6t-bench-'));
+    namespaces().forEach((n) => before.add(n));
+  });
+
+  afterEach(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+    // each run removes its lab (named after our pid), also when it fails
+    expect(namespaces().filter((n) => !before.has(n) && new RegExp(`^b${process.pid % 100000}[a-z]-`).test(n))).to.deep.equal([]);
+  });
+
+  async function runShort(name: string, options: Record<string, string> = {}) {
+    const { report, dir, summaryFile } = await runBenchmark(bench(name), { short: true, out: root, options, log: () => undefined });
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    expect(summary.benchmark).to.equal(name);
+    expect(summary.machine.cpus).to.be.greaterThan(0);
+    expect(dir.startsWith(root)).to.equal(true);
+    expect(dir).to.match(new RegExp(`/\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ-${name}$`));
+    for (const f of summary.files) expect(existsSync(join(dir, f)), f).to.equal(true);
+    return { report, dir, summary };
+  }
+
+  it('switch: the controller beats spawning ip, both directions are measured, the docker exec baseline runs where an engine does', async () => {
+    const docker = dockerAnswers() || process.env.CI === 'true';
+    const { dir, summary, report } = await runShort('switch', { docker: docker ? 'on' : 'off' });
+    const lat = summary.latency_ms;
+    expect(lat['controller, one direction'].n).to.equal(50);
+    expect(lat['controller, both directions'].n).to.equal(50);
+    expect(lat['controller, one direction'].p50).to.be.greaterThan(0);
+    // both directions wait for two acks: never faster than the slower of them
+    const rows = readCsv(join(dir, 'latency.csv'));
+    for (const r of rows.filter((x) => x.series === 'both directions')) expect(Number(r.decision_to_ack_ms)).to.be.at.least(Math.max(Number(r.forward_ms), Number(r.reverse_ms)) - 1e-6);
+    expect(lat['spawn ip -6 route replace'].p50).to.be.greaterThan(lat['controller, one direction'].p50);
+    if (docker) expect(lat['docker exec + ip'].p50).to.be.greaterThan(lat['spawn ip -6 route replace'].p50);
+    expect(rows.length).to.equal(100 + 10 + (docker ? 10 : 0));
+    expect(isPng(join(dir, 'latency-cdf.png'))).to.equal(true);
+    expect(readFileSync(join(dir, 'latency-cdf.svg'), 'utf8')).to.contain('spawn ip');
+    expect(report.goals.map((g) => g.goal)).to.include('switch p50 (both directions)');
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
+  it('loss: a 10,000 packet/s stream each way loses nothing while both directions switch every 100 ms', async () => {
+    const { summary, report } = await runShort('loss');
+    expect(summary.switches).to.be.at.least(40);
+    for (const s of summary.streams) {
+      expect(s.sent).to.equal(30_000);
+      expect(s.lost, JSON.stringify(s)).to.equal(0);
+      expect(s.switches).to.be.at.least(20);
+    }
+    expect(report.goals[0].met).to.equal(true);
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
+  it('reaction: the victim class moves within a few telemetry intervals at 10 ms and 100 ms', async () => {
+    const { dir, summary, report } = await runShort('reaction');
+    const trials = readCsv(join(dir, 'trials.csv'));
+    expect(trials.map((t) => t.interval_ms)).to.deep.equal(['10', '100']);
+    for (const t of trials) {
+      expect(t.switched, JSON.stringify(t)).to.equal('true');
+      expect(t.to.startsWith('r1-r3'), t.to).to.equal(true);
+      // the onset is the moment the load starts: a switch cannot come before it, and must come soon after
+      expect(Number(t.onset_to_decision_intervals)).to.be.greaterThan(0.5).and.at.most(5);
+    }
+    expect(summary.per_interval).to.have.length(2);
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
+  it('program: installs and replaces through the agent, ip -batch and the netlink layer, and reports ratios', async () => {
+    const { dir, summary } = await runShort('program');
+    expect(Object.keys(summary.rates)).to.deep.equal(['ip -batch', 'agent Apply (gRPC)', 'netlink layer (no gRPC)']);
+    for (const r of Object.values(summary.rates) as { install_routes_per_s: number }[]) expect(r.install_routes_per_s).to.be.greaterThan(1000);
+    expect(readCsv(join(dir, 'rounds.csv'))).to.have.length(3);
+  });
+
+  it('scenario1: five flows start one after another, the controller spreads the classes, nothing is lost', async () => {
+    const { dir, summary, report } = await runShort('scenario1');
+    expect(summary.flows).to.have.length(5);
+    for (const f of summary.flows) expect(f.loss_pct, f.name).to.be.below(1);
+    const congestion = summary.switches.filter((s: { trigger: string }) => s.trigger === 'congestion');
+    expect(congestion.length, report.table).to.be.at.least(1);
+    // throughput per class over time, with markers; one snapshot every 2 s and one at the end
+    const rates = readCsv(join(dir, 'class-rates.csv'));
+    expect(Math.max(...rates.filter((r) => r.class === 'low' && r.direction === 'forward').map((r) => Number(r.rate_mbps)))).to.be.greaterThan(20);
+    expect(readFileSync(join(dir, 'class-throughput.svg'), 'utf8')).to.contain('flow5 starts');
+    const snaps = readdirSync(join(dir, 'snapshots'));
+    expect(snaps.filter((f) => f.endsWith('.png')).length).to.be.at.least(3);
+    expect(snaps.filter((f) => f.endsWith('.png')).every((f) => isPng(join(dir, 'snapshots', f)))).to.equal(true);
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
+  it('scenario2: iperf3 both ways at once, two classes a direction; throughput in each direction', async () => {
+    const { summary, report } = await runShort('scenario2');
+    expect(summary.totals).to.have.length(4);
+    for (const t of summary.totals) expect(t.received_mbps, `${t.client}\n${report.table}`).to.be.greaterThan(5);
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
+  it('scenario3: the RTT rises with the load and falls once the ping\'s class has moved', async () => {
+    const { dir, summary, report } = await runShort('scenario3');
+    expect(summary.pings.loss_percent).to.equal(0);
+    expect(summary.switch_after_load_s).to.be.a('number').and.greaterThan(0).and.below(1.5);
+    const p = summary.rtt_ms_by_phase;
+    expect(p.load_until_switch.p50).to.be.greaterThan(5 * p.before_load.p50);
+    expect(p.load_after_switch.p50).to.be.below(p.load_until_switch.p50 / 5);
+    expect(readCsv(join(dir, 'rtt.csv')).length).to.be.greaterThan(300);
+    const svg = readFileSync(join(dir, 'rtt.svg'), 'utf8');
+    expect(svg).to.contain('load on').and.contain('low fwd');
+    expect(isPng(join(dir, 'rtt.png'))).to.equal(true);
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+});
