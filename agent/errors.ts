@@ -31,5 +31,15 @@ export function statusForErrno(e: number): status {
 }
 
 export function kernelError(where: string, err: NetlinkError, suffix = ''): ApiError {
-  return new ApiError(statusForErrno(err.errno), `${where}: the kernel refused it: ${err.message}${suffix}`);
+  const code = statusForErrno(err.errno);
+  if (code === status.RESOURCE_EXHAUSTED) {
+    // ENOMEM: an allocation for the object failed (a route's fib6_info is charged to the memory
+    // cgroup of the process that sends the request: ours); ENOBUFS: a routing table could not be
+    // allocated. The momentary per-CPU shortage of seg6 routes is retried in Rtnl.transact first.
+    const retried = err.retried ? `, still refused after ${err.retried.attempts} retries over ${err.retried.ms.toFixed(0)} ms, so not the momentary shortage the agent waits out` : '';
+    return new ApiError(code, `${where}: the kernel is out of memory for it (${err.message}${retried}): `
+      + 'expected room in kernel memory for what the request adds; send fewer or smaller routes, remove some, '
+      + `or raise the memory limit of the agent's cgroup (the kernel charges route memory to it)${suffix}`);
+  }
+  return new ApiError(code, `${where}: the kernel refused it: ${err.message}${suffix}`);
 }

@@ -7,7 +7,7 @@ import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import {
-  C, encodeRoute, encodeRule, NetlinkError, Rtnl, type Link, type NlWriter, type Route, type Rule,
+  C, encodeRoute, encodeRule, NetlinkError, notSent, Rtnl, type Link, type NlWriter, type Route, type Rule,
 } from '../netlink/index.js';
 import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
 import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
@@ -193,7 +193,8 @@ export class OwnedState {
     const journaled = this.journal !== undefined && steps.length > 1;
     if (journaled) this.writeJournal(originalRoutes, originalRules, addedRules);
     const t0 = process.hrtime.bigint();
-    const errors = this.run(steps);
+    // the batch is undone as a whole when one step fails: no point sending the steps after it
+    const errors = this.run(steps, true);
     const acked = process.hrtime.bigint();
     const failed = errors.findIndex((e) => e !== undefined);
     if (failed < 0) {
@@ -202,7 +203,13 @@ export class OwnedState {
     }
 
     const applied = errors.filter((e) => e === undefined).length;
-    const rollbackProblems = this.restore(originalRoutes, originalRules, addedRules);
+    // only what the kernel was sent needs putting back
+    const sentKeys = new Set(steps.filter((_, i) => !notSent(errors[i])).map((st) => st.key));
+    const rollbackProblems = this.restore(
+      new Map([...originalRoutes].filter(([k]) => sentKeys.has(k))),
+      new Map([...originalRules].filter(([k]) => sentKeys.has(k))),
+      addedRules.filter((r) => sentKeys.has(ruleKey(r))),
+    );
     if (journaled) rmSync(this.journal!, { force: true });
     const step = steps[failed];
     const err = errors[failed]!;
@@ -236,9 +243,9 @@ export class OwnedState {
    * (see Rtnl.transact) are resent when no two steps touch the same object, so
    * a resend cannot reorder changes to one object.
    */
-  private run(steps: Step[]): (NetlinkError | undefined)[] {
+  private run(steps: Step[], stopOnError = false): (NetlinkError | undefined)[] {
     const unique = new Set(steps.map((s) => s.key)).size === steps.length;
-    return this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq), { retryENOMEM: unique });
+    return this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq), { retryENOMEM: unique, stopOnError });
   }
 
   /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */

