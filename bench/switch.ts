@@ -28,6 +28,7 @@ export const switchBench: Benchmark = {
     { name: 'count', description: 'switches measured per series', full: '1000', short: '50' },
     { name: 'warmup', description: 'switches before measuring (not counted)', full: '200', short: '20' },
     { name: 'baseline-count', description: 'switches per baseline (spawn ip, docker exec)', full: '200', short: '10' },
+    { name: 'interval', description: 'telemetry interval of the agents meanwhile, ms', full: '100', short: '100' },
     { name: 'docker', description: 'docker exec baseline: auto (when an engine answers), on, off', full: 'auto', short: 'auto', choices: ['auto', 'on', 'off'] },
   ],
 
@@ -35,7 +36,7 @@ export const switchBench: Benchmark = {
     const n = Number(ctx.options.count);
     const warmup = Number(ctx.options.warmup);
     const nBase = Number(ctx.options['baseline-count']);
-    return BenchLab.with({ topology: ctx.topology, log: ctx.log }, async (lab) => {
+    return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: Number(ctx.options.interval) }, async (lab) => {
       const c = lab.controller!;
       const pin = (direction: 'forward' | 'reverse', i: number) => c.call<SwitchEvent>('SetPath', { class: CLASS, direction, path: PATHS[direction][i % 2] });
       const checked = (e: SwitchEvent) => {
@@ -51,7 +52,11 @@ export const switchBench: Benchmark = {
         const t = process.hrtime.bigint();
         const e = checked(await pin('forward', i + 1));
         const rt = Number(process.hrtime.bigint() - t) / 1e6;
-        one.push({ series: 'one direction', i, decision_to_ack_ms: e.timing!.decision_to_ack_us / 1000, decision_to_reply_ms: e.timing!.decision_to_reply_us / 1000, client_round_trip_ms: rt, kernel_ms: ms(e.timing!.kernel_ns) });
+        one.push({
+          series: 'one direction', i, decision_to_ack_ms: e.timing!.decision_to_ack_us / 1000,
+          decision_to_send_ms: ms(e.timing!.rpc_sent_mono_ns) - ms(e.timing!.decided_mono_ns), send_to_ack_ms: ms(e.timing!.kernel_acked_mono_ns) - ms(e.timing!.rpc_sent_mono_ns),
+          kernel_ms: ms(e.timing!.kernel_ns), decision_to_reply_ms: e.timing!.decision_to_reply_us / 1000, client_round_trip_ms: rt,
+        });
       }
 
       ctx.log(`both directions: ${n} switches of ${CLASS} forward on r1 and reverse on r6 at once`);
@@ -125,7 +130,7 @@ export const switchBench: Benchmark = {
       for (const [k, v] of Object.entries(series)) rows.push(v ? [k, v.n, v.p50, v.p90, v.p99, v.max, k.startsWith('controller') ? '' : `${ratio(k)}x`] : [k, 0, '-', '-', '-', '-', '-']);
       return {
         summary: {
-          class: CLASS, switches: n, warmup, baseline_switches: nBase, latency_ms: series,
+          class: CLASS, switches: n, warmup, baseline_switches: nBase, telemetry_interval_ms: Number(ctx.options.interval), latency_ms: series,
           ratio_p50_vs_one_direction: { 'spawn ip -6 route replace': ratio('spawn ip -6 route replace'), 'docker exec + ip': ratio('docker exec + ip') },
           docker_exec: dockerNote || 'measured',
           measured: 'decision (controller, on receiving SetPath) -> kernel acknowledged the route replace on the ingress agent (one host, one monotonic clock); both directions: first decision -> last of the two acks; baselines: process spawn -> exit',
