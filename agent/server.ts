@@ -70,6 +70,7 @@ export class Agent {
       GetInfo: this.unary('GetInfo', () => this.getInfo()),
       Apply: this.unary('Apply', (req: { ops: ApiOp[]; dry_run: boolean }, t0) => this.response(this.state.apply(req.ops, req.dry_run), t0)),
       SetPath: this.unary('SetPath', (req: ApiSetPath, t0) => this.response(this.state.setPath(req), t0)),
+      SetPaths: (call: grpc.ServerDuplexStream<any, any>) => this.setPaths(call),
       ListState: this.unary('ListState', () => this.state.listState()),
       Sync: this.unary('Sync', (req: { desired: ApiState | null; dry_run: boolean }, t0) => {
         const r = this.state.sync(req.desired ?? {}, req.dry_run);
@@ -98,6 +99,19 @@ export class Agent {
         callback({ code: api.code, details: api.message });
       }
     };
+  }
+
+  /** SetPath per stream message: the same handler, its status in the reply, the stream kept open. */
+  private setPaths(call: grpc.ServerDuplexStream<{ id: string; request: ApiSetPath | null }, object>): void {
+    const handle = this.unary('SetPath', (req: ApiSetPath, t0) => this.response(this.state.setPath(req), t0));
+    call.on('data', (m: { id: string; request: ApiSetPath | null }) => {
+      handle({ request: m.request ?? {} } as grpc.ServerUnaryCall<ApiSetPath, object>, (err, result) => {
+        const e = err as { code?: number; details?: string } | null;
+        call.write(e ? { id: m.id, code: e.code ?? grpc.status.INTERNAL, error: e.details ?? '' } : { id: m.id, result, code: 0 });
+      });
+    });
+    call.on('end', () => call.end());
+    call.on('error', () => undefined);
   }
 
   private response(r: ApplyResult, t0: bigint) {

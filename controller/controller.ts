@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ApiRoute, ApiState } from '../agent/api.js';
 import { AgentClient } from '../agent/client.js';
+import { SwitchStream } from '../agent/switch-stream.js';
 import { channelCredentials, expectName, tlsEnabled, type TlsFiles } from '../proto/tls.js';
 import { classRoute, desiredState } from '../topology/desired.js';
 import { endpoints, initialPath, pathDevice, pathProblems, pathSegments } from '../topology/derive.js';
@@ -40,6 +41,7 @@ export interface AgentConn {
   syncs: number;
   lastError: string;
   streams: grpc.ClientReadableStream<unknown>[];
+  switcher: SwitchStream;
 }
 
 export interface SwitchEvent {
@@ -107,11 +109,11 @@ export class Controller extends EventEmitter {
     }
     for (const router of this.t.routers) {
       const address = opts.agentAddress(router);
+      const client = new AgentClient(address, channelCredentials(opts.tls ?? {}), {
+        'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, ...(tlsEnabled(opts.tls ?? {}) ? expectName(router.name) : {}),
+      });
       this.agents.set(router.name, {
-        router, address,
-        client: new AgentClient(address, channelCredentials(opts.tls ?? {}), {
-          'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5_000, ...(tlsEnabled(opts.tls ?? {}) ? expectName(router.name) : {}),
-        }),
+        router, address, client, switcher: new SwitchStream(client),
         state: 'connecting', version: '', startedUnixMs: 0, reconnects: 0, syncs: 0, lastError: '', streams: [],
       });
     }
@@ -131,6 +133,7 @@ export class Controller extends EventEmitter {
     clearInterval(this.roundTimer);
     for (const a of this.agents.values()) {
       for (const s of a.streams) s.cancel();
+      a.switcher.close();
       a.client.close();
     }
   }
@@ -326,14 +329,11 @@ export class Controller extends EventEmitter {
     const from = flow.multipath ? flow.multipath.map((w) => w.path.join('-')).join(' | ') : flow.path.join('-');
     let sent = 0n;
     try {
-      const reply: any = await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => call.cancel(), this.opts.switchTimeoutMs ?? 5000);
-        const done = (e: Error | null, r: unknown) => { clearTimeout(timer); if (e) reject(e); else resolve(r); };
-        sent = process.hrtime.bigint();
-        const call = multipath
-          ? agent.client.raw.Apply({ ops: [{ route }] }, done)
-          : agent.client.raw.SetPath({ prefix: route.prefix, table: route.table, dev: route.dev, segments: route.encap!.segments }, done);
-      });
+      const timeoutMs = this.opts.switchTimeoutMs ?? 5000;
+      sent = process.hrtime.bigint();
+      const reply: any = multipath
+        ? await agent.client.call('Apply', { ops: [{ route }] }, timeoutMs)
+        : await agent.switcher.setPath({ prefix: route.prefix, table: route.table, dev: route.dev, segments: route.encap!.segments }, timeoutMs);
       const replied = process.hrtime.bigint();
       const acked = BigInt(reply.acked_mono_ns);
       const event = this.record(flow, path, multipath, trigger, decision, from, route, {

@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
+import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
 import { reflectedServices } from '../helpers/grpc.js';
 import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
@@ -86,6 +87,25 @@ describe('agent (privileged)', function () {
     const routes = ns.ipJson<any[]>('-6', 'route', 'show', 'table', '101');
     expect(routes).to.have.length(1);
     expect(routes[0].segs).to.deep.equal(req.segments);
+  });
+
+  it('SetPaths: switches over one stream, replies by id; a refused request gets its status and the stream goes on', async () => {
+    const sw = new SwitchStream(agent.client);
+    try {
+      const paths = [['fc00:2::1', 'fc00:4::1', 'fc00:6::d6'], ['fc00:3::1', 'fc00:5::1', 'fc00:6::d6']];
+      // several in flight at once: each reply resolves its own request
+      const replies = await Promise.all([0, 1, 0].map((k) => sw.setPath({ prefix: 'fd03:9::/64', table: 109, segments: paths[k], dev: 'eth1' }, 5000)));
+      expect(replies.map((r) => r.results[0].outcome)).to.deep.equal(['created', 'replaced', 'replaced']);
+      for (const r of replies) expect(BigInt(r.acked_mono_ns) > 0n).to.equal(true);
+      const bad = await sw.setPath({ prefix: 'fd03:9::/64', table: 109, segments: ['not-an-address'], dev: 'eth1' }, 5000).then(() => undefined, (e: grpc.ServiceError) => e);
+      expect(bad?.code).to.equal(grpc.status.INVALID_ARGUMENT);
+      expect(bad?.details).to.match(/not-an-address/);
+      expect((await sw.setPath({ prefix: 'fd03:9::/64', table: 109, segments: paths[1], dev: 'eth1' }, 5000)).results[0].outcome).to.equal('replaced');
+      expect(ns.ipJson<any[]>('-6', 'route', 'show', 'table', '109').map((r) => r.segs)).to.deep.equal([paths[1]]);
+    } finally {
+      sw.close();
+      ns.ip('-6', 'route', 'flush', 'table', '109');
+    }
   });
 
   it('SetPath picks the device from the route to the first segment when none is given', async () => {

@@ -1,82 +1,19 @@
 // The controller on the lab: real agents, real kernel paths, real traffic.
 import { expect } from 'chai';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ControllerClient } from '../../controller/client.js';
+import { join } from 'node:path';
 import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
 import { loadTopology } from '../../topology/load.js';
 import { pathSegments } from '../../topology/derive.js';
+import {
+  collectSwitches, INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
+} from '../helpers/controller.js';
 import { reflectedServices } from '../helpers/grpc.js';
 import { requireRoot, run } from '../helpers/netns.js';
 
-const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const LAB_MAIN = join(DIST, 'hostsetup', 'lab', 'main.js');
-const CONTROLLER_MAIN = join(DIST, 'controller', 'main.js');
-const INTERVAL_MS = 200;
 const HIGH = 0xfffc4;
 const METRICS_PORT = 20000 + (process.pid % 20000);
-
-function labOk(...args: string[]): string {
-  const r = spawnSync(process.execPath, [LAB_MAIN, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`srv6-lab ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-interface RunningController {
-  proc: ChildProcess;
-  client: ControllerClient;
-  log: string;
-  stop(): Promise<void>;
-}
-
-async function startController(lab: string, dir: string, extra: string[] = []): Promise<RunningController> {
-  const socket = join(dir, 'controller.sock');
-  rmSync(socket, { force: true });
-  const proc = spawn(process.execPath, [CONTROLLER_MAIN, '--agent-socket-dir', `/run/srv6-lab/${lab}`, '--listen', `unix:${socket}`,
-    '--metrics', 'off', '--interval', String(INTERVAL_MS), '--hold-down', '1000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stdout!.on('data', (d) => (log += d));
-  proc.stderr!.on('data', (d) => (log += d));
-  const client = new ControllerClient(`unix:${socket}`);
-  await client.waitForReady(15_000);
-  // connected to every agent and their telemetry flowing
-  for (const deadline = Date.now() + 15_000; ;) {
-    const { routers } = await client.call('ListRouters', {});
-    if (routers.every((r: any) => r.state === 'connected' && Number(r.telemetry_age_ms) >= 0 && Number(r.telemetry_age_ms) < 5 * INTERVAL_MS)) break;
-    if (Date.now() > deadline) throw new Error(`controller not connected to every agent: ${JSON.stringify(routers)}\n${log}`);
-    await sleep(100);
-  }
-  return {
-    proc, client, get log() { return log; },
-    async stop() {
-      client.close();
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await Promise.race([new Promise((r) => proc.once('exit', r)), sleep(5000)]);
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-    },
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Collects switch events from now on (resolves once the subscription is in place). */
-async function collectSwitches(c: ControllerClient): Promise<{ events: any[]; stop(): void }> {
-  const events: any[] = [];
-  const s = c.stream('WatchSwitches', {});
-  s.on('data', (e) => events.push(e));
-  s.on('error', () => undefined);
-  await sleep(300);
-  return { events, stop: () => s.cancel() };
-}
-
-/** The segments of a class table's encap route on a router, read with iproute2. */
-function kernelSegments(lab: string, router: string, table: number): string[] {
-  const routes = JSON.parse(run('ip', ['-j', '-n', `${lab}-${router}`, '-6', 'route', 'show', 'table', String(table)]));
-  return routes[0]?.segs ?? [];
-}
 
 describe('controller on the lab (privileged)', function () {
   this.timeout(180_000);
@@ -95,7 +32,7 @@ describe('controller on the lab (privileged)', function () {
 
   after(async () => {
     await ctl?.stop();
-    spawnSync(process.execPath, [LAB_MAIN, 'down', '--name', lab]);
+    labDown(lab);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

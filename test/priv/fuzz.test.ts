@@ -3,6 +3,7 @@
 // must be a proper gRPC status, the agent must survive, the kernel must not change.
 import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
 import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
 
@@ -104,6 +105,34 @@ describe('agent under bad input at scale (privileged)', function () {
     expect(agent.proc.exitCode).to.equal(null);
     expect(snapshot()).to.equal(before);
     console.log(`      ${[...codes].map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  });
+
+  it('answers malformed SetPath requests on the SetPaths stream with a status each, keeping the stream open', async () => {
+    const before = snapshot();
+    const r = rng(99);
+    const sw = new SwitchStream(agent.client);
+    try {
+      for (let i = 0; i < 300; i++) {
+        const req = { prefix: r.pick(['fd03:1::/64', ...BAD_ADDRESSES]), table: r.pick([101, 255]), segments: badSegments(r), dev: 'eth1' };
+        const err = await sw.setPath(req, 5000).then(() => undefined, (e: grpc.ServiceError) => e);
+        expect(err, `request ${i} (${JSON.stringify(req).slice(0, 300)}) succeeded`).to.not.equal(undefined);
+        expect(OK_CODES.has(err!.code!), `request ${i}: ${grpc.status[err!.code!]} ${err!.details}`).to.equal(true);
+      }
+      // garbage as a whole stream message ends that stream with a status; the agent keeps serving
+      const garbage = agent.client.raw.makeBidiStreamRequest('/srv6.agent.v1.RouterAgent/SetPaths', (b: Buffer) => b, (b: Buffer) => b);
+      const status = await new Promise<number>((resolve) => {
+        garbage.on('error', (e: grpc.ServiceError) => resolve(e.code));
+        garbage.on('data', () => undefined);
+        garbage.on('end', () => resolve(grpc.status.OK));
+        garbage.write(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]));
+        garbage.end();
+      });
+      expect(status).to.be.oneOf([grpc.status.INTERNAL, grpc.status.OK]);
+    } finally {
+      sw.close();
+    }
+    expect(agent.proc.exitCode).to.equal(null);
+    expect(snapshot()).to.equal(before);
   });
 
   it('answers garbage bytes on the wire with a status, and keeps serving', async () => {

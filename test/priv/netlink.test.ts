@@ -4,7 +4,7 @@
 // read back with our own dump. Every describe owns a fresh namespace.
 import { expect } from 'chai';
 import {
-  C, NetlinkError, Rtnl, RtnlMonitor, encodeRoute, encodeRule, type LwtEncap, type Nexthop, type Route, type RtnlEvent, type Rule,
+  C, NetlinkError, Rtnl, RtnlMonitor, encodeRoute, encodeRule, notSent, type LwtEncap, type Nexthop, type Route, type RtnlEvent, type Rule,
 } from '../../netlink/index.js';
 import { requireRoot, TestNetns } from '../helpers/netns.js';
 
@@ -296,6 +296,19 @@ describe('netlink against the kernel (privileged)', function () {
       expect(results[2]).to.equal(undefined);
       const shown = lab().ns.ipJson('-6', 'route', 'show').map((r: any) => r.dst).filter((d: string) => d.startsWith('fd42:'));
       expect(shown.sort()).to.deep.equal(['fd42:1::/64', 'fd42:3::/64']);
+    });
+
+    it('a transact() with stopOnError sends nothing after the send that had a failure: those messages are NOT_SENT', () => {
+      // 1,200 messages go in sends of 512: message 600 fails, so the second send is the last
+      const routes = Array.from({ length: 1200 }, (_, i) => lab().route(`fd43:${i.toString(16)}::`, 64, i === 600 ? { oif: 9999 } : {}));
+      const results = lab().rtnl.transact(routes.length, (w, i, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, routes[i]), { stopOnError: true });
+      expect(results.findIndex((e) => e !== undefined)).to.equal(600);
+      expect(results[600]!.code).to.equal('ENODEV');
+      expect(results.slice(0, 1024).filter((e) => e !== undefined)).to.have.length(1);
+      expect(results.slice(1024).every((e) => notSent(e))).to.equal(true);
+      expect(notSent(results[600])).to.equal(false);
+      const shown = lab().ns.ipJson('-6', 'route', 'show').filter((r: any) => r.dst.startsWith('fd43:'));
+      expect(shown).to.have.length(1023); // the first two sends but message 600; none of the third
     });
 
     it('surfaces the extack text: a multipath nexthop without a gateway', () => {

@@ -1,6 +1,8 @@
 // netlink/error.ts: NLMSG_ERROR decoding, with and without the kernel's extended ack.
 import { expect } from 'chai';
 import { constants } from 'node:os';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { kernelError } from '../../agent/errors.js';
 import { C, NetlinkError, NlWriter, ackError, errnoName, fromSyscallError, messages, parseAck, type NlMsg } from '../../netlink/index.js';
 
 const { errno } = constants;
@@ -107,5 +109,27 @@ describe('error: NetlinkError', () => {
     expect(wrapped.message).to.equal('sendmsg: ENOBUFS');
     const other = new TypeError('x');
     expect(fromSyscallError(other)).to.equal(other);
+  });
+});
+
+describe('error: the agent\'s status for a kernel refusal', () => {
+  const where = 'ops[7].route (upsert route table 310 fd10::7/64 metric 1024)';
+  const suffix = '; the batch was rolled back (7 applied step(s) undone), nothing changed';
+
+  it('ENOMEM that outlived the retries: RESOURCE_EXHAUSTED naming the op, the retries and what to do', () => {
+    const err = Object.assign(new NetlinkError(errno.ENOMEM), { retried: { attempts: 100, ms: 131.4 } });
+    const e = kernelError(where, err, suffix);
+    expect(e.code).to.equal(grpcStatus.RESOURCE_EXHAUSTED);
+    expect(e.message).to.equal(`${where}: the kernel is out of memory for it (ENOMEM, still refused after 100 retries over 131 ms, `
+      + 'so not the momentary shortage the agent waits out): expected room in kernel memory for what the request adds; '
+      + 'send fewer or smaller routes, remove some, or raise the memory limit of the agent\'s cgroup (the kernel charges route memory to it)'
+      + suffix);
+  });
+
+  it('ENOBUFS (no memory for a new table) is RESOURCE_EXHAUSTED too; other errnos keep "the kernel refused it"', () => {
+    expect(kernelError(where, new NetlinkError(errno.ENOBUFS)).message).to.match(/: the kernel is out of memory for it \(ENOBUFS\): expected room/);
+    const e = kernelError(where, new NetlinkError(errno.ENODEV), suffix);
+    expect(e.code).to.equal(grpcStatus.FAILED_PRECONDITION);
+    expect(e.message).to.equal(`${where}: the kernel refused it: ENODEV${suffix}`);
   });
 });
