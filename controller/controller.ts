@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ApiRoute, ApiState } from '../agent/api.js';
 import { AgentClient } from '../agent/client.js';
 import { SwitchStream } from '../agent/switch-stream.js';
-import { channelCredentials, expectName, tlsEnabled, type TlsFiles } from '../proto/tls.js';
+import { channelCredentials, expectName, explainConnectFailure, tlsEnabled, type TlsFiles } from '../proto/tls.js';
 import { classRoute, desiredState } from '../topology/desired.js';
 import { endpoints, initialPath, pathDevice, pathProblems, pathSegments } from '../topology/derive.js';
 import { DIRECTIONS, type Direction, type Router, type Topology } from '../topology/model.js';
@@ -165,7 +165,11 @@ export class Controller extends EventEmitter {
         return;
       } catch (e) {
         a.state = 'unreachable';
-        a.lastError = (e as Error).message;
+        let message = (e as Error).message;
+        // waitForReady only says "before the deadline"; a call gets the channel's last error
+        if (/before the deadline/.test(message)) message = await a.client.call('GetInfo', {}, 1000).then(() => message, (err: grpc.ServiceError) => err.details || err.message);
+        const hint = explainConnectFailure(message, this.opts.tls ?? {}, `the agent of ${a.router.name}`);
+        a.lastError = hint ? `${hint} (${message})` : message;
         const wait = Math.min(max, min * 2 ** Math.min(attempt, 10));
         this.log.warn({ router: a.router.name, address: a.address, err: a.lastError, retryInMs: wait }, 'agent unreachable');
         await new Promise((r) => setTimeout(r, wait));
@@ -287,24 +291,29 @@ export class Controller extends EventEmitter {
     this.evaluate();
   }
 
-  /** Every flow's decision now (analyze = this without acting). */
-  decisions(): { flow: Flow; decision: Decision }[] {
+  /**
+   * Every flow's decision now, one after the other (analyze = this without
+   * acting); `act` runs right after each, so the next decision sees its switch.
+   */
+  decisions(act?: (flow: Flow, decision: Decision) => void): { flow: Flow; decision: Decision }[] {
     const now = process.hrtime.bigint();
     const tiers = new Map<Direction, number>();
     return [...this.flows.values()].map((flow) => {
       const tier = flow.policy.mode === 'tiered' ? (tiers.get(flow.dir) ?? 0) : 0;
       if (flow.policy.mode === 'tiered') tiers.set(flow.dir, tier + 1);
-      return { flow, decision: this.engine.decide(flow, now, tier) };
+      const decision = this.engine.decide(flow, now, tier);
+      act?.(flow, decision);
+      return { flow, decision };
     });
   }
 
   evaluate(): void {
-    for (const { flow, decision } of this.decisions()) {
-      if (decision.action !== 'switch' && decision.action !== 'weights') continue;
-      if (this.switching.has(flowKey(flow.cls.name, flow.dir))) continue;
-      if (this.agents.get(flow.ingress)?.state !== 'connected') continue;
+    this.decisions((flow, decision) => {
+      if (decision.action !== 'switch' && decision.action !== 'weights') return;
+      if (this.switching.has(flowKey(flow.cls.name, flow.dir))) return;
+      if (this.agents.get(flow.ingress)?.state !== 'connected') return;
       void this.switchFlow(flow, decision.path, decision.multipath, decision.trigger ?? 'congestion', decision);
-    }
+    });
   }
 
   private routeOf(f: Pick<Flow, 'cls' | 'dir' | 'path' | 'multipath'>): ApiRoute {
@@ -324,6 +333,7 @@ export class Controller extends EventEmitter {
     const key = flowKey(flow.cls.name, flow.dir);
     this.switching.add(key);
     const decided = process.hrtime.bigint();
+    this.engine.noteSwitch(flow, path);
     const agent = this.agents.get(flow.ingress)!;
     const route = this.routeOf({ ...flow, path, multipath });
     const from = flow.multipath ? flow.multipath.map((w) => w.path.join('-')).join(' | ') : flow.path.join('-');

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
+import { logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { loadTopology, TopologyError } from '../topology/load.js';
 import { Controller } from './controller.js';
 import { MODES, type Mode } from './policy.js';
@@ -75,6 +75,8 @@ try {
   log.fatal({ err: e }, 'cannot listen');
   process.exit(1);
 }
+// grpc-js drops a client whose TLS handshake fails without a word: say why here
+if (tlsEnabled(tls) && !logTlsFailures(server.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
 controller.start();
 log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, interval: o.interval, mode: o.mode }, 'controller ready');
 

@@ -1,6 +1,7 @@
 // The dynamic policy: for one flow (a class in one direction), which path it
 // should take now. Reads the meter and changes nothing, except remembering which
-// flow was found to be the main load of its congested bottleneck.
+// flow was found to be the main load of its congested bottleneck and which
+// flows were just moved (their load is where they went before the meter shows it).
 import { candidatePaths, pathLinks } from '../topology/derive.js';
 import type { Direction, FlowClass, Link, Topology } from '../topology/model.js';
 import type { LinkDirection, Meter } from './meter.js';
@@ -63,8 +64,40 @@ function hops(path: string[]): [string, string][] {
   return path.slice(1).map((to, i) => [path[i], to]);
 }
 
+/** how long a switch's load counts where it went, in telemetry intervals: until the smoothed rates show it */
+export const MOVING_INTERVALS = 3;
+
+const hasHop = (path: string[], a: string, b: string) => path.some((x, i) => x === a && path[i + 1] === b);
+
 export class PolicyEngine {
   constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number) {}
+
+  /**
+   * Switches decided in the last few intervals, by flow: without them, two
+   * flows leaving one hot link in the same round both see the same empty path
+   * and pile onto it (the meter shows the move a few samples later).
+   */
+  private readonly moving = new Map<string, { from: string[]; to: string[]; bps: number; untilMs: number }>();
+
+  noteSwitch(flow: Flow, to: string[], nowMs = Date.now()): void {
+    if (flow.multipath) return;
+    this.moving.set(`${flow.cls.name}/${flow.dir}`, { from: flow.path, to, bps: this.meter.classRate(flow.cls.name, flow.dir).bps, untilMs: nowMs + MOVING_INTERVALS * this.intervalMs() });
+  }
+
+  /** bits/s the recent switches of other flows moved onto (+) or off (-) a link direction */
+  private movingBps(flow: Flow, a: string, b: string, nowMs = Date.now()): number {
+    let bps = 0;
+    for (const [k, m] of this.moving) {
+      if (m.untilMs < nowMs) {
+        this.moving.delete(k);
+        continue;
+      }
+      if (k === `${flow.cls.name}/${flow.dir}`) continue;
+      if (hasHop(m.to, a, b)) bps += m.bps;
+      if (hasHop(m.from, a, b)) bps -= m.bps;
+    }
+    return bps;
+  }
 
   downLinks(): Set<string> {
     return new Set(this.t.links.filter((l) => !this.meter.linkUp(l)).map((l) => l.name));
@@ -111,7 +144,7 @@ export class PolicyEngine {
     let worst = 0;
     for (const [a, b] of hops(path)) {
       const d = this.meter.direction(a, b);
-      const others = Math.max(0, d.utilization * d.capacityBps - (own.get(`${a}>${b}`) ?? 0));
+      const others = Math.max(0, d.utilization * d.capacityBps + this.movingBps(flow, a, b) - (own.get(`${a}>${b}`) ?? 0));
       worst = Math.max(worst, (others + bps) / d.capacityBps);
     }
     return worst;

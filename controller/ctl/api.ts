@@ -2,7 +2,7 @@
 // with a deadline, and gRPC failures turned into messages an operator can act on.
 import * as grpc from '@grpc/grpc-js';
 import { existsSync } from 'node:fs';
-import { channelCredentials, expectName, tlsEnabled, type TlsFiles } from '../../proto/tls.js';
+import { channelCredentials, expectName, explainConnectFailure, tlsEnabled, type TlsFiles } from '../../proto/tls.js';
 import { ControllerClient, type ControllerUnary } from '../client.js';
 import type { SwitchEvent } from './types.js';
 
@@ -40,7 +40,7 @@ const isServiceError = (e: unknown): e is grpc.ServiceError => typeof e === 'obj
 export class Ctl {
   readonly client: ControllerClient;
 
-  constructor(readonly address: string, readonly timeoutMs: number, tls: TlsFiles = {}) {
+  constructor(readonly address: string, readonly timeoutMs: number, readonly tls: TlsFiles = {}) {
     try {
       this.client = new ControllerClient(address, channelCredentials(tls), tlsEnabled(tls) ? expectName('controller') : {});
     } catch (e) {
@@ -61,12 +61,16 @@ export class Ctl {
     if (!isServiceError(e)) return new CtlError(`${method}: ${(e as Error).message}`);
     const details = (e.details || e.message).replace(/\.?\s*Resolution note:\s*$/, '');
     switch (e.code) {
-      case grpc.status.UNAVAILABLE:
+      case grpc.status.UNAVAILABLE: {
+        // reached, but dropped during or right after the TLS handshake: say what that most likely means
+        const hint = explainConnectFailure(details, this.tls, 'the controller');
+        if (hint) return new CtlError(`cannot talk to the controller at ${this.address}: ${hint}\n  (${details})`);
         return new CtlError(
           `cannot reach the controller at ${this.address}: ${details}\n`
           + '  Is it running? Point srv6ctl elsewhere with --controller ADDRESS or SRV6_CONTROLLER=ADDRESS\n'
           + `  (ADDRESS: host:port, [v6]:port or unix:/path; default: unix:${DEFAULT_LAB_SOCKET} when it exists, else ${DEFAULT_TCP}).`,
         );
+      }
       case grpc.status.DEADLINE_EXCEEDED:
         return new CtlError(
           `the controller at ${this.address} did not answer ${method} within ${this.timeoutMs} ms (${details}).\n`
