@@ -26,7 +26,7 @@ export const switchBench: Benchmark = {
   description: 'switch latency, decision -> kernel ack on the ingress router (one direction, both at once) vs spawning ip and docker exec + ip',
   options: [
     { name: 'count', description: 'switches measured per series', full: '1000', short: '50' },
-    { name: 'warmup', description: 'switches before measuring (not counted)', full: '200', short: '20' },
+    { name: 'warmup', description: 'switches per direction before measuring (not counted: a fresh process is still compiling)', full: '1000', short: '50' },
     { name: 'baseline-count', description: 'switches per baseline (spawn ip, docker exec)', full: '200', short: '10' },
     { name: 'interval', description: 'telemetry interval of the agents meanwhile, ms', full: '100', short: '100' },
     { name: 'docker', description: 'docker exec baseline: auto (when an engine answers), on, off', full: 'auto', short: 'auto', choices: ['auto', 'on', 'off'] },
