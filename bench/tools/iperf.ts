@@ -138,15 +138,6 @@ const mbps = (bitsPerSecond: number | undefined) => (bitsPerSecond ?? 0) / 1e6;
 const errorText = (text: string) => text.split('\n').map((l) => l.trim().replace(/^iperf3: error - /, ''))
   .filter((l) => l && l !== 'iperf3: exiting').join('; ');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Starts an iperf3 server in a namespace; resolves when it listens. */
 export function startIperfServer(netns: string, bind: string, port: number, opts: IperfServerOptions = {}): Promise<IperfServer> {
   const args = ['-s', '-B', bind, '-p', String(port), '--forceflush', ...(opts.oneOff ? ['-1'] : [])];
@@ -179,7 +170,7 @@ export function startIperfServer(netns: string, bind: string, port: number, opts
           async stop() {
             if (exited) return;
             try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-            const killer = setTimeout(() => { if (!exited && alive(pid)) process.kill(pid, 'SIGKILL'); }, 3000);
+            const killer = setTimeout(() => { if (!exited) process.kill(pid, 'SIGKILL'); }, 3000);
             await exit;
             clearTimeout(killer);
           },
