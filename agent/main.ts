@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { Rtnl } from '../netlink/index.js';
-import { serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
+import { logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { DEFAULT_SID_ANCHOR } from './anchor.js';
 import { applyInterfaceSpecs, parseInterfaceSpecs } from './rename.js';
 import { Agent, AGENT_VERSION } from './server.js';
@@ -85,6 +85,8 @@ for (const address of opts.listen) {
   const loopback = /^(unix:|localhost|127\.|\[::1\]|::1)/.test(address);
   if (!loopback && !tlsEnabled(tls)) log.warn({ listen: address }, 'listening in PLAINTEXT on a non-loopback address: anyone who reaches it can change this router\'s forwarding');
 }
+// grpc-js drops a client whose TLS handshake fails without a word: say why here
+if (tlsEnabled(tls) && !logTlsFailures(agent.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
 log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION }, 'agent ready');
 
 let stopping = false;

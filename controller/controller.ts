@@ -168,6 +168,7 @@ export class Controller extends EventEmitter {
         let message = (e as Error).message;
         // waitForReady only says "before the deadline"; a call gets the channel's last error
         if (/before the deadline/.test(message)) message = await a.client.call('GetInfo', {}, 1000).then(() => message, (err: grpc.ServiceError) => err.details || err.message);
+        message = message.replace(/\.?\s*Resolution note:\s*$/, '');
         const hint = explainConnectFailure(message, this.opts.tls ?? {}, `the agent of ${a.router.name}`);
         a.lastError = hint ? `${hint} (${message})` : message;
         const wait = Math.min(max, min * 2 ** Math.min(attempt, 10));

@@ -170,7 +170,7 @@ export function startIperfServer(netns: string, bind: string, port: number, opts
           async stop() {
             if (exited) return;
             try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-            const killer = setTimeout(() => { if (!exited) process.kill(pid, 'SIGKILL'); }, 3000);
+            const killer = setTimeout(() => { if (!exited) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }, 3000);
             await exit;
             clearTimeout(killer);
           },
