@@ -42,7 +42,7 @@ export async function runBenchmark(b: Benchmark, o: RunOptions = {}): Promise<{ 
   const report = await b.run({ out, short, options, topology: o.topology ?? 'reference', log });
   const summaryFile = out.json('summary.json', {
     benchmark: b.name, description: b.description, machine: machine(), short, options, topology: o.topology ?? 'reference',
-    seconds: (Date.now() - started) / 1000, ...report.summary, goals: report.goals,
+    run_seconds: (Date.now() - started) / 1000, ...report.summary, goals: report.goals,
     files: [...out.files].map((f) => relative(out.dir, f)),
   });
   return { report, dir: out.dir, summaryFile };

@@ -84,16 +84,10 @@ export const programBench: Benchmark = {
         family: C.AF_INET6, dst: prefixOf(i).split('/')[0], dstLen: 64, table, protocol: 84, scope: 0, type: C.RTN_UNICAST, oif: ifindex, priority: 1024,
         encap: { type: 'seg6', mode: 'encap', segments: segmentsOf(i, variant) },
       });
-      // like the agent, resend what the kernel refused with a transient ENOMEM (per-CPU pages not yet refilled)
+      // like the agent: what the kernel refused with a transient ENOMEM is resent (retryENOMEM)
       const netlinkInstall = (variant: number, table: number, flags: number) => timeIt(() => {
-        let todo = Array.from({ length: ROUTES }, (_, i) => i);
-        for (let attempt = 0; todo.length; attempt++) {
-          const errs = rtnl.transact(todo.length, (w, j, seq) => encodeRoute(w, C.RTM_NEWROUTE, flags, seq, netlinkRoute(todo[j], variant, table)));
-          const bad = errs.find((e) => e && e.code !== 'ENOMEM');
-          if (bad || attempt > 12) throw bad ?? errs.find((e) => e);
-          todo = todo.filter((_, j) => errs[j]);
-          if (todo.length) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2 << attempt);
-        }
+        const err = rtnl.transact(ROUTES, (w, i, seq) => encodeRoute(w, C.RTM_NEWROUTE, flags, seq, netlinkRoute(i, variant, table)), { retryENOMEM: true }).find((e) => e);
+        if (err) throw err;
       });
 
       const rounds: Record<string, { install: number[]; replace: number[] }> = {
