@@ -10,6 +10,7 @@ import { machine, RunDir } from './results.js';
 import { lossBench } from './loss.js';
 import { programBench } from './program.js';
 import { reactionBench } from './reaction.js';
+import { scaleBench } from './scale.js';
 import { scenario1 } from './scenario1.js';
 import { scenario2 } from './scenario2.js';
 import { scenario3 } from './scenario3.js';
@@ -17,7 +18,7 @@ import { switchBench } from './switch.js';
 
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 
-export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3];
+export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3, scaleBench];
 
 export interface RunOptions {
   short?: boolean;

@@ -287,9 +287,18 @@ export class Controller extends EventEmitter {
 
   // ---------- telemetry and decisions ----------
 
+  private evaluationPending = false;
+
   private onTelemetry(s: TelemetrySample): void {
     this.meter.ingest(s);
-    this.evaluate();
+    // every agent samples on the same wall-clock tick: their samples arrive as a burst, and one
+    // evaluation after the burst's messages (not one per sample) is what the decisions need
+    if (this.evaluationPending) return;
+    this.evaluationPending = true;
+    setImmediate(() => {
+      this.evaluationPending = false;
+      this.evaluate();
+    });
   }
 
   /**

@@ -105,6 +105,17 @@ describe('benchmarks, short mode (privileged)', function () {
     expect(readCsv(join(dir, 'rounds.csv'))).to.have.length(3);
   });
 
+  it('scale: the controller keeps up with simulated agents streaming at 10 Hz, on less than a core', async () => {
+    const { dir, summary, report } = await runShort('scale');
+    expect(summary.routers).to.equal(20);
+    // every simulated agent streamed about 10 samples a second, and the controller read them as they came
+    expect(summary.samples_per_s).to.be.within(20 * 10 * 0.7, 20 * 10 * 1.3);
+    expect(summary.controller_cores).to.be.greaterThan(0).and.below(1);
+    expect(summary.telemetry_age_ms.p99).to.be.at.most(3 * 100);
+    expect(readCsv(join(dir, 'ages.csv')).length).to.be.at.least(20 * 4);
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
   it('scenario1: five flows start one after another, the controller spreads the classes, nothing is lost', async () => {
     const { dir, summary, report } = await runShort('scenario1');
     expect(summary.flows).to.have.length(5);

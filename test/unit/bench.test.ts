@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { textTable, type Benchmark } from '../../bench/benchmark.js';
 import { BENCHMARKS, formatGoals, runBenchmark } from '../../bench/cli.js';
 import { goal, RunDir, toCsv } from '../../bench/results.js';
+import { gridTopology } from '../../bench/scale.js';
+import { candidatePaths } from '../../topology/derive.js';
+import { parseTopology } from '../../topology/load.js';
 
 /** A benchmark that records what it was given and writes one CSV. */
 function probe(): Benchmark & { seen?: Record<string, string>; short?: boolean } {
@@ -31,7 +34,7 @@ describe('bench: runner', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('offers every benchmark the issue asks for, each with a description and short defaults', () => {
-    expect(BENCHMARKS.map((b) => b.name)).to.deep.equal(['switch', 'loss', 'reaction', 'program', 'dataplane', 'scenario1', 'scenario2', 'scenario3']);
+    expect(BENCHMARKS.map((b) => b.name)).to.deep.equal(['switch', 'loss', 'reaction', 'program', 'dataplane', 'scenario1', 'scenario2', 'scenario3', 'scale']);
     for (const b of BENCHMARKS) {
       expect(b.description.length, b.name).to.be.greaterThan(20);
       for (const o of b.options) expect(o.short, `${b.name} --${o.name}`).to.be.a('string').and.not.equal('');
@@ -81,5 +84,16 @@ describe('bench: runner', () => {
 
   it('lays out text tables with numbers to 3 significant digits', () => {
     expect(textTable([['name', 'p50'], ['one', 0.12345], ['two', 123.4]])).to.equal('name    p50\none   0.123\ntwo     123');
+  });
+
+  it('generates the scale benchmark\'s grid: N routers, neighbours linked, UPF and server at opposite corners, a valid topology', () => {
+    const t = parseTopology(gridTopology(500), 'grid500.yaml');
+    expect(t.routers).to.have.length(500);
+    // 23 columns: 21 full rows and 17 routers in the last; links to the right (22 a full row, 16 the last) and down (to every router 23 on)
+    expect(t.links).to.have.length(21 * 22 + 16 + (500 - 23));
+    expect(Math.max(...t.routers.map((r) => t.links.filter((l) => l.a.router === r.name || l.b.router === r.name).length))).to.equal(4);
+    expect([t.externals.upf.router.name, t.externals.server.router.name]).to.deep.equal(['r1', 'r500']);
+    // r500 is row 21, column 16: 37 hops from r1, so 38 routers on a shortest path
+    expect(candidatePaths(t, 'forward', 1)[0].length).to.equal(38);
   });
 });
