@@ -34,11 +34,15 @@ export const scenario3: Benchmark = {
       const rec = await ScenarioRecorder.start(lab.controller!, { snapshotMs: 2000 });
       const total = before + load + after;
       ctx.log(`ping ${dst} every ${pingInterval * 1000} ms for ${total} s; load from ${before} s to ${before + load} s`);
-      const pinging = ping({ netns: lab.ns('upf'), dst, count: Math.round(total / pingInterval), intervalS: pingInterval });
+      // for the whole timeline, however many pings ping manages to send in it
+      const stopPing = new AbortController();
+      const pinging = ping({ netns: lab.ns('upf'), dst, count: 0, intervalS: pingInterval, signal: stopPing.signal });
       await sleep(before * 1000);
       const loadOn = rec.seconds(Date.now());
       await sendTraffic({ netns: lab.ns('upf'), dst, port: 7401, pps: 15_000, size: 1200, durationMs: load * 1000, flowlabel: HIGH });
       const loadOff = rec.seconds(Date.now());
+      await sleep(after * 1000);
+      stopPing.abort();
       const result = await pinging;
       await rec.stop();
 
