@@ -41,6 +41,8 @@ export interface BenchReport {
 export interface Benchmark {
   name: string;
   description: string;
+  /** which --topology it can run on: any network (the default), only the reference one (its load is laid out on it), or none (it builds its own) */
+  topology?: 'any' | 'reference' | 'none';
   options: BenchOption[];
   run(ctx: BenchContext): Promise<BenchReport>;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dataplane } from './dataplane.js';
 import { fmt, optionProblem, type Benchmark, type BenchReport } from './benchmark.js';
 import { machine, RunDir } from './results.js';
+import { loadTopology } from '../topology/load.js';
 import { lossBench } from './loss.js';
 import { programBench } from './program.js';
 import { reactionBench } from './reaction.js';
@@ -37,12 +38,17 @@ export async function runBenchmark(b: Benchmark, o: RunOptions = {}): Promise<{ 
   const options = Object.fromEntries(b.options.map((x) => [x.name, o.options?.[x.name] ?? (short ? x.short : x.full)]));
   const problems = b.options.map((x) => optionProblem(x, options[x.name])).filter((p) => p);
   if (problems.length) throw new Error(problems.join('; '));
+  const topology = o.topology ?? 'reference';
+  if (topology !== 'reference' && b.topology === 'none') throw new Error(`${b.name} builds the network it measures itself: --topology does not apply`);
+  if (b.topology === 'reference' && loadTopology(topology).name !== 'reference') {
+    throw new Error(`${b.name} is laid out on the reference network (which classes share which link): --topology ${topology} is another network; run it without --topology`);
+  }
   const out = RunDir.create(o.out ?? RESULTS_DIR, b.name);
   const log = o.log ?? ((l: string) => void process.stderr.write(`[${b.name}] ${l}\n`));
   const started = Date.now();
-  const report = await b.run({ out, short, options, topology: o.topology ?? 'reference', log });
+  const report = await b.run({ out, short, options, topology, log });
   const summaryFile = out.json('summary.json', {
-    benchmark: b.name, description: b.description, machine: machine(), short, options, topology: o.topology ?? 'reference',
+    benchmark: b.name, description: b.description, machine: machine(), short, options, topology: b.topology === 'none' ? null : topology,
     run_seconds: (Date.now() - started) / 1000, ...report.summary, goals: report.goals,
     files: [...out.files].map((f) => relative(out.dir, f)),
   });
@@ -62,6 +68,7 @@ export function benchProgram(name = 'srv6-bench'): Command {
       .option('--short', 'the short mode the tests run (small counts, short durations)')
       .option('--out <dir>', 'results root', RESULTS_DIR)
       .option('--topology <file>', 'topology file or bundled name', 'reference');
+    if (b.topology === 'reference') cmd.description(`${b.description} (reference network only)`);
     for (const x of b.options) cmd.addOption(new Option(`--${x.name} <value>`, `${x.description} (default ${x.full}; --short: ${x.short})`));
     cmd.action(async (opts: Record<string, string | boolean>) => {
       const given = Object.fromEntries(b.options.filter((x) => opts[camel(x.name)] !== undefined).map((x) => [x.name, String(opts[camel(x.name)])]));

@@ -38,10 +38,11 @@ import { AgentClient } from '../agent/client.js';
 import type { ApiRoute, ApiRule } from '../agent/api.js';
 import { measureNdLearning, type NdMeasurement } from '../hostsetup/lab/lab.js';
 import { classRule, desiredState } from '../topology/desired.js';
-import { decapSid, endpoints, initialPath, pathDevice, pathSegments, router } from '../topology/derive.js';
+import { catchAllClass, decapSid, endpoints, initialPath, pathDevice, pathSegments, router } from '../topology/derive.js';
 import { DIRECTIONS, type Direction, type FlowClass, type Topology } from '../topology/model.js';
 import { textTable, fmt, type Benchmark, type BenchContext, type BenchReport } from './benchmark.js';
-import { BenchLab, sleep } from './lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchLab } from './lab.js';
 import type { Row } from './results.js';
 import { percentiles } from './stats.js';
 import { runIperfClient, startIperfServer, type IperfResult, type IperfServer } from './tools/iperf.js';
@@ -96,13 +97,11 @@ interface Options {
   coreMtu: number;
 }
 
-const bare = (address: string) => address.split('/')[0];
 
 /** The class unlabelled traffic falls into: the one with an empty classifier (else the last). */
 function defaultClass(t: Topology): FlowClass {
-  const empty = t.classes.filter((c) => Object.values(c.classifier).every((v) => v === undefined));
-  const cls = empty[empty.length - 1] ?? t.classes[t.classes.length - 1];
-  if (!cls) throw new Error(`topology ${t.name} has no flow class: nothing to compare`);
+  const cls = catchAllClass(t);
+  if (!cls) throw new Error(`topology ${t.name} has no class with an empty classifier: unlabelled traffic (iperf3, ping) would not be steered`);
   for (const dir of DIRECTIONS) if (!cls.directions.includes(dir)) throw new Error(`class ${cls.name} does not carry ${dir} traffic`);
   return cls;
 }
@@ -211,7 +210,7 @@ interface PhaseResult extends DataplanePhase {
 
 async function measurePhase(lab: BenchLab, plan: PlainPlan, phase: DataplanePhase, o: Options, log: (l: string) => void): Promise<PhaseResult> {
   const t = lab.topology;
-  const server = bare(t.externals.server.node.address);
+  const server = lab.address('server');
   const upf = lab.ns('upf');
   const ingress = endpoints(t, 'forward').ingress;
   const label = `${phase.mode}/${phase.shaping}`;
@@ -257,7 +256,7 @@ export async function runDataplane(ctx: BenchContext, hooks: DataplaneHooks = {}
     const clients = new Map(Object.entries(lab.state.agents).map(([r, a]) => [r, new AgentClient(`unix:${a.socket}`)]));
     let srv: IperfServer | undefined;
     try {
-      srv = await startIperfServer(lab.ns('server'), bare(t.externals.server.node.address), IPERF_PORT);
+      srv = await startIperfServer(lab.ns('server'), lab.address('server'), IPERF_PORT);
       ctx.log(`ND: the UPF learning ${t.externals.upf.router.name}'s MAC, ${ND_REPEATS} times`);
       const nd: NdMeasurement[] = [];
       for (let i = 0; i < ND_REPEATS; i++) nd.push(measureNdLearning(lab.name, t, 'upf'));

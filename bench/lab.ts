@@ -4,7 +4,8 @@
 import { ControllerClient } from '../controller/client.js';
 import { labDown, labUp, nsName, type LabState } from '../hostsetup/lab/lab.js';
 import { loadTopology } from '../topology/load.js';
-import type { Topology } from '../topology/model.js';
+import { candidatePaths, catchAllClass } from '../topology/derive.js';
+import type { Direction, FlowClass, Topology } from '../topology/model.js';
 
 export interface BenchLabOptions {
   topology?: string;
@@ -15,12 +16,29 @@ export interface BenchLabOptions {
   log?: (line: string) => void;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 let sequence = 0;
 
 export class BenchLab {
   private constructor(readonly name: string, readonly topology: Topology, readonly state: LabState, readonly controller?: ControllerClient) {}
+
+  /** the UPF's or the server's address, without the prefix length */
+  address(role: 'upf' | 'server'): string {
+    return this.topology.externals[role].node.address.split('/')[0];
+  }
+
+  /** the class unlabelled traffic falls into */
+  catchAllClass(): FlowClass {
+    const c = catchAllClass(this.topology);
+    if (!c) throw new Error(`topology ${this.topology.name}: no class with an empty classifier, so unlabelled traffic has no class to switch`);
+    return c;
+  }
+
+  /** two different paths of a direction to switch between (its two shortest) */
+  twoPaths(dir: Direction): [string[], string[]] {
+    const [a, b] = candidatePaths(this.topology, dir, 2);
+    if (!b) throw new Error(`topology ${this.topology.name}: only one path ${dir}, nothing to switch between`);
+    return [a, b];
+  }
 
   /** namespace of a node: 'upf', 'server', 'host' or a router name */
   ns(node: string): string {
@@ -49,7 +67,10 @@ export class BenchLab {
     const lab = new BenchLab(name, t, state, state.controller && new ControllerClient(`unix:${state.controller.socket}`));
     lab.cleanup = cleanup;
     try {
-      if (lab.controller) await lab.waitConnected(interval);
+      if (lab.controller) {
+        await lab.controller.waitForReady(20_000);
+        await lab.controller.waitStreaming(Math.max(5 * interval, 500), 20_000);
+      }
     } catch (e) {
       await lab.down();
       throw e;
@@ -58,19 +79,6 @@ export class BenchLab {
   }
 
   private cleanup?: () => void;
-
-  /** every agent connected and its telemetry fresh */
-  async waitConnected(intervalMs: number, timeoutMs = 20_000): Promise<void> {
-    const c = this.controller!;
-    await c.waitForReady(timeoutMs);
-    for (const deadline = Date.now() + timeoutMs; ;) {
-      const { routers } = await c.call<{ routers: { name: string; state: string; telemetry_age_ms: string }[] }>('ListRouters', {});
-      const fresh = (r: (typeof routers)[number]) => r.state === 'connected' && Number(r.telemetry_age_ms) >= 0 && Number(r.telemetry_age_ms) < Math.max(5 * intervalMs, 500);
-      if (routers.every(fresh)) return;
-      if (Date.now() > deadline) throw new Error(`controller not connected to every agent: ${routers.filter((r) => !fresh(r)).map((r) => `${r.name} ${r.state}`).join(', ')}`);
-      await sleep(100);
-    }
-  }
 
   async down(): Promise<void> {
     this.controller?.close();

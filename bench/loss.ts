@@ -4,13 +4,9 @@
 import type { SwitchEvent } from '../controller/ctl/types.js';
 import { receiveTraffic, sendTraffic, type ReceiveResult } from '../hostsetup/lab/traffic.js';
 import { textTable, type Benchmark } from './benchmark.js';
-import { BenchLab, sleep } from './lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchLab } from './lab.js';
 import { goal, type Row } from './results.js';
-
-const PATHS = {
-  forward: [['r1', 'r2', 'r5', 'r6'], ['r1', 'r3', 'r5', 'r6']],
-  reverse: [['r6', 'r5', 'r2', 'r1'], ['r6', 'r5', 'r3', 'r1']],
-};
 
 export const lossBench: Benchmark = {
   name: 'loss',
@@ -29,12 +25,14 @@ export const lossBench: Benchmark = {
     const size = Number(ctx.options.size);
     return BenchLab.with({ topology: ctx.topology, log: ctx.log }, async (lab) => {
       const c = lab.controller!;
+      const cls = lab.catchAllClass();
+      const paths = { forward: lab.twoPaths('forward'), reverse: lab.twoPaths('reverse') };
       const count = Math.round(pps * seconds);
       const streams = [
-        { direction: 'forward' as const, from: 'upf', to: 'server', dst: lab.topology.externals.server.node.address.split('/')[0], port: 7101 },
-        { direction: 'reverse' as const, from: 'server', to: 'upf', dst: lab.topology.externals.upf.node.address.split('/')[0], port: 7102 },
+        { direction: 'forward' as const, from: 'upf', to: 'server', dst: lab.address('server'), port: 7101 },
+        { direction: 'reverse' as const, from: 'server', to: 'upf', dst: lab.address('upf'), port: 7102 },
       ];
-      ctx.log(`${streams.length} streams of ${pps} packets/s for ${seconds} s; both directions of class low switch every ${every} ms`);
+      ctx.log(`${streams.length} streams of ${pps} packets/s for ${seconds} s; both directions of class ${cls.name} switch every ${every} ms`);
       const receivers = streams.map((s) => receiveTraffic({ netns: lab.ns(s.to), port: s.port, idleMs: 1500, durationMs: seconds * 1000 + 10_000, expect: count }));
       const senders = streams.map((s) => sendTraffic({ netns: lab.ns(s.from), dst: s.dst, port: s.port, pps, count, size }));
       const events: (SwitchEvent & { direction: string })[] = [];
@@ -43,7 +41,7 @@ export const lossBench: Benchmark = {
       await sleep(200); // packets flowing before the first switch
       for (let i = 1; !stop; i++) {
         const tick = sleep(every);
-        events.push(...(await Promise.all(streams.map((s) => c.call<SwitchEvent>('SetPath', { class: 'low', direction: s.direction, path: PATHS[s.direction][i % 2] })))));
+        events.push(...(await Promise.all(streams.map((s) => c.call<SwitchEvent>('SetPath', { class: cls.name, direction: s.direction, path: paths[s.direction][i % 2] })))));
         await tick;
       }
       const sent = await done;
@@ -66,7 +64,7 @@ export const lossBench: Benchmark = {
         ...rows.map((r) => [r.direction as string, r.sent as number, r.lost as number, r.reordered as number, r.duplicates as number, r.longest_gap_ms as number, r.sender_longest_gap_ms as number, r.switches as number]),
       ]);
       return {
-        summary: { pps, seconds, switch_every_ms: every, payload_bytes: size, streams: rows, switches: events.length, lost },
+        summary: { class: cls.name, paths, pps, seconds, switch_every_ms: every, payload_bytes: size, streams: rows, switches: events.length, lost },
         goals: [goal('packets lost during switches', lost, 'packets', 'max', 0)],
         table,
       };

@@ -56,6 +56,7 @@ function countRoutes(ns: TestNetns, table: number): number {
 
 export const programBench: Benchmark = {
   name: 'program',
+  topology: 'none',
   description: 'route programming rate (seg6 encap routes): agent Apply and our netlink layer vs ip -batch',
   options: [
     { name: 'routes', description: 'routes per round', full: '20000', short: '2000' },

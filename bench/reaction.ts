@@ -4,28 +4,19 @@
 // the elephant, stays. The onset is taken independently of the controller:
 // the moment the load starts; the controller's own onset figure is reported
 // next to it.
-import type { ControllerClient } from '../controller/client.js';
-import type { SwitchEvent } from '../controller/ctl/types.js';
 import { sendTraffic } from '../hostsetup/lab/traffic.js';
 import { textTable, type Benchmark } from './benchmark.js';
-import { BenchLab, sleep } from './lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchLab } from './lab.js';
 import { goal, type Row } from './results.js';
 import { median } from './stats.js';
 
 const HIGH_LABEL = 0xfffc4;
 const HOLD_DOWN_MS = 500;
 
-async function watchSwitches(c: ControllerClient): Promise<{ events: SwitchEvent[]; stop(): void }> {
-  const events: SwitchEvent[] = [];
-  const s = c.stream('WatchSwitches', {});
-  s.on('data', (e: SwitchEvent) => events.push(e));
-  s.on('error', () => undefined);
-  await sleep(200);
-  return { events, stop: () => s.cancel() };
-}
-
 export const reactionBench: Benchmark = {
   name: 'reaction',
+  topology: 'reference',
   description: 'congestion onset -> switch decision and kernel ack, at telemetry intervals of 10 ms, 100 ms and 1 s',
   options: [
     { name: 'intervals', description: 'telemetry intervals to measure, ms, comma separated', full: '10,100,1000', short: '10,100' },
@@ -39,8 +30,8 @@ export const reactionBench: Benchmark = {
     const repeats = Number(ctx.options.repeats);
     return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: intervals[0], controller: ['--hold-down', String(HOLD_DOWN_MS)] }, async (lab) => {
       const c = lab.controller!;
-      const dst = lab.topology.externals.server.node.address.split('/')[0];
-      const watch = await watchSwitches(c);
+      const dst = lab.address('server');
+      const watch = await c.collectSwitches();
       const rows: Row[] = [];
       try {
         for (const interval of intervals) {

@@ -7,8 +7,8 @@ import type { ControllerClient } from '../controller/client.js';
 import type { Flow, SwitchEvent, Topology, UtilizationSample } from '../controller/ctl/types.js';
 import { timeSeriesChart } from './plot/charts.js';
 import { topologySnapshot } from './plot/topology.js';
-import { sleep } from './lab.js';
 import type { Row, RunDir } from './results.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { textTable } from './benchmark.js';
 
 interface Poll { unixMs: number; flows: Flow[] }

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { ControllerClient } from '../controller/client.js';
 import { loadTopology } from '../topology/load.js';
 import { encapOverhead, EXTERNAL_MTU } from '../topology/validate.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { textTable, type Benchmark } from './benchmark.js';
-import { sleep } from './lab.js';
 import { goal } from './results.js';
 import { startSimAgents } from './sim/agents.js';
 import { percentiles } from './stats.js';
@@ -73,6 +73,7 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 
 export const scaleBench: Benchmark = {
   name: 'scale',
+  topology: 'none',
   description: 'controller scale: the real controller against N simulated agents streaming telemetry (a grid of N routers): its CPU, how fresh its telemetry stays, its memory',
   options: [
     { name: 'routers', description: 'simulated agents (routers in a grid)', full: '500', short: '20' },

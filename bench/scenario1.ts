@@ -6,7 +6,8 @@
 // topology snapshots, and each flow's delivery.
 import { receiveTraffic, sendTraffic } from '../hostsetup/lab/traffic.js';
 import { textTable, type Benchmark } from './benchmark.js';
-import { BenchLab, sleep } from './lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchLab } from './lab.js';
 import { ScenarioRecorder, switchTable } from './recorder.js';
 import type { Row } from './results.js';
 
@@ -24,6 +25,7 @@ const SIZE = 1200;
 
 export const scenario1: Benchmark = {
   name: 'scenario1',
+  topology: 'reference',
   description: 'seed scenario 1, dynamic load balancing: five flows UPF -> server starting one after another; switches and per-class throughput over time',
   options: [
     { name: 'seconds', description: 'how long every flow runs once all have started', full: '20', short: '4' },
@@ -37,7 +39,7 @@ export const scenario1: Benchmark = {
     const stagger = Number(ctx.options.stagger);
     const interval = Number(ctx.options.interval);
     return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: interval }, async (lab) => {
-      const dst = lab.topology.externals.server.node.address.split('/')[0];
+      const dst = lab.address('server');
       const rec = await ScenarioRecorder.start(lab.controller!, { snapshotMs: Number(ctx.options['snapshot-every']) * 1000 });
       const total = stagger * (FLOWS.length - 1) + seconds;
       const runs = FLOWS.map(async (f, i) => {

@@ -6,7 +6,8 @@
 // in each direction independently. Recorded: per-class throughput over time,
 // the switches, iperf3's own per-second figures, snapshots.
 import { textTable, type Benchmark } from './benchmark.js';
-import { BenchLab, sleep } from './lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchLab } from './lab.js';
 import { ScenarioRecorder, switchTable } from './recorder.js';
 import type { Row } from './results.js';
 import { runIperfClient, startIperfServer, type IperfResult, type IperfServer } from './tools/iperf.js';
@@ -15,6 +16,7 @@ const HIGH = '0xfffc4';
 
 export const scenario2: Benchmark = {
   name: 'scenario2',
+  topology: 'reference',
   description: 'seed scenario 2, bidirectional traffic: iperf3 with 4 TCP streams each way at once (2 high + 2 low per direction); switches and throughput over time',
   options: [
     { name: 'seconds', description: 'iperf3 test length', full: '30', short: '5' },
@@ -25,8 +27,8 @@ export const scenario2: Benchmark = {
     const seconds = Number(ctx.options.seconds);
     const interval = Number(ctx.options.interval);
     return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: interval }, async (lab) => {
-      const upf = lab.topology.externals.upf.node.address.split('/')[0];
-      const server = lab.topology.externals.server.node.address.split('/')[0];
+      const upf = lab.address('upf');
+      const server = lab.address('server');
       const clients = [
         { name: 'forward high', direction: 'forward', from: 'upf', to: 'server', dst: server, port: 5301, label: true },
         { name: 'forward low', direction: 'forward', from: 'upf', to: 'server', dst: server, port: 5302, label: false },

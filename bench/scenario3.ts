@@ -7,7 +7,8 @@
 import { sendTraffic } from '../hostsetup/lab/traffic.js';
 import { timeSeriesChart } from './plot/charts.js';
 import { textTable, type Benchmark } from './benchmark.js';
-import { BenchLab, sleep } from './lab.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BenchLab } from './lab.js';
 import { ScenarioRecorder, switchLabel } from './recorder.js';
 import { percentiles } from './stats.js';
 import { ping } from './tools/ping.js';
@@ -16,6 +17,7 @@ const HIGH = 0xfffc4;
 
 export const scenario3: Benchmark = {
   name: 'scenario3',
+  topology: 'reference',
   description: 'seed scenario 3, latency during a load-triggered switch: ping every 10 ms while class high saturates the ping\'s path; RTT time series with switch markers',
   options: [
     { name: 'before', description: 'seconds of ping before the load', full: '5', short: '1' },
@@ -30,7 +32,7 @@ export const scenario3: Benchmark = {
     const interval = Number(ctx.options.interval);
     const pingInterval = Number(ctx.options['ping-interval']);
     return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: interval }, async (lab) => {
-      const dst = lab.topology.externals.server.node.address.split('/')[0];
+      const dst = lab.address('server');
       const rec = await ScenarioRecorder.start(lab.controller!, { snapshotMs: 2000 });
       const total = before + load + after;
       ctx.log(`ping ${dst} every ${pingInterval * 1000} ms for ${total} s; load from ${before} s to ${before + load} s`);

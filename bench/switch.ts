@@ -4,6 +4,7 @@
 // predecessor's ways: spawning `ip -6 route replace` per switch, and the same
 // through `docker exec` where a Docker engine answers.
 import { spawnSync } from 'node:child_process';
+import { endpoints } from '../topology/derive.js';
 import type { SwitchEvent } from '../controller/ctl/types.js';
 import { cdfChart } from './plot/charts.js';
 import { textTable, type Benchmark } from './benchmark.js';
@@ -12,11 +13,6 @@ import { goal, type Row } from './results.js';
 import { percentiles, type Percentiles } from './stats.js';
 import { DockerExecTarget } from './tools/docker-exec.js';
 
-const PATHS = {
-  forward: [['r1', 'r2', 'r5', 'r6'], ['r1', 'r3', 'r5', 'r6']],
-  reverse: [['r6', 'r5', 'r2', 'r1'], ['r6', 'r5', 'r3', 'r1']],
-};
-const CLASS = 'low';
 const BASELINE_TABLE = 203;
 
 const ms = (ns: string) => Number(BigInt(ns)) / 1e6;
@@ -38,7 +34,11 @@ export const switchBench: Benchmark = {
     const nBase = Number(ctx.options['baseline-count']);
     return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: Number(ctx.options.interval) }, async (lab) => {
       const c = lab.controller!;
-      const pin = (direction: 'forward' | 'reverse', i: number) => c.call<SwitchEvent>('SetPath', { class: CLASS, direction, path: PATHS[direction][i % 2] });
+      const cls = lab.catchAllClass();
+      const paths = { forward: lab.twoPaths('forward'), reverse: lab.twoPaths('reverse') };
+      const { ingress, destination } = endpoints(lab.topology, 'forward');
+      const prefix = destination.network;
+      const pin = (direction: 'forward' | 'reverse', i: number) => c.call<SwitchEvent>('SetPath', { class: cls.name, direction, path: paths[direction][i % 2] });
       const checked = (e: SwitchEvent) => {
         if (!e.ok || !e.timing) throw new Error(`switch ${e.class} ${e.direction} failed: ${e.error}`);
         return e;
@@ -46,7 +46,7 @@ export const switchBench: Benchmark = {
       ctx.log(`warm-up: ${warmup} switches per direction (not counted)`);
       for (let i = 0; i < warmup; i++) await Promise.all([pin('forward', i), pin('reverse', i)]).then((es) => es.forEach(checked));
 
-      ctx.log(`one direction: ${n} switches of ${CLASS} forward on r1`);
+      ctx.log(`one direction: ${n} switches of ${cls.name} forward on ${ingress}`);
       const one: Row[] = [];
       for (let i = 0; i < n; i++) {
         const t = process.hrtime.bigint();
@@ -59,7 +59,7 @@ export const switchBench: Benchmark = {
         });
       }
 
-      ctx.log(`both directions: ${n} switches of ${CLASS} forward on r1 and reverse on r6 at once`);
+      ctx.log(`both directions: ${n} switches of ${cls.name} forward on ${ingress} and reverse on ${endpoints(lab.topology, 'reverse').ingress} at once`);
       const both: Row[] = [];
       for (let i = 0; i < n; i++) {
         const [f, r] = (await Promise.all([pin('forward', i + 1), pin('reverse', i + 1)])).map(checked);
@@ -70,17 +70,17 @@ export const switchBench: Benchmark = {
       }
 
       // what the kernel holds now is what the last pin asked for, read independently
-      const kernel = JSON.parse(spawnSync('ip', ['-j', '-n', lab.ns('r1'), '-6', 'route', 'show', 'table', '103'], { encoding: 'utf8' }).stdout)[0];
+      const kernel = JSON.parse(spawnSync('ip', ['-j', '-n', lab.ns(ingress), '-6', 'route', 'show', 'table', String(cls.table)], { encoding: 'utf8' }).stdout)[0];
       const last = await c.call<{ flows: { class: string; direction: string; path: string[]; segments: string[] }[] }>('ListFlows', {});
-      const flow = last.flows.find((f) => f.class === CLASS && f.direction === 'forward')!;
-      if (JSON.stringify(kernel?.segs) !== JSON.stringify(flow.segments)) throw new Error(`r1 table 103 holds ${JSON.stringify(kernel?.segs)}, the controller says ${JSON.stringify(flow.segments)}`);
+      const flow = last.flows.find((f) => f.class === cls.name && f.direction === 'forward')!;
+      if (JSON.stringify(kernel?.segs) !== JSON.stringify(flow.segments)) throw new Error(`${ingress} table ${cls.table} holds ${JSON.stringify(kernel?.segs)}, the controller says ${JSON.stringify(flow.segments)}`);
       const dev = kernel.dev as string;
 
-      ctx.log(`baseline: ${nBase} x spawning ip -6 route replace in r1's namespace`);
+      ctx.log(`baseline: ${nBase} x spawning ip -6 route replace in ${ingress}'s namespace`);
       const spawnRows: Row[] = [];
       for (let i = 0; i < nBase; i++) {
         const t = process.hrtime.bigint();
-        const r = spawnSync('ip', ['-n', lab.ns('r1'), '-6', 'route', 'replace', 'fd03:1::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', flow.segments.join(','), 'dev', dev, 'table', String(BASELINE_TABLE)], { encoding: 'utf8' });
+        const r = spawnSync('ip', ['-n', lab.ns(ingress), '-6', 'route', 'replace', prefix, 'encap', 'seg6', 'mode', 'encap', 'segs', flow.segments.join(','), 'dev', dev, 'table', String(BASELINE_TABLE)], { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`ip route replace: ${r.stderr.trim()}`);
         spawnRows.push({ series: 'spawn ip', i, decision_to_ack_ms: Number(process.hrtime.bigint() - t) / 1e6 });
       }
@@ -98,8 +98,8 @@ export const switchBench: Benchmark = {
         if (target) {
           try {
             ctx.log(`baseline: ${nBase} x docker exec ... ip -6 route replace`);
-            target.replace('fd03:1::/64', flow.segments, BASELINE_TABLE); // the first exec pays for image layers, not counted
-            for (let i = 0; i < nBase; i++) dockerRows.push({ series: 'docker exec + ip', i, decision_to_ack_ms: target.replace('fd03:1::/64', flow.segments, BASELINE_TABLE) });
+            target.replace(prefix, flow.segments, BASELINE_TABLE); // the first exec pays for image layers, not counted
+            for (let i = 0; i < nBase; i++) dockerRows.push({ series: 'docker exec + ip', i, decision_to_ack_ms: target.replace(prefix, flow.segments, BASELINE_TABLE) });
           } finally {
             await target.stop();
           }
@@ -130,7 +130,7 @@ export const switchBench: Benchmark = {
       for (const [k, v] of Object.entries(series)) rows.push(v ? [k, v.n, v.p50, v.p90, v.p99, v.max, k.startsWith('controller') ? '' : `${ratio(k)}x`] : [k, 0, '-', '-', '-', '-', '-']);
       return {
         summary: {
-          class: CLASS, switches: n, warmup, baseline_switches: nBase, telemetry_interval_ms: Number(ctx.options.interval), latency_ms: series,
+          class: cls.name, paths, switches: n, warmup, baseline_switches: nBase, telemetry_interval_ms: Number(ctx.options.interval), latency_ms: series,
           ratio_p50_vs_one_direction: { 'spawn ip -6 route replace': ratio('spawn ip -6 route replace'), 'docker exec + ip': ratio('docker exec + ip') },
           docker_exec: dockerNote || 'measured',
           measured: 'decision (controller, on receiving SetPath) -> kernel acknowledged the route replace on the ingress agent (one host, one monotonic clock); both directions: first decision -> last of the two acks; baselines: process spawn -> exit',

@@ -243,6 +243,12 @@ export function pathDevice(t: Topology, path: string[]): { dev: string; via: str
 }
 
 /** The class's initial path for a direction, or the shortest candidate. */
+/** The class unlabelled traffic falls into: the last one, when its classifier is empty (only the last may be). */
+export function catchAllClass(t: Topology): FlowClass | undefined {
+  const last = t.classes[t.classes.length - 1];
+  return last && Object.values(last.classifier).every((v) => v === undefined) ? last : undefined;
+}
+
 export function initialPath(t: Topology, cls: FlowClass, dir: Direction): string[] {
   const given = cls.initialPath[dir];
   if (given) return [...given];

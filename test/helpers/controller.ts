@@ -1,8 +1,9 @@
 // A lab (srv6-lab, its agents, no controller) and a controller process of the
-// test's own on it, reached over a unix socket; switch events; the kernel's
+// test's own on it, reached over a unix socket; the kernel's
 // class tables read with iproute2.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ControllerClient } from '../../controller/client.js';
@@ -14,7 +15,7 @@ export const CONTROLLER_MAIN = join(DIST, 'controller', 'main.js');
 /** the telemetry interval the tests run their controllers at */
 export const INTERVAL_MS = 200;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Runs srv6-lab; throws with its output when it fails. */
 export function labOk(...args: string[]): string {
@@ -53,28 +54,12 @@ export async function startController(lab: string, dir: string, extra: string[] 
   const client = new ControllerClient(`unix:${socket}`);
   try {
     await client.waitForReady(15_000);
-    // connected to every agent and their telemetry flowing
-    for (const deadline = Date.now() + 15_000; ;) {
-      const { routers } = await client.call('ListRouters', {});
-      if (routers.every((r: any) => r.state === 'connected' && Number(r.telemetry_age_ms) >= 0 && Number(r.telemetry_age_ms) < 5 * INTERVAL_MS)) break;
-      if (Date.now() > deadline) throw new Error(`controller not connected to every agent: ${JSON.stringify(routers)}\n${log}`);
-      await sleep(100);
-    }
+    await client.waitStreaming(5 * INTERVAL_MS, 15_000).catch((e: Error) => { throw new Error(`${e.message}\n${log}`); });
   } catch (e) {
     await stop();
     throw e;
   }
   return { proc, client, get log() { return log; }, stop };
-}
-
-/** Collects switch events from now on (resolves once the subscription is in place). */
-export async function collectSwitches(c: ControllerClient): Promise<{ events: any[]; stop(): void }> {
-  const events: any[] = [];
-  const s = c.stream('WatchSwitches', {});
-  s.on('data', (e) => events.push(e));
-  s.on('error', () => undefined);
-  await sleep(300);
-  return { events, stop: () => s.cancel() };
 }
 
 /** The segments of a class table's encap route on a router, read with iproute2. */

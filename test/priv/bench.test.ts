@@ -70,6 +70,16 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
+  it('switch: runs on another network too (the 4x4 grid: the catch-all class between its two shortest paths)', async () => {
+    const { summary } = await runBenchmark(bench('switch'), { short: true, out: root, topology: 'grid4x4', options: { docker: 'off', count: '20', warmup: '10' }, log: () => undefined })
+      .then((r) => ({ summary: JSON.parse(readFileSync(r.summaryFile, 'utf8')) }));
+    expect(summary.topology).to.equal('grid4x4');
+    expect(summary.class).to.equal('low');
+    expect(summary.paths.forward[0][0]).to.equal('r1');
+    expect(summary.paths.forward[1].at(-1)).to.equal('r16');
+    expect(summary.latency_ms['controller, one direction'].n).to.equal(20);
+  });
+
   it('loss: a 10,000 packet/s stream each way loses nothing while both directions switch every 100 ms', async () => {
     const { summary, report } = await runShort('loss');
     expect(summary.switches).to.be.at.least(40);

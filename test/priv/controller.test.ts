@@ -7,7 +7,7 @@ import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
 import { loadTopology } from '../../topology/load.js';
 import { pathSegments } from '../../topology/derive.js';
 import {
-  collectSwitches, INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
+  INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
 } from '../helpers/controller.js';
 import { reflectedServices } from '../helpers/grpc.js';
 import { requireRoot, run } from '../helpers/netns.js';
@@ -37,21 +37,21 @@ describe('controller on the lab (privileged)', function () {
   });
 
   it('moves the other class off a saturated forward path within 3 telemetry intervals, and leaves the reverse direction alone', async () => {
-    const watch = await collectSwitches(ctl.client);
+    const watch = await ctl.client.collectSwitches();
     const rx = receiveTraffic({ netns: `${lab}-server`, port: 7001, idleMs: 1000, durationMs: 20_000 });
     // class high (r1-r2-r4-r6) at 150 Mbit/s over 100 Mbit/s links: r1->r2 saturates; class low (r1-r2-r5-r6) shares it
     await sendTraffic({ netns: `${lab}-upf`, dst: 'fd03:1::200', port: 7001, pps: 15_000, size: 1200, durationMs: 2500, flowlabel: HIGH });
     await rx.done;
     await sleep(500);
     watch.stop();
-    const low = watch.events.find((e) => e.class === 'low' && e.direction === 'forward');
+    const low = watch.events.find((e) => e.class === 'low' && e.direction === 'forward')!;
     expect(low, JSON.stringify(watch.events)).to.not.equal(undefined);
     expect(low.trigger).to.equal('congestion');
     expect(low.ok).to.equal(true);
     expect(low.from_path).to.deep.equal(['r1', 'r2', 'r5', 'r6']);
     expect(low.to_path.slice(0, 2)).to.not.deep.equal(['r1', 'r2']);
-    expect(low.timing.onset_to_decision_ms).to.be.greaterThan(0).and.at.most(3 * INTERVAL_MS);
-    console.log(`      low forward: ${low.from_path.join('-')} -> ${low.to_path.join('-')} ${low.timing.onset_to_decision_ms.toFixed(0)} ms after the onset (${(low.timing.onset_to_decision_ms / INTERVAL_MS).toFixed(2)} intervals), decision -> kernel ack ${low.timing.decision_to_ack_us.toFixed(0)} us`);
+    expect(low.timing!.onset_to_decision_ms).to.be.greaterThan(0).and.at.most(3 * INTERVAL_MS);
+    console.log(`      low forward: ${low.from_path.join('-')} -> ${low.to_path.join('-')} ${low.timing!.onset_to_decision_ms.toFixed(0)} ms after the onset (${(low.timing!.onset_to_decision_ms / INTERVAL_MS).toFixed(2)} intervals), decision -> kernel ack ${low.timing!.decision_to_ack_us.toFixed(0)} us`);
     // the class causing the congestion stays; nothing in the reverse direction moved
     expect(watch.events.filter((e) => e.class === 'high').map((e) => `${e.trigger}: ${e.reason}`)).to.deep.equal([]);
     expect(watch.events.filter((e) => e.direction === 'reverse')).to.deep.equal([]);
@@ -83,7 +83,7 @@ describe('controller on the lab (privileged)', function () {
     // a class on the r1-r2 link for sure, then every class under the dynamic policy
     await ctl.client.call('SetPath', { class: 'low', direction: 'forward', path: ['r1', 'r2', 'r5', 'r6'] });
     await ctl.client.call('SetPolicy', { mode: 'least-utilized' });
-    const watch = await collectSwitches(ctl.client);
+    const watch = await ctl.client.collectSwitches();
     run('ip', ['-n', `${lab}-r2`, 'link', 'set', 'eth1', 'down']); // the r1-r2 link
     try {
       const crossesR1R2 = (p: string[]) => p.some((r, i) => (r === 'r1' && (p[i + 1] === 'r2' || p[i - 1] === 'r2')));
@@ -153,7 +153,7 @@ describe('controller on the lab (privileged)', function () {
     await sendTraffic({ netns: `${lab}-upf`, dst: 'fd03:1::200', port: 7004, pps: 5000, count: 3000, size: 64, flowlabel: HIGH });
     expect((await rx.done).unique, 'packets delivered with the controller down').to.equal(3000);
     ctl = await startController(lab, dir, ['--metrics', `127.0.0.1:${METRICS_PORT}`]);
-    const watch = await collectSwitches(ctl.client);
+    const watch = await ctl.client.collectSwitches();
     await sleep(6 * INTERVAL_MS);
     watch.stop();
     expect(watch.events).to.deep.equal([]);

@@ -14,7 +14,7 @@ import type { Direction } from '../../topology/model.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
 import { MemoryCgroup, memoryCgroupSupport } from '../helpers/cgroup.js';
 import {
-  collectSwitches, INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
+  INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
 } from '../helpers/controller.js';
 import { requireRoot, run, TestNetns, veth } from '../helpers/netns.js';
 
@@ -236,7 +236,7 @@ describe('core link down and up under the tiered policy (privileged)', function 
     await sleep(HOLD_DOWN_MS + 2 * INTERVAL_MS);
     const others = Object.entries(tables()).filter(([k]) => !k.startsWith('medium'));
 
-    const watch = await collectSwitches(c);
+    const watch = await c.collectSwitches();
     const mine = (d: Direction) => watch.events.filter((e) => e.class === 'medium' && e.direction === d);
     try {
       const downAt = Date.now();
@@ -265,8 +265,8 @@ describe('core link down and up under the tiered policy (privileged)', function 
 
       for (const d of dirs) {
         const [moved, back, ...more] = mine(d);
-        const gapMs = Number(BigInt(back?.timing.decided_mono_ns ?? 0) - BigInt(moved.timing.decided_mono_ns)) / 1e6;
-        console.log(`      ${d}: link down -> rerouted ${Number(moved.unix_ms) - downAt} ms (decision -> kernel ack ${moved.timing.decision_to_ack_us.toFixed(0)} us); `
+        const gapMs = Number(BigInt(back?.timing?.decided_mono_ns ?? 0) - BigInt(moved.timing!.decided_mono_ns)) / 1e6;
+        console.log(`      ${d}: link down -> rerouted ${Number(moved.unix_ms) - downAt} ms (decision -> kernel ack ${moved.timing!.decision_to_ack_us.toFixed(0)} us); `
           + `link up ${upAt - Number(moved.unix_ms)} ms after the reroute; return decided ${gapMs.toFixed(0)} ms after the reroute `
           + `(hold-down ${HOLD_DOWN_MS} ms, ${((gapMs - HOLD_DOWN_MS) / INTERVAL_MS).toFixed(2)} intervals after it), seen in ${ingress[d]}'s kernel ${seen[d]! - Number(moved.unix_ms)} ms after the reroute`);
         expect(mine(d).map((e) => `${e.trigger} ${e.from_path.join('-')} -> ${e.to_path.join('-')}`), `medium ${d}: exactly a reroute and a return`).to.deep.equal([

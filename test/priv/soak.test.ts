@@ -7,13 +7,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerClient } from '../../controller/client.js';
 import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
 import { requireRoot } from '../helpers/netns.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
@@ -42,13 +42,10 @@ describe(`soak: a switch every 100 ms under traffic for ${SECONDS} s (privileged
       '--metrics', 'off', '--mode', 'static', '--log-level', 'warn'], { stdio: 'ignore' });
     const client = new ControllerClient(`unix:${sock}`);
     await client.waitForReady(15_000);
-    for (let i = 0; i < 100 && !(await client.call('ListRouters', {})).routers.every((r: any) => r.state === 'connected'); i++) await sleep(100);
+    await client.waitStreaming(5000, 15_000);
     const agentPid = JSON.parse(readFileSync(`/run/srv6-lab/${lab}/lab.json`, 'utf8')).agents.r1.pid as number;
-    const events: any[] = [];
-    const stream = client.stream('WatchSwitches', {});
-    stream.on('data', (e) => events.push(e));
-    stream.on('error', () => undefined);
-    await sleep(300);
+    const watch = await client.collectSwitches();
+    const events = watch.events;
 
     const paths = [['r1', 'r3', 'r5', 'r6'], ['r1', 'r2', 'r4', 'r6'], ['r1', 'r2', 'r5', 'r6']];
     const pps = 2000;
@@ -70,7 +67,7 @@ describe(`soak: a switch every 100 ms under traffic for ${SECONDS} s (privileged
     await tx;
     const got = await rx.done;
     await sleep(300);
-    stream.cancel();
+    watch.stop();
     client.close();
     console.log(`      ${pins} switches; controller RSS ${start.ctlRss.toFixed(1)} -> ${end.ctlRss.toFixed(1)} MB, agent ${start.agentRss.toFixed(1)} -> ${end.agentRss.toFixed(1)} MB; fds ${start.ctlFds}->${end.ctlFds} / ${start.agentFds}->${end.agentFds}; ${got.lost} of ${count} packets lost`);
     expect(events.filter((e) => e.trigger === 'pin')).to.have.length(pins);

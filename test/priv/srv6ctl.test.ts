@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { requireRoot, run } from '../helpers/netns.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,7 +28,6 @@ interface Result {
   stderr: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pathOf = (s: string) => s.split(',');
 // the reference network: classes and their tables, the far external network per direction
 const TABLES = { high: 101, medium: 102, low: 103 } as const;

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentClient } from '../../agent/client.js';
 import { generateCertificates } from '../../compose/certs.js';
 import { channelCredentials, expectName, explainConnectFailure, type TlsFiles } from '../../proto/tls.js';
@@ -18,7 +19,6 @@ import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const files = (dir: string, who: string): TlsFiles => ({ cert: join(dir, `${who}.pem`), key: join(dir, `${who}-key.pem`), ca: join(dir, 'ca.pem') });
 const tlsArgs = (f: TlsFiles) => ['--tls-cert', f.cert!, '--tls-key', f.key!, '--tls-ca', f.ca!];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until a process's log (a growing text) matches. */
 async function logged(log: () => string, re: RegExp, ms = 5000): Promise<string> {

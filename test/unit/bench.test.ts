@@ -63,6 +63,14 @@ describe('bench: runner', () => {
     expect(readdirSync(root)).to.deep.equal([]);
   });
 
+  it('runs a benchmark laid out on the reference network only there, and refuses --topology where it builds its own', async () => {
+    const run = (topology: 'reference' | 'none', given: string) => runBenchmark({ ...probe(), topology }, { out: root, topology: given, log: () => undefined }).then(() => 'ran', (e: Error) => e.message);
+    expect(await run('reference', 'grid4x4')).to.equal('probe is laid out on the reference network (which classes share which link): --topology grid4x4 is another network; run it without --topology');
+    expect(await run('none', 'grid4x4')).to.equal('probe builds the network it measures itself: --topology does not apply');
+    expect(readdirSync(root)).to.deep.equal([]);
+    expect(await run('reference', 'reference')).to.equal('ran');
+  });
+
   it('names run directories <UTC timestamp>-<name>', () => {
     const r = RunDir.create(root, 'switch', new Date('2026-11-26T10:40:05.123Z'));
     expect(r.dir).to.equal(join(root, '2026-11-26T10-40-05Z-switch'));
