@@ -15,6 +15,8 @@ export interface SampleOptions {
 export function sample(router: string, state: OwnedState, seq: number, opts: SampleOptions) {
   const wanted = opts.interfaces.length ? new Set(opts.interfaces) : undefined;
   const links = state.rtnl.links();
+  // the interface counters' time: taken right after they were read, not after the SID dump too
+  const monoNs = process.hrtime.bigint();
   const interfaces = links
     .filter((l) => !wanted || wanted.has(l.name))
     .map((l) => ({
@@ -37,5 +39,5 @@ export function sample(router: string, state: OwnedState, seq: number, opts: Sam
       }
     }
   }
-  return { router, seq: String(seq), mono_ns: String(process.hrtime.bigint()), wall_ms: String(Date.now()), interfaces, sids };
+  return { router, seq: String(seq), mono_ns: String(monoNs), wall_ms: String(Date.now()), interfaces, sids };
 }

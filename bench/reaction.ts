@@ -1,7 +1,9 @@
-// Congestion onset -> switch, at several telemetry intervals. Class high is
-// sent at 1.5x the capacity of r1->r2, which class low shares; the controller
-// (least-utilized) should move low off r1->r2 within 3 intervals while high,
-// the elephant, stays. The onset is taken independently of the controller:
+// Congestion onset -> switch, at several telemetry intervals. Class low
+// carries 20 Mbit/s throughout; then class high is sent at 1.5x the capacity
+// of r1->r2, which low shares; the controller (least-utilized) should move low
+// off r1->r2 within 3 intervals while high, the elephant, stays (a class that
+// carries nothing is never moved for congestion, so low must carry traffic).
+// The onset is taken independently of the controller:
 // the moment the load starts; the controller's own onset figure is reported
 // next to it.
 import { sendTraffic } from '../hostsetup/lab/traffic.js';
@@ -42,10 +44,14 @@ export const reactionBench: Benchmark = {
             await c.call('SetPolicy', { mode: 'least-utilized', interval_ms: interval, hold_down_ms: HOLD_DOWN_MS });
             await sleep(Math.max(HOLD_DOWN_MS + 200, 4 * interval));
             const loadMs = Math.max(1500, 6 * interval);
-            ctx.log(`interval ${interval} ms, trial ${trial}/${repeats}: 144 Mbit/s of class high for ${loadMs} ms`);
+            ctx.log(`interval ${interval} ms, trial ${trial}/${repeats}: class low at 19 Mbit/s, then 144 Mbit/s of class high for ${loadMs} ms`);
+            const lowMs = loadMs + Math.max(1000, 3 * interval);
+            const lowTx = sendTraffic({ netns: lab.ns('upf'), dst, port: 7202, pps: 2000, size: 1200, durationMs: lowMs });
+            await sleep(Math.max(500, 3 * interval));
             const from = watch.events.length;
             const onset = Date.now();
             await sendTraffic({ netns: lab.ns('upf'), dst, port: 7201, pps: 15_000, size: 1200, durationMs: loadMs, flowlabel: HIGH_LABEL });
+            await lowTx;
             await sleep(Math.max(500, 2 * interval));
             const mine = watch.events.slice(from);
             const low = mine.find((e) => e.class === 'low' && e.direction === 'forward' && e.trigger === 'congestion');
@@ -81,7 +87,7 @@ export const reactionBench: Benchmark = {
       return {
         summary: {
           hold_down_ms: HOLD_DOWN_MS, per_interval: per,
-          measured: 'onset = the load starts (sender start, wall clock); decision = the switch event of class low forward (trigger congestion)',
+          measured: 'onset = the high load starts (its sender\'s start, wall clock; low has been running for a few intervals already); decision = the switch event of class low forward (trigger congestion)',
         },
         // the median trial (a busy machine delays a trial now and then: the worst is in the table); a trial without a switch fails the goal
         goals: per.map((p) => goal(`reaction at ${p.interval_ms} ms (median trial)`, p.switched === p.trials ? p.median_intervals : Infinity, 'intervals', 'max', 3)),

@@ -1,5 +1,5 @@
 // The controller: a client per agent (reconnecting, resyncing), telemetry into
-// the meter, the policy evaluated on every sample, and path switches with
+// the meter, the policy evaluated once per burst of samples, and path switches with
 // their timing. The data plane never waits for the controller: when it or an
 // agent is gone, the routers keep their last paths.
 import type * as grpc from '@grpc/grpc-js';
@@ -13,7 +13,7 @@ import { classRoute, desiredState } from '../topology/desired.js';
 import { endpoints, initialPath, pathDevice, pathProblems, pathSegments } from '../topology/derive.js';
 import { DIRECTIONS, type Direction, type Router, type Topology } from '../topology/model.js';
 import { Meter, type TelemetrySample } from './meter.js';
-import { pathKey, PolicyEngine, type Decision, type Flow, type FlowPolicy, type Mode, type WeightedPath } from './policy.js';
+import { flowKey, OSCILLATION_HOLD_DOWNS, pathKey, PolicyEngine, type Decision, type Flow, type FlowPolicy, type Mode, type RoundSummary, type WeightedPath } from './policy.js';
 
 export interface ControllerOptions {
   topology: Topology;
@@ -71,9 +71,22 @@ export interface SwitchEvent {
   ok: boolean;
   error: string;
   multipath: WeightedPath[];
+  oscillations: string;
+  oscillation: boolean;
+  round?: ReturnType<typeof roundObjective>;
+  residual_mbps: number;
+  failed_constraint: string;
 }
 
-const flowKey = (cls: string, dir: Direction) => `${cls}/${dir}`;
+/** A placement round as the API shows it. */
+export function roundObjective(r: RoundSummary) {
+  return {
+    id: String(r.id), movers: r.movers, applied: r.applied,
+    max_utilization_before: finite(r.before.maxUtilization), max_utilization_after: finite(r.after.maxUtilization),
+    hops_before: r.before.hops, hops_after: r.after.hops,
+  };
+}
+
 const finite = (x: number) => (Number.isFinite(x) ? x : -1);
 
 export class Controller extends EventEmitter {
@@ -103,7 +116,7 @@ export class Controller extends EventEmitter {
       for (const cls of this.t.classes.filter((c) => c.directions.includes(dir))) {
         this.flows.set(flowKey(cls.name, dir), {
           cls, dir, ingress, egress, path: initialPath(this.t, cls, dir), policy: { ...opts.policy },
-          lastSwitchMonoNs: 0n, lastSwitchUnixMs: 0, switches: 0, elephantUntilMs: 0,
+          lastSwitchMonoNs: 0n, lastSwitchUnixMs: 0, switches: 0, oscillations: 0, left: [],
         });
       }
     }
@@ -301,28 +314,42 @@ export class Controller extends EventEmitter {
     });
   }
 
-  /**
-   * Every flow's decision now, one after the other (analyze = this without
-   * acting); `act` runs right after each, so the next decision sees its switch.
-   */
-  decisions(act?: (flow: Flow, decision: Decision) => void): { flow: Flow; decision: Decision }[] {
-    const now = process.hrtime.bigint();
-    const tiers = new Map<Direction, number>();
-    return [...this.flows.values()].map((flow) => {
-      const tier = flow.policy.mode === 'tiered' ? (tiers.get(flow.dir) ?? 0) : 0;
-      if (flow.policy.mode === 'tiered') tiers.set(flow.dir, tier + 1);
-      const decision = this.engine.decide(flow, now, tier);
-      act?.(flow, decision);
-      return { flow, decision };
-    });
+  /** Every flow's decision this round (analyze = this without acting). */
+  decisions(): { flow: Flow; decision: Decision }[] {
+    const decided = this.engine.round([...this.flows.values()], process.hrtime.bigint());
+    return [...decided].map(([flow, decision]) => ({ flow, decision }));
   }
 
+  /** Durations of the last evaluations (decisions of every flow, a placement round included), ms, oldest first. */
+  readonly evaluationMs: number[] = [];
+
   evaluate(): void {
-    this.decisions((flow, decision) => {
-      if (decision.action !== 'switch' && decision.action !== 'weights') return;
-      if (this.switching.has(flowKey(flow.cls.name, flow.dir))) return;
-      if (this.agents.get(flow.ingress)?.state !== 'connected') return;
+    const t0 = process.hrtime.bigint();
+    const decisions = this.decisions();
+    this.evaluationMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (this.evaluationMs.length > 1000) this.evaluationMs.shift();
+    for (const { flow, decision } of decisions) {
+      const key = flowKey(flow.cls.name, flow.dir);
+      if (decision.action === 'no-alternative' && decision.failedConstraint) this.reportNoPath(flow, decision);
+      else if (decision.action !== 'wait') this.noPathReported.delete(key);
+      if (decision.action !== 'switch' && decision.action !== 'weights') continue;
+      if (this.switching.has(key)) continue;
+      if (this.agents.get(flow.ingress)?.state !== 'connected') continue;
       void this.switchFlow(flow, decision.path, decision.multipath, decision.trigger ?? 'congestion', decision);
+    }
+  }
+
+  /** flows whose "no path" was streamed, with the reason: said once, not every round */
+  private readonly noPathReported = new Map<string, string>();
+
+  /** No path meets the flow's constraints: it keeps its path; the switch stream says which constraint failed, once. */
+  private reportNoPath(flow: Flow, decision: Decision): void {
+    const key = flowKey(flow.cls.name, flow.dir);
+    if (this.noPathReported.get(key) === decision.failedConstraint) return;
+    this.noPathReported.set(key, decision.failedConstraint!);
+    const now = process.hrtime.bigint();
+    this.record(flow, flow.path, undefined, 'no-path', decision, pathKey(flow.path), this.routeOf(flow), {
+      decided: now, sent: 0n, acked: 0n, replied: now, kernelNs: 0n, ok: false, error: decision.reason,
     });
   }
 
@@ -377,6 +404,7 @@ export class Controller extends EventEmitter {
   private record(flow: Flow, path: string[], multipath: WeightedPath[] | undefined, trigger: string, decision: Decision | undefined, from: string, route: ApiRoute,
     t: { decided: bigint; sent: bigint; acked: bigint; replied: bigint; kernelNs: bigint; ok: boolean; error: string }): SwitchEvent {
     const onset = decision?.onsetNs;
+    const oscillation = t.ok && this.noteLeaving(flow, path, multipath, trigger, t.decided);
     const event: SwitchEvent = {
       id: this.nextSwitchId++, unix_ms: Date.now(), class: flow.cls.name, direction: flow.dir, router: flow.ingress, table: flow.cls.table,
       from_path: flow.path, to_path: path, segments: route.encap?.segments ?? [], trigger,
@@ -390,6 +418,10 @@ export class Controller extends EventEmitter {
         onset_to_decision_ms: onset !== undefined && t.decided > onset ? Number(t.decided - onset) / 1e6 : -1,
       },
       ok: t.ok, error: t.error, multipath: multipath ?? [],
+      oscillations: String(flow.oscillations), oscillation,
+      round: decision?.round && roundObjective(decision.round),
+      residual_mbps: decision?.residualBps !== undefined ? decision.residualBps / 1e6 : -1,
+      failed_constraint: decision?.failedConstraint ?? '',
     };
     this.switches.push(event);
     if (this.switches.length > 1000) this.switches.shift();
@@ -397,6 +429,23 @@ export class Controller extends EventEmitter {
     this.log[level]({ switch: event }, t.ok ? `switch ${flow.cls.name} ${flow.dir}: ${from} -> ${multipath ? 'multipath' : path.join('-')}` : `switch failed: ${t.error}`);
     this.emit('switch', event);
     return event;
+  }
+
+  /**
+   * Remembers the path the flow leaves; a return to a path it left less than
+   * OSCILLATION_HOLD_DOWNS hold-downs ago counts as an oscillation (operators'
+   * pins and returns to a pin do not).
+   */
+  private noteLeaving(flow: Flow, to: string[], multipath: WeightedPath[] | undefined, trigger: string, decidedNs: bigint): boolean {
+    const nowMs = Number(decidedNs / 1_000_000n);
+    const window = OSCILLATION_HOLD_DOWNS * flow.policy.holdDownMs;
+    flow.left = flow.left.filter((l) => nowMs - l.atMs <= window);
+    const target = multipath ? multipath.map((w) => pathKey(w.path)).join('|') : pathKey(to);
+    const operator = trigger === 'pin' || trigger === 'pin-restore' || trigger === 'pin-fallback';
+    const back = !operator && !multipath && flow.left.some((l) => l.path === target);
+    if (back) flow.oscillations++;
+    flow.left.push({ path: flow.multipath ? flow.multipath.map((w) => pathKey(w.path)).join('|') : pathKey(flow.path), atMs: nowMs });
+    return back;
   }
 
   // ---------- operator actions ----------
@@ -408,18 +457,24 @@ export class Controller extends EventEmitter {
     if (problems.length) throw new Error(`path ${path.join(',')}: ${problems.map((p) => p.problem).join('; ')}`);
     if (this.agents.get(flow.ingress)?.state !== 'connected') throw new Error(`the ingress ${flow.ingress} is not connected: ${this.agents.get(flow.ingress)?.lastError}`);
     if (this.switching.has(flowKey(flow.cls.name, flow.dir))) throw new Error(`${cls} ${dir} is being switched right now; try again`);
-    const previous = flow.policy.mode;
+    const previous = { mode: flow.policy.mode, pin: flow.pin };
     flow.policy.mode = 'static';
+    flow.pin = [...path];
     const event = await this.switchFlow(flow, path, undefined, 'pin');
-    if (!event.ok) flow.policy.mode = previous;
+    if (!event.ok) {
+      flow.policy.mode = previous.mode;
+      flow.pin = previous.pin;
+    }
     return event;
   }
 
-  setPolicy(p: { cls?: string; dir?: string; mode?: Mode; threshold?: number; hysteresis?: number; holdDownMs?: number }): void {
+  setPolicy(p: { cls?: string; dir?: string; mode?: Mode; threshold?: number; hysteresis?: number; holdDownMs?: number; minRateBps?: number | null }): void {
     for (const f of this.flows.values()) {
       if (p.cls && f.cls.name !== p.cls) continue;
       if (p.dir && f.dir !== p.dir) continue;
       if (p.mode) f.policy.mode = p.mode;
+      if (p.mode && p.mode !== 'static') f.pin = undefined;
+      if (p.minRateBps !== undefined) f.policy.minRateBps = p.minRateBps ?? undefined;
       if (p.threshold !== undefined) f.policy.threshold = p.threshold;
       if (p.hysteresis !== undefined) f.policy.hysteresis = p.hysteresis;
       if (p.holdDownMs !== undefined) f.policy.holdDownMs = p.holdDownMs;

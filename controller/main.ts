@@ -29,9 +29,10 @@ const program = new Command()
     return v as Mode;
   }, 'least-utilized' as Mode)
   .option('--threshold <0..1>', 'switch when the current path is more utilised than this', num(0.01, 1), 0.7)
-  .option('--hysteresis <0..1>', '... and an alternative is better by this margin', num(0, 1), 0.1)
+  .option('--hysteresis <0..1>', '... and the placement round lowers the highest utilisation of the links it touches by this margin', num(0, 1), 0.1)
   .option('--hold-down <ms>', 'minimum time between two switches of one flow', num(0, 3_600_000, true), 1000)
   .option('--smoothing <0..1>', 'EWMA weight of the newest telemetry sample', num(0.01, 1), 0.6)
+  .option('--min-rate <mbps>', 'rate floor: a flow carrying less is never moved for congestion (default: 1 % of the smallest link capacity on its path)', num(0, 1e6))
   .option('--log-level <level>', 'pino log level', env.SRV6_LOG_LEVEL ?? 'info')
   .option('--tls-cert <file>', 'mutual TLS, toward the agents and for srv6ctl: the controller\'s certificate (env SRV6_TLS_CERT)', env.SRV6_TLS_CERT)
   .option('--tls-key <file>', 'its private key (env SRV6_TLS_KEY)', env.SRV6_TLS_KEY)
@@ -44,7 +45,7 @@ Examples:
 
 const o = program.parse().opts<{
   topology: string; listen: string[]; agentSocketDir?: string; metrics: string; interval: number; mode: Mode;
-  threshold: number; hysteresis: number; holdDown: number; smoothing: number; logLevel: string; tlsCert?: string; tlsKey?: string; tlsCa?: string;
+  threshold: number; hysteresis: number; holdDown: number; smoothing: number; minRate?: number; logLevel: string; tlsCert?: string; tlsKey?: string; tlsCa?: string;
 }>();
 const tls = tlsFiles({ cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCa }, 'controller');
 const log = pino({ level: o.logLevel, base: { role: 'controller' } });
@@ -61,7 +62,7 @@ const controller = new Controller({
   topology: t,
   agentAddress: (r) => (o.agentSocketDir ? `unix:${join(o.agentSocketDir, `${r.name}.sock`)}` : `[${r.management}]:${t.management.port}`),
   log, intervalMs: o.interval, smoothing: o.smoothing, tls,
-  policy: { mode: o.mode, threshold: o.threshold, hysteresis: o.hysteresis, holdDownMs: o.holdDown },
+  policy: { mode: o.mode, threshold: o.threshold, hysteresis: o.hysteresis, holdDownMs: o.holdDown, minRateBps: o.minRate !== undefined ? o.minRate * 1e6 : undefined },
 });
 const server = new ControllerServer(controller);
 try {

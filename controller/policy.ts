@@ -1,10 +1,28 @@
-// The dynamic policy: for one flow (a class in one direction), which path it
-// should take now. Reads the meter and changes nothing, except remembering which
-// flow was found to be the main load of its congested bottleneck and which
-// flows were just moved (their load is where they went before the meter shows it).
-import { candidatePaths, pathLinks } from '../topology/derive.js';
+// The dynamic policy: every round, which path each flow (a class in one
+// direction) should take now. Reads the meter and changes nothing, except
+// remembering which flows were just moved (their load is where they went
+// before the meter shows it).
+//
+// least-utilized, one round:
+//  1. The load on every link direction: the smoothed measured rate, corrected
+//     for the switches of the last few intervals.
+//  2. A flow must move when its path crosses a down link or breaks its
+//     constraints; it may move for congestion when a link of its path is over
+//     its threshold in the latest sample, it is not held down, its rate is
+//     over its floor, and its rate was measured over a congested window.
+//     A flow's rate for placement is its egress rate plus its share of the
+//     load its links carry beyond what the flows on them explain.
+//  3. Those flows are placed jointly (placement.ts): taken off, put back
+//     largest first, each on its CSPF path over the residual capacity.
+//  4. A congestion round is applied only when it lowers the round objective
+//     (highest utilisation of the links it touches) by the hysteresis; a
+//     forced move is applied whatever the objective.
+import { endpoints, pathLinks } from '../topology/derive.js';
 import type { Direction, FlowClass, Link, Topology } from '../topology/model.js';
+import { arcsAlong, bottleneck, cspf, diversePaths, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
+import { NetGraph } from './graph.js';
 import type { LinkDirection, Meter } from './meter.js';
+import { placeJointly, type Mover, type Objective } from './placement.js';
 
 export const MODES = ['static', 'least-utilized', 'weighted-multipath', 'tiered'] as const;
 export type Mode = (typeof MODES)[number];
@@ -13,9 +31,11 @@ export interface FlowPolicy {
   mode: Mode;
   /** switch when the current path's bottleneck utilisation exceeds this */
   threshold: number;
-  /** ... and an alternative is better by at least this margin */
+  /** ... and the round's objective improves by at least this margin */
   hysteresis: number;
   holdDownMs: number;
+  /** under this rate (bits/s) a flow is never moved for congestion; unset: 1 % of the smallest link capacity on its path */
+  minRateBps?: number;
 }
 
 export interface WeightedPath {
@@ -32,105 +52,166 @@ export interface Flow {
   /** set while the flow is spread over several paths (weighted-multipath) */
   multipath?: WeightedPath[];
   policy: FlowPolicy;
+  /** the path an operator pinned (mode static); the flow leaves it only while it is down */
+  pin?: string[];
   /** controller monotonic time of the last switch (0n: never) */
   lastSwitchMonoNs: bigint;
   lastSwitchUnixMs: number;
   switches: number;
-  /** while in the future (controller monotonic ms): this flow is the main load of its bottleneck and stays */
-  elephantUntilMs: number;
+  /** returns to a path left within OSCILLATION_HOLD_DOWNS hold-downs */
+  oscillations: number;
+  /** the paths it left, with when (controller monotonic ms) */
+  left: { path: string; atMs: number }[];
 }
 
-export type Action = 'keep' | 'switch' | 'hold-down' | 'no-alternative' | 'static' | 'weights';
+export type Action = 'keep' | 'switch' | 'hold-down' | 'no-alternative' | 'static' | 'weights' | 'wait';
+
+export type Trigger = 'congestion' | 'link-down' | 'constraint' | 'tiered' | 'weights' | 'pin-fallback' | 'pin-restore';
+
+export interface RoundSummary {
+  id: number;
+  /** flow keys placed in this round, largest rate first */
+  movers: string[];
+  before: Objective;
+  after: Objective;
+  applied: boolean;
+}
 
 export interface Decision {
   action: Action;
-  trigger?: 'congestion' | 'link-down' | 'tiered' | 'weights';
+  trigger?: Trigger;
   path: string[];
   multipath?: WeightedPath[];
+  /** bottleneck utilisation of the current path as the flow sees it (its own traffic included); Infinity: down */
   currentCost: number;
   proposedCost: number;
   reason: string;
   /** congestion onset on the current path (controller clock, hrtime ns) */
   onsetNs?: bigint;
+  /** bits/s free on the proposed path's tightest link before this flow was put there */
+  residualBps?: number;
+  /** the constraint no path could meet */
+  failedConstraint?: FailedConstraint;
+  round?: RoundSummary;
 }
 
-export const K_PATHS = 4;
-/** a flow carrying at least this share of its congested bottleneck is not the one to move */
-export const ELEPHANT_SHARE = 0.5;
-const sameMultipath = (a?: WeightedPath[], b?: WeightedPath[]) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-export const pathKey = (p: string[]) => p.join(',');
-
-function hops(path: string[]): [string, string][] {
-  return path.slice(1).map((to, i) => [path[i], to]);
-}
+export const pathKey = (p: readonly string[]) => p.join(',');
+export const flowKey = (cls: string, dir: Direction) => `${cls}/${dir}`;
 
 /** how long a switch's load counts where it went, in telemetry intervals: until the smoothed rates show it */
 export const MOVING_INTERVALS = 3;
+/** a return to a path left less than this many hold-downs ago is an oscillation */
+export const OSCILLATION_HOLD_DOWNS = 5;
+/** default rate floor: this share of the smallest link capacity on the flow's path */
+export const MIN_RATE_SHARE = 0.01;
+/** paths listed per flow (display, tiered, multipath) */
+export const K_PATHS = 4;
+/** weighted-multipath: nexthops per route */
+export const MULTIPATH_WAYS = 3;
 
-const hasHop = (path: string[], a: string, b: string) => path.some((x, i) => x === a && path[i + 1] === b);
+interface Moving { key: string; from: number[]; to: number[]; bps: number; untilMs: number }
 
 export class PolicyEngine {
-  constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number) {}
+  readonly g: NetGraph;
+  /** the meter's link direction behind every arc */
+  private readonly arcDirection: LinkDirection[];
+  private readonly moving = new Map<string, Moving>();
+  private roundId = 0;
 
-  /**
-   * Switches decided in the last few intervals, by flow: without them, two
-   * flows leaving one hot link in the same round both see the same empty path
-   * and pile onto it (the meter shows the move a few samples later).
-   */
-  private readonly moving = new Map<string, { from: string[]; to: string[]; bps: number; untilMs: number }>();
-
-  noteSwitch(flow: Flow, to: string[], nowMs = Date.now()): void {
-    if (flow.multipath) return;
-    this.moving.set(`${flow.cls.name}/${flow.dir}`, { from: flow.path, to, bps: this.meter.classRate(flow.cls.name, flow.dir).bps, untilMs: nowMs + MOVING_INTERVALS * this.intervalMs() });
+  /** placement rounds run so far */
+  get rounds(): number {
+    return this.roundId;
   }
 
-  /** bits/s the recent switches of other flows moved onto (+) or off (-) a link direction */
-  private movingBps(flow: Flow, a: string, b: string, nowMs = Date.now()): number {
-    let bps = 0;
+  constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number) {
+    this.g = NetGraph.of(t);
+    this.arcDirection = this.g.arcs.map((a) => meter.direction(this.g.nodes[a.from], this.g.nodes[a.to]));
+  }
+
+  private ids(path: readonly string[]): number[] {
+    return path.map((n) => this.g.id(n));
+  }
+
+  private readonly constraintCache = new Map<string, PathConstraintIds>();
+
+  constraints(flow: Flow): PathConstraintIds {
+    const key = flowKey(flow.cls.name, flow.dir);
+    let c = this.constraintCache.get(key);
+    if (!c) {
+      const k = flow.cls.constraints;
+      const via = k?.via ?? [];
+      c = {
+        maxHops: k?.maxHops,
+        avoidNodes: new Set((k?.avoidRouters ?? []).map((r) => this.g.id(r))),
+        avoidLinks: new Set(k?.avoidLinks ?? []),
+        via: (flow.dir === 'forward' ? via : [...via].reverse()).map((r) => this.g.id(r)),
+      };
+      this.constraintCache.set(key, c);
+    }
+    return c;
+  }
+
+  /** A switch decided now: its load counts on its new path (and off the old one) until the meter shows it. */
+  noteSwitch(flow: Flow, to: string[], nowMs = Date.now()): void {
+    if (flow.multipath) return;
+    this.moving.set(flowKey(flow.cls.name, flow.dir), {
+      key: flowKey(flow.cls.name, flow.dir), from: this.ids(flow.path), to: this.ids(to),
+      bps: this.meter.classRate(flow.cls.name, flow.dir).bps, untilMs: nowMs + MOVING_INTERVALS * this.intervalMs(),
+    });
+  }
+
+  /** bits/s the recent switches moved onto (+) or off (-) each arc */
+  private movingLoad(nowMs: number, except?: string): Float64Array {
+    const delta = new Float64Array(this.g.arcs.length);
     for (const [k, m] of this.moving) {
       if (m.untilMs < nowMs) {
         this.moving.delete(k);
         continue;
       }
-      if (k === `${flow.cls.name}/${flow.dir}`) continue;
-      if (hasHop(m.to, a, b)) bps += m.bps;
-      if (hasHop(m.from, a, b)) bps -= m.bps;
+      if (k === except) continue;
+      for (const a of arcsAlong(this.g, m.to) ?? []) delta[a.id] += m.bps;
+      for (const a of arcsAlong(this.g, m.from) ?? []) delta[a.id] -= m.bps;
     }
-    return bps;
+    return delta;
   }
 
-  downLinks(): Set<string> {
-    return new Set(this.t.links.filter((l) => !this.meter.linkUp(l)).map((l) => l.name));
+  /** bits/s on every arc: smoothed measurement plus the moves on their way */
+  load(nowMs = Date.now(), except?: string): Float64Array {
+    const load = this.movingLoad(nowMs, except);
+    this.arcDirection.forEach((d, i) => (load[i] = Math.max(0, load[i] + d.utilization * d.capacityBps)));
+    return load;
+  }
+
+  /** arcs whose link is down */
+  down(): Set<number> {
+    return new Set(this.g.arcs.filter((a) => !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
   }
 
   pathUp(path: string[]): boolean {
     return pathLinks(this.t, path).every((l: Link) => this.meter.linkUp(l));
   }
 
-  /** k-shortest paths change only with the set of down links: computed once per set (this runs on every sample). */
-  private readonly candidateCache = new Map<string, string[][]>();
-
+  /** Up to k paths as link-diverse as the graph allows, over live links, meeting the flow's constraints. */
   candidates(flow: Flow, k = K_PATHS): string[][] {
-    const down = this.downLinks();
-    const key = `${flow.dir}|${k}|${[...down].sort().join(',')}`;
-    let paths = this.candidateCache.get(key);
-    if (!paths) {
-      paths = candidatePaths(this.t, flow.dir, k, { excludeLinks: down });
-      if (this.candidateCache.size > 256) this.candidateCache.clear();
-      this.candidateCache.set(key, paths);
-    }
-    return paths;
+    const { ingress, egress } = endpoints(this.t, flow.dir);
+    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.down(), this.constraints(flow)).map((p) => this.g.names(p));
   }
 
-  /** Share of each link direction the flow itself loads now (its rate on each path it uses). */
-  private ownLoad(flow: Flow): Map<string, number> {
+  /** The flow's own bits/s on each arc now (its rate spread over the paths it uses). */
+  private ownLoad(flow: Flow): Float64Array {
+    const own = new Float64Array(this.g.arcs.length);
     const bps = this.meter.classRate(flow.cls.name, flow.dir).bps;
-    const load = new Map<string, number>();
     const spread = flow.multipath ?? [{ path: flow.path, weight: 1 }];
     const total = spread.reduce((s, w) => s + w.weight, 0);
-    for (const w of spread) {
-      for (const [a, b] of hops(w.path)) load.set(`${a}>${b}`, (load.get(`${a}>${b}`) ?? 0) + (bps * w.weight) / total);
-    }
+    for (const w of spread) for (const a of this.g.arcsOf(w.path)) own[a.id] += (bps * w.weight) / total;
+    return own;
+  }
+
+  /** bits/s on every arc without the flow itself */
+  private othersLoad(flow: Flow, nowMs: number): Float64Array {
+    const load = this.load(nowMs, flowKey(flow.cls.name, flow.dir));
+    const own = this.ownLoad(flow);
+    for (let i = 0; i < load.length; i++) load[i] = Math.max(0, load[i] - own[i]);
     return load;
   }
 
@@ -138,121 +219,252 @@ export class PolicyEngine {
    * Bottleneck utilisation of a path if the flow's own traffic ran on it (and
    * not where it runs now): what the flow would see there. Down: Infinity.
    */
-  cost(flow: Flow, path: string[], own = this.ownLoad(flow)): number {
+  cost(flow: Flow, path: string[], others = this.othersLoad(flow, Date.now())): number {
     if (!this.pathUp(path)) return Infinity;
-    const bps = this.meter.classRate(flow.cls.name, flow.dir).bps;
-    let worst = 0;
-    for (const [a, b] of hops(path)) {
-      const d = this.meter.direction(a, b);
-      const others = Math.max(0, d.utilization * d.capacityBps + this.movingBps(flow, a, b) - (own.get(`${a}>${b}`) ?? 0));
-      worst = Math.max(worst, (others + bps) / d.capacityBps);
-    }
-    return worst;
+    return bottleneck(this.g.arcsOf(path), others, this.meter.classRate(flow.cls.name, flow.dir).bps);
   }
 
-  /** Utilisation of the path's links without the flow's own share (residual for the weights). */
-  private othersUtilization(path: string[], own: Map<string, number>): number {
-    let worst = 0;
-    for (const [a, b] of hops(path)) {
-      const d = this.meter.direction(a, b);
-      worst = Math.max(worst, Math.max(0, d.utilization * d.capacityBps - (own.get(`${a}>${b}`) ?? 0)) / d.capacityBps);
-    }
-    return worst;
+  /** Why the flow cannot use `path` now: a down link or one of its constraints; undefined: it can. */
+  violation(flow: Flow, path: string[]): FailedConstraint | undefined {
+    return pathViolation(this.g, this.ids(path), this.down(), this.constraints(flow));
   }
 
-  /** The path's link over the threshold now with the highest latest rate. */
-  private hotLink(path: string[]): LinkDirection | undefined {
-    let hot: LinkDirection | undefined;
-    for (const [a, b] of hops(path)) {
-      const d = this.meter.direction(a, b);
-      if (d.onsetNs !== undefined && (!hot || d.rawBps / d.capacityBps > hot.rawBps / hot.capacityBps)) hot = d;
-    }
-    return hot;
+  /** The flow's rate floor (bits/s): below it congestion never moves it. */
+  minRate(flow: Flow): number {
+    if (flow.policy.minRateBps !== undefined) return flow.policy.minRateBps;
+    const caps = this.g.arcsOf(flow.path).map((a) => a.capacityBps);
+    return MIN_RATE_SHARE * Math.min(...caps);
   }
 
-  private onset(path: string[]): bigint | undefined {
-    let first: bigint | undefined;
-    for (const [a, b] of hops(path)) {
-      const o = this.meter.direction(a, b).onsetNs;
-      if (o !== undefined && (first === undefined || o < first)) first = o;
-    }
-    return first;
+  /** The path's arcs over `threshold` in their latest sample (moves on their way counted), with that utilisation. */
+  private congested(path: string[], threshold: number, moving: Float64Array): { d: LinkDirection; utilization: number }[] {
+    return this.g.arcsOf(path)
+      .map((a) => ({ d: this.arcDirection[a.id], utilization: (this.arcDirection[a.id].rawBps + moving[a.id]) / a.capacityBps }))
+      .filter((x) => x.d.onsetNs !== undefined && x.utilization > threshold);
   }
 
-  decide(flow: Flow, nowMonoNs: bigint, tierIndex = 0): Decision {
-    const own = this.ownLoad(flow);
-    const currentCost = flow.multipath ? Math.max(...flow.multipath.map((w) => this.cost(flow, w.path, own))) : this.cost(flow, flow.path, own);
-    const base = { path: flow.path, multipath: flow.multipath, currentCost, proposedCost: currentCost };
-    const p = flow.policy;
-    if (p.mode === 'static') return { ...base, action: 'static', reason: 'pinned (mode static)' };
-    const held = flow.lastSwitchMonoNs > 0n && nowMonoNs - flow.lastSwitchMonoNs < BigInt(p.holdDownMs) * 1_000_000n;
-    const candidates = this.candidates(flow);
-    if (!candidates.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every candidate crosses a down link' };
-    const broken = currentCost === Infinity;
-
-    if (p.mode === 'weighted-multipath') {
-      const paths = candidates.slice(0, 3);
-      const residual = paths.map((path) => Math.max(0.05, 1 - this.othersUtilization(path, own)));
-      const sum = residual.reduce((a, b) => a + b, 0);
-      const multipath = paths.map((path, i) => ({ path, weight: Math.min(256, Math.max(1, Math.round((residual[i] / sum) * 100))) }));
-      if (sameMultipath(multipath, flow.multipath)) return { ...base, action: 'keep', reason: 'weights unchanged' };
-      const moved = !flow.multipath || flow.multipath.length !== multipath.length
-        || multipath.some((w, i) => pathKey(w.path) !== pathKey(flow.multipath![i].path) || Math.abs(w.weight - flow.multipath![i].weight) > p.hysteresis * 100);
-      if (!moved && !broken) return { ...base, action: 'keep', reason: 'weights within the hysteresis' };
-      if (held && !broken) return { ...base, action: 'hold-down', reason: `weights would change; held down for ${p.holdDownMs} ms after the last switch` };
-      return { action: 'weights', trigger: broken ? 'link-down' : 'weights', path: multipath[0].path, multipath, currentCost, proposedCost: Math.max(...paths.map((x) => this.cost(flow, x, own))), reason: `weights from residual capacity ${residual.map((r) => r.toFixed(2)).join('/')}` };
-    }
-
-    if (p.mode === 'tiered') {
-      const target = candidates[Math.min(tierIndex, candidates.length - 1)];
-      if (pathKey(target) === pathKey(flow.path) && !flow.multipath) return { ...base, action: 'keep', reason: `tier ${tierIndex + 1} path` };
-      if (held && !broken) return { ...base, action: 'hold-down', reason: `tier ${tierIndex + 1} path differs; held down` };
-      return { action: 'switch', trigger: broken ? 'link-down' : 'tiered', path: target, currentCost, proposedCost: this.cost(flow, target, own), reason: `priority tier ${tierIndex + 1} takes candidate path ${Math.min(tierIndex, candidates.length - 1) + 1}` };
-    }
-
-    // least-utilized
-    let best = candidates[0];
-    let bestCost = Infinity;
-    for (const c of candidates) {
-      const cost = this.cost(flow, c, own);
-      if (cost < bestCost - 1e-9) { best = c; bestCost = cost; }
-    }
-    const proposal = { path: best, currentCost, proposedCost: bestCost };
-    if (broken || flow.multipath) {
-      return { ...proposal, action: 'switch', trigger: 'link-down', reason: broken ? 'the current path crosses a down link' : 'leaving multipath' };
-    }
-    if (pathKey(best) === pathKey(flow.path)) return { ...base, action: 'keep', reason: 'the current path is the least utilised' };
-    if (currentCost <= p.threshold) return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `current path at ${pct(currentCost)} <= threshold ${pct(p.threshold)}` };
-    if (bestCost + p.hysteresis >= currentCost) return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `best alternative at ${pct(bestCost)} is not better than ${pct(currentCost)} by the hysteresis ${pct(p.hysteresis)}` };
-    if (held) return { ...base, path: best, proposedCost: bestCost, action: 'hold-down', reason: `would switch (${pct(currentCost)} -> ${pct(bestCost)}) but held down for ${p.holdDownMs} ms after the last switch` };
-    // Until the egress has counted this class over a window that began after the congestion did,
-    // its own share is unknown: the flow causing the congestion would look like its victim.
-    // congestion means now: a link whose latest sample is over the threshold, not a smoothed value decaying
-    const onset = this.onset(flow.path);
-    if (onset === undefined) return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `smoothed ${pct(currentCost)} but the latest samples are under the threshold` };
-    // The class that carries most of its bottleneck's load stays: moving it would move the congestion.
-    // Its egress rate is compared with the link's load over the same window (the agents sample on
-    // the same wall-clock ticks), and only over a window in which the link already was congested.
-    const hot = this.hotLink(flow.path)!;
-    const rate = this.meter.classRate(flow.cls.name, flow.dir);
+  /**
+   * Every flow's decision this round (analyze = this without acting). Tiered
+   * flows take the candidate of their rank among the tiered flows of their
+   * direction.
+   */
+  round(flows: Flow[], nowMonoNs: bigint): Map<Flow, Decision> {
     const nowMs = Number(nowMonoNs / 1_000_000n);
-    if (flow.elephantUntilMs > nowMs) {
-      return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: 'this class carried most of its bottleneck\'s load a moment ago: the others move, it stays' };
-    }
-    if (rate.sinceNs !== -1n) {
-      const half = this.intervalMs() / 2;
-      const sameWindow = hot.history.find((h) => Math.abs(h.wallMs - rate.wallMs) < half);
-      if (rate.sinceWallMs < hot.firstHotWallMs! - half || !sameWindow) {
-        return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: 'congested; waiting for this class\'s rate over a congested window' };
+    const out = new Map<Flow, Decision>();
+    const down = this.down();
+    const load = this.load(nowMs);
+    const moving = this.movingLoad(nowMs);
+    const tiers = new Map<Direction, number>();
+    const forced: Flow[] = [];
+    const congested: { flow: Flow; onsetNs: bigint }[] = [];
+    const waiting: Flow[] = [];
+
+    for (const flow of flows) {
+      const own = this.ownLoad(flow);
+      const others = Float64Array.from(load, (x, i) => Math.max(0, x - own[i]));
+      const ownBps = this.meter.classRate(flow.cls.name, flow.dir).bps;
+      const current = this.ids(flow.path);
+      const violation = pathViolation(this.g, current, down, this.constraints(flow));
+      const currentCost = flow.multipath
+        ? Math.max(...flow.multipath.map((w) => this.pathCost(w.path, others, ownBps, down)))
+        : violation === 'down' ? Infinity : bottleneck(this.g.arcsOf(flow.path), others, ownBps);
+      const base: Decision = { action: 'keep', path: flow.path, multipath: flow.multipath, currentCost, proposedCost: currentCost, reason: '' };
+      const p = flow.policy;
+      const held = flow.lastSwitchMonoNs > 0n && nowMonoNs - flow.lastSwitchMonoNs < BigInt(p.holdDownMs) * 1_000_000n;
+
+      if (p.mode === 'static') {
+        out.set(flow, this.decideStatic(flow, base, others, ownBps, down));
+        continue;
       }
-      const share = sameWindow.bps > 0 ? Math.min(1, rate.rawBps / sameWindow.bps) : 0;
-      if (share >= ELEPHANT_SHARE) {
-        flow.elephantUntilMs = nowMs + Math.max(p.holdDownMs, 5 * this.intervalMs());
-        return { ...base, path: best, proposedCost: bestCost, action: 'keep', reason: `this class carries ${pct(share)} of its bottleneck's load: the others move, it stays` };
+      if (p.mode === 'tiered') {
+        const tier = tiers.get(flow.dir) ?? 0;
+        tiers.set(flow.dir, tier + 1);
+        out.set(flow, this.decideTiered(flow, base, tier, held, others, ownBps, down, violation));
+        continue;
       }
+      if (p.mode === 'weighted-multipath') {
+        out.set(flow, this.decideWeights(flow, base, held, others, down, violation));
+        continue;
+      }
+      // least-utilized: collect the round's movers
+      if (violation || flow.multipath) {
+        forced.push(flow);
+        out.set(flow, base);
+        continue;
+      }
+      const hot = this.congested(flow.path, p.threshold, moving);
+      if (!hot.length) {
+        out.set(flow, { ...base, reason: `current path at ${pct(currentCost)}: no link over the threshold ${pct(p.threshold)} in the latest sample` });
+        continue;
+      }
+      const rate = this.meter.classRate(flow.cls.name, flow.dir);
+      const floor = this.minRate(flow);
+      const onsetNs = hot.reduce((o, { d }) => (d.onsetNs! < o ? d.onsetNs! : o), hot[0].d.onsetNs!);
+      const hotNames = hot.map(({ d, utilization }) => `${d.from}->${d.to} at ${pct(utilization)}`).join(', ');
+      if (rate.sinceNs === -1n) {
+        out.set(flow, { ...base, reason: `${hotNames} over ${pct(p.threshold)}, but this class's rate was never measured: it is not moved for congestion` });
+        continue;
+      }
+      if (Math.max(rate.bps, rate.rawBps) < floor) {
+        out.set(flow, { ...base, reason: `${hotNames} over ${pct(p.threshold)}, but this class carries ${mbps(rate.bps)} Mbit/s, under its floor of ${mbps(floor)} Mbit/s: never moved for congestion` });
+        continue;
+      }
+      if (held) {
+        out.set(flow, { ...base, action: 'hold-down', reason: `${hotNames} over ${pct(p.threshold)}; held down for ${p.holdDownMs} ms after its last switch` });
+        continue;
+      }
+      // until the egress has counted this class over a congested window (the agents sample on the same
+      // wall-clock ticks: the window that ends with the first hot sample or a later one), its share of
+      // the load is unknown: the class causing the congestion would look like its victim
+      const firstHot = Math.min(...hot.map(({ d }) => d.firstHotWallMs ?? Infinity));
+      if (rate.wallMs < firstHot - this.intervalMs() / 2) {
+        waiting.push(flow);
+        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; waiting for this class's rate over a congested window` });
+        continue;
+      }
+      congested.push({ flow, onsetNs });
+      out.set(flow, { ...base, reason: `${hotNames} over ${pct(p.threshold)}`, onsetNs });
     }
-    return { ...proposal, action: 'switch', trigger: 'congestion', onsetNs: onset, reason: `current path at ${pct(currentCost)} > threshold ${pct(p.threshold)}; ${pathKey(best)} at ${pct(bestCost)}` };
+
+    // a round with a flow whose rate is not known yet waits (its share decides who moves); forced moves go ahead
+    const movers = waiting.length ? forced : [...forced, ...congested.map((c) => c.flow)];
+    if (movers.length) this.placeRound(movers, forced, flows, load, down, out);
+    if (waiting.length) {
+      for (const c of congested) out.set(c.flow, { ...out.get(c.flow)!, action: 'wait', reason: `${out.get(c.flow)!.reason}; waiting for the rate of ${waiting.map((f) => flowKey(f.cls.name, f.dir)).join(', ')} over a congested window` });
+    }
+    return out;
+  }
+
+  /**
+   * What each flow carries on each arc of its path, for placement: its egress
+   * rate, plus a share (by rate) of the load the arc carries beyond what the
+   * flows on it explain. Every packet between the UPF and the server belongs
+   * to a class (the last one takes the rest), so that excess is theirs: the
+   * egress counters lag the links' at an onset, and agents sample a little
+   * apart. A flow alone on a full path must not look smaller than the load
+   * it would take along. Placed at its largest such figure.
+   */
+  private effectiveLoads(flows: Flow[], load: Float64Array): Map<Flow, { perArc: Map<number, number>; bps: number }> {
+    const own = new Map(flows.map((f) => [f, this.ownLoad(f)]));
+    const known = new Float64Array(this.g.arcs.length);
+    for (const o of own.values()) o.forEach((x, i) => (known[i] += x));
+    const out = new Map<Flow, { perArc: Map<number, number>; bps: number }>();
+    for (const f of flows) {
+      const mine = own.get(f)!;
+      const rate = this.meter.classRate(f.cls.name, f.dir).bps;
+      const perArc = new Map<number, number>();
+      let bps = rate;
+      for (const a of this.g.arcsOf(f.path)) {
+        const excess = Math.max(0, load[a.id] - known[a.id]);
+        const share = known[a.id] > 0 ? mine[a.id] / known[a.id] : 0;
+        const x = mine[a.id] + excess * share;
+        perArc.set(a.id, x);
+        if (!f.multipath) bps = Math.max(bps, x);
+      }
+      out.set(f, { perArc, bps });
+    }
+    return out;
+  }
+
+  private placeRound(movers: Flow[], forced: Flow[], flows: Flow[], load: Float64Array, down: Set<number>, out: Map<Flow, Decision>): void {
+    const byKey = new Map(movers.map((f) => [flowKey(f.cls.name, f.dir), f]));
+    const effective = this.effectiveLoads(flows, load);
+    const spec: Mover[] = movers.map((f) => ({
+      id: flowKey(f.cls.name, f.dir), from: this.g.id(f.ingress), to: this.g.id(f.egress),
+      bps: effective.get(f)!.bps, currentLoad: effective.get(f)!.perArc, current: this.ids(f.path), constraints: this.constraints(f),
+    }));
+    const plan = placeJointly(this.g, load, spec, down);
+    const mustMove = forced.length > 0;
+    const gain = plan.before.maxUtilization - plan.after.maxUtilization;
+    const hysteresis = Math.min(...movers.map((f) => f.policy.hysteresis));
+    const applied = mustMove || gain >= hysteresis;
+    const summary: RoundSummary = { id: ++this.roundId, movers: [...plan.results.keys()], before: plan.before, after: plan.after, applied };
+    const objective = `round ${summary.id} (${summary.movers.join(', ')}, largest first): highest utilisation of the links it touches ${pct(plan.before.maxUtilization)} -> ${pct(plan.after.maxUtilization)}, ${plan.before.hops} -> ${plan.after.hops} links`;
+    for (const [key, r] of plan.results) {
+      const flow = byKey.get(key)!;
+      const prev = out.get(flow)!;
+      const isForced = forced.includes(flow);
+      if (!('ok' in r)) {
+        out.set(flow, { ...prev, action: 'no-alternative', failedConstraint: r.failed, round: summary, reason: `${prev.reason ? `${prev.reason}; ` : ''}no path: ${r.reason}; it keeps its path` });
+        continue;
+      }
+      const path = this.g.names(r.ok.path);
+      const residual = `its tightest link had ${mbps(r.residualBps ?? 0)} Mbit/s free`;
+      if (pathKey(path) === pathKey(flow.path) && !flow.multipath) {
+        out.set(flow, { ...prev, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary, reason: `${prev.reason ? `${prev.reason}; ` : ''}${objective}; it stays (${residual})` });
+        continue;
+      }
+      if (!applied) {
+        out.set(flow, { ...prev, path: flow.path, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary, reason: `${prev.reason}; ${objective}: not better by the hysteresis ${pct(hysteresis)}, so nothing moves (it would take ${pathKey(path)})` });
+        continue;
+      }
+      const violation = pathViolation(this.g, this.ids(flow.path), down, this.constraints(flow));
+      const trigger: Trigger = isForced ? (violation === 'down' || flow.multipath ? 'link-down' : 'constraint') : 'congestion';
+      const why = isForced ? (flow.multipath ? 'leaving multipath' : violation === 'down' ? 'the current path crosses a down link' : `the current path breaks its ${violation} constraint`) : prev.reason;
+      out.set(flow, {
+        ...prev, action: 'switch', trigger, path, multipath: undefined, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary,
+        reason: `${why}; ${objective}; it takes ${pathKey(path)} (${residual})`,
+      });
+    }
+  }
+
+  private pathCost(path: string[], others: ArrayLike<number>, bps: number, down: Set<number>): number {
+    const arcs = this.g.arcsOf(path);
+    return arcs.some((a) => down.has(a.id)) ? Infinity : bottleneck(arcs, others, bps);
+  }
+
+  /** The best live path for the flow now (its own traffic taken off its current path). */
+  private bestPath(flow: Flow, others: ArrayLike<number>, bps: number, down: Set<number>) {
+    return cspf(this.g, { from: this.g.id(flow.ingress), to: this.g.id(flow.egress), bps, load: others, down, constraints: this.constraints(flow), current: this.ids(flow.path) });
+  }
+
+  private decideStatic(flow: Flow, base: Decision, others: ArrayLike<number>, bps: number, down: Set<number>): Decision {
+    const pin = flow.pin;
+    if (!pin) return { ...base, action: 'static', reason: 'mode static: only an operator moves it' };
+    const pinUp = !arcsAlong(this.g, this.ids(pin))!.some((a) => down.has(a.id));
+    if (pinUp) {
+      if (pathKey(pin) === pathKey(flow.path) && !flow.multipath) return { ...base, action: 'static', reason: `pinned to ${pathKey(pin)}` };
+      return { ...base, action: 'switch', trigger: 'pin-restore', path: [...pin], multipath: undefined, proposedCost: this.pathCost(pin, others, bps, down), reason: `the pinned path ${pathKey(pin)} is up again: back to it` };
+    }
+    if (base.currentCost !== Infinity && pathKey(pin) !== pathKey(flow.path)) return { ...base, action: 'static', reason: `pinned to ${pathKey(pin)}, which is down: on the fallback path until it is back` };
+    const best = this.bestPath(flow, others, bps, down);
+    if (!('ok' in best)) return { ...base, action: 'no-alternative', failedConstraint: best.failed, reason: `pinned to ${pathKey(pin)}, which is down; no fallback: ${best.reason}` };
+    return { ...base, action: 'switch', trigger: 'pin-fallback', path: this.g.names(best.ok.path), multipath: undefined, proposedCost: best.ok.bottleneck, reason: `pinned to ${pathKey(pin)}, which is down: falls back to the best live path until it is back` };
+  }
+
+  private decideTiered(flow: Flow, base: Decision, tier: number, held: boolean, others: ArrayLike<number>, bps: number, down: Set<number>, violation?: FailedConstraint): Decision {
+    const candidates = this.candidates(flow);
+    if (!candidates.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
+    const i = Math.min(tier, candidates.length - 1);
+    const target = candidates[i];
+    const broken = violation !== undefined;
+    if (pathKey(target) === pathKey(flow.path) && !flow.multipath) return { ...base, reason: `tier ${tier + 1} path` };
+    if (held && !broken) return { ...base, action: 'hold-down', reason: `tier ${tier + 1} path differs; held down` };
+    return { ...base, action: 'switch', trigger: broken ? 'link-down' : 'tiered', path: target, multipath: undefined, proposedCost: this.pathCost(target, others, bps, down), reason: `priority tier ${tier + 1} takes diverse path ${i + 1}` };
+  }
+
+  /**
+   * Up to MULTIPATH_WAYS link-diverse paths, weighted by the capacity each
+   * leaves free on its tightest link (the same residual graph as the placement).
+   */
+  private decideWeights(flow: Flow, base: Decision, held: boolean, others: ArrayLike<number>, down: Set<number>, violation?: FailedConstraint): Decision {
+    const paths = this.candidates(flow, MULTIPATH_WAYS);
+    if (!paths.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
+    const broken = violation !== undefined && (!flow.multipath || flow.multipath.some((w) => this.pathCost(w.path, others, 0, down) === Infinity));
+    const residual = paths.map((path) => Math.min(...this.g.arcsOf(path).map((a) => Math.max(0.05 * a.capacityBps, a.capacityBps - others[a.id]))));
+    const sum = residual.reduce((a, b) => a + b, 0);
+    const multipath = paths.map((path, i) => ({ path, weight: Math.min(256, Math.max(1, Math.round((residual[i] / sum) * 100))) }));
+    const same = flow.multipath && flow.multipath.length === multipath.length && multipath.every((w, i) => pathKey(w.path) === pathKey(flow.multipath![i].path));
+    if (same && multipath.every((w, i) => w.weight === flow.multipath![i].weight)) return { ...base, reason: 'weights unchanged' };
+    if (same && !broken && multipath.every((w, i) => Math.abs(w.weight - flow.multipath![i].weight) <= flow.policy.hysteresis * 100)) return { ...base, reason: 'weights within the hysteresis' };
+    if (held && !broken) return { ...base, action: 'hold-down', reason: `weights would change; held down for ${flow.policy.holdDownMs} ms after the last switch` };
+    return {
+      ...base, action: 'weights', trigger: broken ? 'link-down' : 'weights', path: multipath[0].path, multipath,
+      proposedCost: Math.max(...paths.map((x) => this.pathCost(x, others, 0, down))),
+      reason: `weights from the capacity free on each path's tightest link: ${residual.map((r) => `${mbps(r)} Mbit/s`).join(' / ')}`,
+    };
   }
 }
 
 const pct = (x: number) => (x === Infinity ? 'down' : `${(x * 100).toFixed(0)}%`);
+const mbps = (bps: number) => (bps / 1e6).toFixed(1);

@@ -7,7 +7,9 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { pathProblems, pathSegments } from '../topology/derive.js';
 import { DIRECTIONS } from '../topology/model.js';
 import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage } from '../proto/load.js';
-import type { Controller, SwitchEvent } from './controller.js';
+import { roundObjective, type Controller, type SwitchEvent } from './controller.js';
+import { NetGraph } from './graph.js';
+import { demandUtilization, maxMinFair, multipathOptimum, singlePathOptimum, topologyDemands } from './optimum.js';
 import { K_PATHS, MODES, pathKey, type Mode } from './policy.js';
 
 class BadRequest extends Error {}
@@ -36,7 +38,7 @@ export class ControllerServer {
       SetPath: this.unaryAsync((r: { class: string; direction: string; path: string[] }) => this.setPath(r)),
       SetPolicy: this.unary((r: any) => this.setPolicy(r)),
       GetPolicy: this.unary(() => this.policy()),
-      Analyze: this.unary(() => this.analyze()),
+      Analyze: this.unaryAsync((r: { optimum?: boolean }) => this.analyze(r)),
       WatchSwitches: (call: grpc.ServerWritableStream<{ replay: number }, unknown>) => {
         const replay = Math.min(call.request.replay ?? 0, 1000);
         for (const e of replay > 0 ? this.c.switches.slice(-replay) : []) call.write(e);
@@ -111,6 +113,8 @@ export class ControllerServer {
         segments: pathSegments(this.c.t, f.path, f.cls, f.dir), mode: f.policy.mode, rate_mbps: rate.bps / 1e6, packets_per_s: rate.pps,
         path_utilization: Math.max(0, ...f.path.slice(1).map((to, i) => this.c.meter.direction(f.path[i], to).utilization)),
         multipath: f.multipath ?? [], switches: String(f.switches), last_switch_unix_ms: String(f.lastSwitchUnixMs),
+        oscillations: String(f.oscillations), pin: f.pin ?? [], pin_fallback: !!f.pin && pathKey(f.pin) !== pathKey(f.path),
+        min_rate_mbps: this.c.engine.minRate(f) / 1e6,
       };
     });
   }
@@ -142,7 +146,7 @@ export class ControllerServer {
     return e;
   }
 
-  private setPolicy(r: { class: string; direction: string; mode: string; threshold?: number; hysteresis?: number; hold_down_ms?: number; interval_ms?: number; smoothing?: number }) {
+  private setPolicy(r: { class: string; direction: string; mode: string; threshold?: number; hysteresis?: number; hold_down_ms?: number; interval_ms?: number; smoothing?: number; min_rate_mbps?: number }) {
     const set = (v: number | undefined | null): v is number => v !== undefined && v !== null;
     if (r.mode && !MODES.includes(r.mode as Mode)) throw bad('mode', r.mode, `one of ${MODES.join(', ')}`);
     if (r.direction && !DIRECTIONS.includes(r.direction as never)) throw bad('direction', r.direction, 'forward or reverse');
@@ -151,10 +155,12 @@ export class ControllerServer {
     if (set(r.hysteresis) && (r.hysteresis < 0 || r.hysteresis > 1)) throw bad('hysteresis', r.hysteresis, 'a margin in [0, 1]');
     if (set(r.interval_ms) && (r.interval_ms < 10 || r.interval_ms > 60_000)) throw bad('interval_ms', r.interval_ms, '10..60000 milliseconds');
     if (set(r.smoothing) && (r.smoothing <= 0 || r.smoothing > 1)) throw bad('smoothing', r.smoothing, 'an EWMA weight in (0, 1]');
+    if (set(r.min_rate_mbps) && !(r.min_rate_mbps >= 0 && r.min_rate_mbps <= 1e6)) throw bad('min_rate_mbps', r.min_rate_mbps, 'a rate in Mbit/s, 0..1000000 (0: the default floor)');
     this.c.setPolicy({
       cls: r.class || undefined, dir: r.direction || undefined, mode: (r.mode || undefined) as Mode | undefined,
       threshold: set(r.threshold) ? r.threshold : undefined, hysteresis: set(r.hysteresis) ? r.hysteresis : undefined,
       holdDownMs: set(r.hold_down_ms) ? r.hold_down_ms : undefined,
+      minRateBps: set(r.min_rate_mbps) ? (r.min_rate_mbps === 0 ? null : r.min_rate_mbps * 1e6) : undefined,
     });
     if (set(r.smoothing)) this.c.meter.smoothing = r.smoothing;
     if (set(r.interval_ms) && r.interval_ms !== this.c.intervalMs) this.c.setInterval(r.interval_ms);
@@ -166,16 +172,41 @@ export class ControllerServer {
       interval_ms: this.c.intervalMs, smoothing: this.c.meter.smoothing,
       flows: [...this.c.flows.values()].map((f) => ({
         class: f.cls.name, direction: f.dir, mode: f.policy.mode, threshold: f.policy.threshold, hysteresis: f.policy.hysteresis, hold_down_ms: f.policy.holdDownMs,
+        min_rate_mbps: this.c.engine.minRate(f) / 1e6,
       })),
     };
   }
 
-  private analyze() {
+  private async analyze(r: { optimum?: boolean }) {
+    const finite = (x: number) => (Number.isFinite(x) ? x : -1);
+    const decisions = this.c.decisions().map(({ flow, decision }) => ({
+      class: flow.cls.name, direction: flow.dir, current: flow.path, proposed: decision.path, action: decision.action, reason: decision.reason,
+      current_cost: finite(decision.currentCost), proposed_cost: finite(decision.proposedCost),
+      residual_mbps: decision.residualBps !== undefined ? decision.residualBps / 1e6 : -1,
+      failed_constraint: decision.failedConstraint ?? '', round: decision.round && roundObjective(decision.round),
+      rate_mbps: this.c.meter.classRate(flow.cls.name, flow.dir).bps / 1e6, min_rate_mbps: this.c.engine.minRate(flow) / 1e6,
+    }));
+    return { decisions, optimum: r.optimum ? await this.optimum() : undefined };
+  }
+
+  /** The best placements for the rates measured now, beside what the current placement delivers of them. */
+  private async optimum() {
+    const flows = [...this.c.flows.values()];
+    const rates = flows.map((f) => ({ cls: f.cls.name, dir: f.dir, bps: this.c.meter.classRate(f.cls.name, f.dir).bps }));
+    const g = NetGraph.of(this.c.t);
+    const demands = topologyDemands(this.c.t, rates);
+    const current = flows.map((f) => f.path);
+    const single = singlePathOptimum(g, demands, { allowed: (i, path) => !this.c.engine.violation(flows[i], path) });
+    const multi = await multipathOptimum(g, demands);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     return {
-      decisions: this.c.decisions().map(({ flow, decision }) => ({
-        class: flow.cls.name, direction: flow.dir, current: flow.path, proposed: decision.path, action: decision.action, reason: decision.reason,
-        current_cost: Number.isFinite(decision.currentCost) ? decision.currentCost : -1, proposed_cost: Number.isFinite(decision.proposedCost) ? decision.proposedCost : -1,
-      })),
+      demand_mbps: sum(rates.map((x) => x.bps)) / 1e6,
+      current_delivered_mbps: sum(maxMinFair(g, demands, current)) / 1e6,
+      current_max_utilization: demandUtilization(g, demands, current),
+      single_path_delivered_mbps: single.deliveredBps / 1e6, single_path_max_utilization: single.maxUtilization,
+      single_path_exact: single.exact, single_path_note: single.note,
+      single_path: single.paths.map((path, i) => ({ class: rates[i].cls, direction: rates[i].dir, path, demand_mbps: rates[i].bps / 1e6, delivered_mbps: single.delivered[i] / 1e6 })),
+      multipath_delivered_mbps: multi.deliveredBps / 1e6, multipath_min_max_utilization: multi.minMaxUtilization,
     };
   }
 
@@ -220,6 +251,13 @@ export class ControllerServer {
     for (const l of this.c.t.links) out.push(`srv6_link_up{link="${l.name}"} ${this.c.meter.linkUp(l) ? 1 : 0}`);
     out.push('# HELP srv6_agent_connected Agent connection state (1 connected).', '# TYPE srv6_agent_connected gauge');
     for (const a of this.c.agents.values()) out.push(`srv6_agent_connected{router="${a.router.name}"} ${a.state === 'connected' ? 1 : 0}`);
+    out.push('# HELP srv6_flow_oscillations_total Returns of a flow to a path it left within a few hold-downs.', '# TYPE srv6_flow_oscillations_total counter');
+    for (const f of this.c.flows.values()) out.push(`srv6_flow_oscillations_total{class="${f.cls.name}",direction="${f.dir}"} ${f.oscillations}`);
+    out.push('# HELP srv6_policy_evaluation_seconds Time to decide every flow once (a placement round included), over the last 1000 evaluations.', '# TYPE srv6_policy_evaluation_seconds summary');
+    const evals = [...this.c.evaluationMs].sort((a, b) => a - b);
+    for (const q of [0.5, 0.99]) out.push(`srv6_policy_evaluation_seconds{quantile="${q}"} ${(evals[Math.min(evals.length - 1, Math.floor(q * evals.length))] ?? 0) / 1000}`);
+    out.push(`srv6_policy_evaluation_seconds_sum ${evals.reduce((a, b) => a + b, 0) / 1000}`, `srv6_policy_evaluation_seconds_count ${evals.length}`);
+    out.push('# HELP srv6_placement_rounds_total Placement rounds run (flows taken off and placed jointly), applied or not.', '# TYPE srv6_placement_rounds_total counter', `srv6_placement_rounds_total ${this.c.engine.rounds}`);
     out.push('# HELP srv6_flow_rate_bits_per_second Class rate at the egress decap SID.', '# TYPE srv6_flow_rate_bits_per_second gauge');
     for (const f of this.c.flows.values()) out.push(`srv6_flow_rate_bits_per_second{class="${f.cls.name}",direction="${f.dir}"} ${this.c.meter.classRate(f.cls.name, f.dir).bps}`);
     return out.join('\n') + '\n';

@@ -1,6 +1,7 @@
 // Value checks of the flow classes and their classifiers.
 import { parseNet, withLastGroup } from './ipv6.js';
-import { DIRECTIONS, type Classifier, type FlowClass, type Topology } from './model.js';
+import { endpoints } from './derive.js';
+import { DIRECTIONS, type Classifier, type Direction, type FlowClass, type PathConstraints, type Topology } from './model.js';
 import type { DocPath, Problems } from './problems.js';
 import type { RawClass, RawClassifier, RawPort } from './schema.js';
 import type { Claims } from './validate.js';
@@ -64,13 +65,62 @@ function classifier(raw: RawClassifier, at: DocPath, problems: Problems): Classi
   return c;
 }
 
-export function checkClasses(raw: RawClass[], t: Topology, problems: Problems, claims: Claims): FlowClass[] {
+/**
+ * max_hops, avoid and via of one class, checked against the routers and the
+ * link names (`linkNames`: every link of the file, usable or not). What the
+ * graph decides (an initial path that breaks them, no path at all meeting
+ * them) is checked in validate.ts, and only when this found no problem.
+ */
+function constraints(rc: RawClass, at: (...p: (string | number)[]) => DocPath, directions: Direction[], t: Topology,
+  linkNames: readonly string[], problems: Problems): PathConstraints {
+  const c: PathConstraints = { avoidRouters: [], avoidLinks: [], via: [] };
+  const routerNames = new Set(t.routers.map((r) => r.name));
+  const routers = t.routers.map((r) => r.name).join(', ');
+  const links = new Set(linkNames);
+  if (rc.max_hops !== undefined) {
+    if (rc.max_hops < 1) problems.add(at('max_hops'), `must be an integer >= 1 (a path has at least one link), not ${rc.max_hops}`);
+    else c.maxHops = rc.max_hops;
+  }
+  // where every path of a direction starts or ends: these cannot be avoided
+  const ends = new Map<string, string[]>();
+  for (const dir of directions) {
+    const { ingress, egress } = endpoints(t, dir);
+    ends.set(ingress, [...(ends.get(ingress) ?? []), `every ${dir} path starts there`]);
+    ends.set(egress, [...(ends.get(egress) ?? []), `every ${dir} path ends there`]);
+  }
+  (rc.avoid ?? []).forEach((name, k) => {
+    const isRouter = routerNames.has(name);
+    const isLink = links.has(name);
+    if (isRouter && isLink) {
+      problems.add(at('avoid', k), `"${name}" names both a router and a link: rename the link (links[].name)`);
+    } else if (isRouter) {
+      const why = ends.get(name);
+      if (why) problems.add(at('avoid', k), `cannot avoid ${name}: ${why.join(' and ')}`);
+      else c.avoidRouters.push(name);
+    } else if (isLink) c.avoidLinks.push(name);
+    else problems.add(at('avoid', k), `unknown router or link "${name}" (routers: ${routers}; links: ${linkNames.join(', ')})`);
+  });
+  (rc.via ?? []).forEach((name, k) => {
+    if (!routerNames.has(name)) problems.add(at('via', k), `unknown router "${name}" (routers: ${routers})`);
+    else if (rc.avoid?.includes(name)) problems.add(at('via', k), `${name} is also in avoid: a path cannot both cross it and avoid it`);
+    else c.via.push(name);
+  });
+  return c;
+}
+
+/**
+ * The classes of the file. `linkNames` are the names of all links in the
+ * file; the indices of the classes whose path constraints had no problem are
+ * added to `constraintsOk`.
+ */
+export function checkClasses(raw: RawClass[], t: Topology, problems: Problems, claims: Claims,
+  linkNames: readonly string[] = t.links.map((l) => l.name), constraintsOk = new Set<number>()): FlowClass[] {
   const names = new Map<string, number>();
   const tables = new Map<number, number>();
   const functions = new Map<string, number>();
   const classifiers = new Map<string, number>();
   return raw.map((rc, i) => {
-    const at = (...p: string[]): DocPath => ['classes', i, ...p];
+    const at = (...p: (string | number)[]): DocPath => ['classes', i, ...p];
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(rc.name)) {
       problems.add(at('name'), `class name "${rc.name}" must be lowercase letters, digits, '-' and '_'`);
     }
@@ -107,7 +157,10 @@ export function checkClasses(raw: RawClass[], t: Topology, problems: Problems, c
     } else classifiers.set(key, i);
 
     const directions = rc.directions ?? [...DIRECTIONS];
-    const fc: FlowClass = { name: rc.name, table: rc.table, classifier: cls, sidFunction, directions, initialPath: {} };
+    const beforeConstraints = problems.count;
+    const pathConstraints = constraints(rc, at, directions, t, linkNames, problems);
+    if (problems.count === beforeConstraints) constraintsOk.add(i);
+    const fc: FlowClass = { name: rc.name, table: rc.table, classifier: cls, sidFunction, directions, initialPath: {}, constraints: pathConstraints };
     for (const dir of DIRECTIONS) {
       const path = rc.initial_path?.[dir];
       if (path) fc.initialPath[dir] = [...path];

@@ -263,3 +263,48 @@ export function networkOf(address: string): string {
   if ('problem' in a) throw new Error(a.problem);
   return a.ok.net.text;
 }
+
+export type ConstraintName = 'max_hops' | 'avoid' | 'via';
+
+/**
+ * Which of the class's path constraints (max_hops, avoid, via) `path` breaks,
+ * one entry per broken item, in that order; empty: it satisfies them all.
+ * `via` is visited in the order given for the forward direction and in the
+ * reverse order for the reverse direction; an out-of-order pair is named as
+ * the file lists it. Does not check that `path` is a path (see pathProblems):
+ * consecutive routers without a link between them use no link here.
+ */
+export function constraintProblems(t: Topology, cls: FlowClass, dir: Direction, path: string[]): { constraint: ConstraintName; problem: string }[] {
+  const c = cls.constraints;
+  const out: { constraint: ConstraintName; problem: string }[] = [];
+  const hops = Math.max(0, path.length - 1);
+  if (c.maxHops !== undefined && hops > c.maxHops) {
+    out.push({ constraint: 'max_hops', problem: `max_hops ${c.maxHops}: the path has ${hops} link${hops === 1 ? '' : 's'}` });
+  }
+  const crossed = new Set(path);
+  for (const r of c.avoidRouters) {
+    if (crossed.has(r)) out.push({ constraint: 'avoid', problem: `avoid ${r}: the path crosses ${r}` });
+  }
+  if (c.avoidLinks.length) {
+    const used = new Set<string>();
+    for (let i = 1; i < path.length; i++) {
+      const link = linkBetween(t, path[i - 1], path[i]);
+      if (link) used.add(link.name);
+    }
+    for (const l of c.avoidLinks) {
+      if (used.has(l)) out.push({ constraint: 'avoid', problem: `avoid ${l}: the path uses link ${l}` });
+    }
+  }
+  for (const r of c.via) {
+    if (!crossed.has(r)) out.push({ constraint: 'via', problem: `via ${r}: the path does not cross ${r}` });
+  }
+  const travel = (dir === 'forward' ? c.via : [...c.via].reverse()).filter((r) => crossed.has(r));
+  for (let k = 1; k < travel.length; k++) {
+    const [x, y] = [travel[k - 1], travel[k]];
+    if (path.indexOf(x) > path.indexOf(y)) {
+      const asListed = dir === 'forward' ? [x, y] : [y, x];
+      out.push({ constraint: 'via', problem: `via ${asListed.join(', ')}: crossed out of order` });
+    }
+  }
+  return out;
+}

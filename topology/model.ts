@@ -63,6 +63,21 @@ export interface Classifier {
   to?: string;
 }
 
+/**
+ * Limits on the paths a class may take (the file's max_hops, avoid, via).
+ * constraintProblems() in derive.ts checks a concrete path against them.
+ */
+export interface PathConstraints {
+  /** at most this many links (undefined: no limit) */
+  maxHops?: number;
+  /** routers the path must not cross */
+  avoidRouters: string[];
+  /** links (by name) the path must not use */
+  avoidLinks: string[];
+  /** routers that must be on the path, in travel order of the forward direction */
+  via: string[];
+}
+
 export interface FlowClass {
   name: string;
   /** routing table on the ingress router */
@@ -73,6 +88,8 @@ export interface FlowClass {
   sidFunction: string;
   directions: Direction[];
   initialPath: Partial<Record<Direction, string[]>>;
+  /** always present; empty lists when the file gives none. The reverse direction visits `via` in reverse order. */
+  constraints: PathConstraints;
 }
 
 export interface Topology {

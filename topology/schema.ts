@@ -20,6 +20,7 @@ export interface RawClassifier {
 export interface RawClass {
   name: string; table: number; sid_function: string; classifier?: RawClassifier;
   directions?: ('forward' | 'reverse')[]; initial_path?: { forward?: string[]; reverse?: string[] };
+  max_hops?: number; avoid?: string[]; via?: string[];
 }
 export interface RawTopology {
   name?: string;
@@ -37,6 +38,7 @@ const obj = (properties: Record<string, object>, required: string[]) =>
   ({ type: 'object', properties, required, additionalProperties: false });
 const port = { type: ['integer', 'array'], items: int, minItems: 2, maxItems: 2 };
 const path = { type: 'array', items: str, minItems: 2 };
+const names = { type: 'array', items: str, uniqueItems: true };
 const linkEnd = obj({ router: str, interface: str, address: str }, ['router', 'interface', 'address']);
 const external = obj({
   nic: str,
@@ -67,6 +69,7 @@ export const schema = obj({
       }, []),
       directions: { type: 'array', items: { enum: ['forward', 'reverse'] }, minItems: 1, uniqueItems: true },
       initial_path: obj({ forward: path, reverse: path }, []),
+      max_hops: int, avoid: names, via: names,
     }, ['name', 'table', 'sid_function']),
   },
 }, ['management', 'routers', 'links', 'externals', 'classes']);

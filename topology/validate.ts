@@ -2,12 +2,12 @@
 // model. Every problem goes to `problems`; the model is built as far as
 // possible so that one run reports everything.
 import { contains, overlaps, parseAddress, parseIfAddr, parseNet, withHost, withLastGroup, type IfAddr, type Net } from './ipv6.js';
-import { DIRECTIONS, type Direction, type External, type Link, type Router, type Topology } from './model.js';
+import { DIRECTIONS, type Direction, type External, type FlowClass, type Link, type Router, type Topology } from './model.js';
 import type { DocPath, Problems } from './problems.js';
 import { formatPath } from './problems.js';
 import type { RawExternal, RawLinkEnd, RawTopology } from './schema.js';
 import { checkClasses } from './classes.js';
-import { pathProblems } from './derive.js';
+import { constraintProblems, endpoints, pathProblems } from './derive.js';
 
 const IFNAMSIZ = 16;
 /** what the UPF and the server send: their links are standard Ethernet */
@@ -239,13 +239,17 @@ export function buildTopology(raw: RawTopology, file: string, problems: Problems
     classes: [],
     management: { prefix: 'ok' in mgmtNet ? mgmtNet.ok.text : raw.management.prefix, port },
   };
-  topology.classes = checkClasses(raw.classes, topology, problems, claims);
+  const constraintsOk = new Set<number>();
+  topology.classes = checkClasses(raw.classes, topology, problems, claims, [...linkNames.keys()], constraintsOk);
 
   // with a link left out of the graph, path and reachability problems would only echo it
   if (endsKnown && upf.router.name !== server.router.name && usable.length === raw.links.length) {
     if (!reachable(topology, upf.router.name).has(server.router.name)) {
       problems.add(['externals', 'server', 'router', 'name'], `${server.router.name} (the server's router) cannot be reached from ${upf.router.name} (the upf's router) over the links`);
-    } else checkInitialPaths(raw, topology, problems);
+    } else {
+      checkInitialPaths(raw, topology, problems, constraintsOk);
+      checkConstraintsSatisfiable(topology, problems, constraintsOk);
+    }
   }
   return topology;
 }
@@ -266,7 +270,7 @@ function reachable(t: Topology, from: string): Set<string> {
   return seen;
 }
 
-function checkInitialPaths(raw: RawTopology, t: Topology, problems: Problems): void {
+function checkInitialPaths(raw: RawTopology, t: Topology, problems: Problems, constraintsOk: Set<number>): void {
   raw.classes.forEach((c, i) => {
     for (const dir of DIRECTIONS) {
       const path = c.initial_path?.[dir];
@@ -277,7 +281,101 @@ function checkInitialPaths(raw: RawTopology, t: Topology, problems: Problems): v
         problems.add(at, `class "${c.name}" does not carry ${dir} traffic (directions: ${directions.join(', ')})`);
         continue;
       }
-      for (const p of pathProblems(t, path, dir)) problems.add(p.at === undefined ? at : [...at, p.at], p.problem);
+      const found = pathProblems(t, path, dir);
+      for (const p of found) problems.add(p.at === undefined ? at : [...at, p.at], p.problem);
+      if (found.length || !constraintsOk.has(i)) continue;
+      for (const p of constraintProblems(t, t.classes[i], dir, path)) problems.add(at, `breaks ${p.problem}`);
     }
   });
+}
+
+/** Nodes the search for a path meeting a class's constraints may visit before it gives up (and assumes there is one). */
+const CONSTRAINT_SEARCH_BUDGET = 200_000;
+
+/** Every class whose constraints are well-formed must leave at least one path per direction on the full topology. */
+function checkConstraintsSatisfiable(t: Topology, problems: Problems, constraintsOk: Set<number>): void {
+  t.classes.forEach((cls, i) => {
+    const c = cls.constraints;
+    if (!constraintsOk.has(i) || (c.maxHops === undefined && !c.avoidRouters.length && !c.avoidLinks.length && !c.via.length)) return;
+    for (const dir of cls.directions) {
+      if (constrainedPathExists(t, cls, dir) !== false) continue;
+      const { ingress, egress } = endpoints(t, dir);
+      const given = [
+        ...(c.maxHops === undefined ? [] : [`max_hops ${c.maxHops}`]),
+        ...(c.avoidRouters.length || c.avoidLinks.length ? [`avoid ${[...c.avoidRouters, ...c.avoidLinks].join(', ')}`] : []),
+        ...(c.via.length ? [`via ${c.via.join(', ')}${dir === 'reverse' && c.via.length > 1 ? ` (reverse: ${[...c.via].reverse().join(', ')})` : ''}`] : []),
+      ];
+      problems.add(['classes', i], `no ${dir} path from ${ingress} to ${egress} meets the class's constraints, even with every link up: ${given.join('; ')}`);
+    }
+  });
+}
+
+/**
+ * Whether some loop-free path of `dir` meets the class's constraints, by a
+ * depth-first search over simple paths that never enters an avoided router or
+ * link, takes the via routers only in their order and stops at the egress,
+ * pruned by hop distances; undefined when the search ran out of its budget.
+ */
+function constrainedPathExists(t: Topology, cls: FlowClass, dir: Direction): boolean | undefined {
+  const c = cls.constraints;
+  const { ingress, egress } = endpoints(t, dir);
+  const avoidRouters = new Set(c.avoidRouters);
+  const avoidLinks = new Set(c.avoidLinks);
+  const adjacency = new Map<string, string[]>(t.routers.map((r) => [r.name, []]));
+  for (const l of t.links) {
+    if (avoidLinks.has(l.name) || avoidRouters.has(l.a.router) || avoidRouters.has(l.b.router)) continue;
+    adjacency.get(l.a.router)?.push(l.b.router);
+    adjacency.get(l.b.router)?.push(l.a.router);
+  }
+  const order = dir === 'forward' ? c.via : [...c.via].reverse();
+  const targets = [...order, egress];
+  // hop distances to each target over the allowed links
+  const distTo = targets.map((target) => {
+    const d = new Map([[target, 0]]);
+    const queue = [target];
+    for (let q = 0; q < queue.length; q++) {
+      for (const n of adjacency.get(queue[q]) ?? []) {
+        if (!d.has(n)) {
+          d.set(n, d.get(queue[q])! + 1);
+          queue.push(n);
+        }
+      }
+    }
+    return d;
+  });
+  // fewest hops from target k on through the remaining targets to the egress
+  const rest: number[] = targets.map(() => 0);
+  for (let k = targets.length - 2; k >= 0; k--) rest[k] = (distTo[k + 1].get(targets[k]) ?? Infinity) + rest[k + 1];
+  const viaIndex = new Map(order.map((r, k) => [r, k]));
+  const maxHops = c.maxHops ?? Infinity;
+  const onPath = new Set<string>();
+  let budget = CONSTRAINT_SEARCH_BUDGET;
+  let exhausted = false;
+
+  /** `next`: index in `targets` of the next via router (or the egress) to reach. */
+  const visit = (at: string, hops: number, next: number): boolean => {
+    if (--budget < 0) {
+      exhausted = true;
+      return false;
+    }
+    const k = viaIndex.get(at);
+    if (k !== undefined) {
+      if (k !== next) return false; // a via router out of its turn
+      next++;
+    }
+    if (at === egress) return next === targets.length - 1;
+    const fewest = hops + (distTo[next].get(at) ?? Infinity) + rest[next];
+    if (fewest === Infinity || fewest > maxHops) return false;
+    onPath.add(at);
+    for (const n of adjacency.get(at) ?? []) {
+      if (onPath.has(n)) continue;
+      if (visit(n, hops + 1, next)) return true;
+      if (exhausted) break;
+    }
+    onPath.delete(at);
+    return false;
+  };
+  if (avoidRouters.has(ingress) || avoidRouters.has(egress)) return false;
+  const found = visit(ingress, 0, 0);
+  return found ? true : exhausted ? undefined : false;
 }

@@ -185,6 +185,8 @@ export function switchLine(e: SwitchEvent, style: Style): string {
     if (t.onset_to_decision_ms >= 0) parts.push(`onset->decision ${t.onset_to_decision_ms.toFixed(1)} ms`);
   }
   if (e.trigger !== 'pin') parts.push(`util ${pct(e.utilization_before)} -> ${pct(e.utilization_after)}`);
+  if (e.round) parts.push(`round ${e.round.id}: max util ${pct(e.round.max_utilization_before)} -> ${pct(e.round.max_utilization_after)}`);
+  if (e.oscillation) parts.push(paint(style, 'red', `oscillation #${e.oscillations}`));
   return parts.join('  ');
 }
 
@@ -193,7 +195,8 @@ export function triggerColour(trigger: string): Colour | undefined {
     case 'congestion': return 'yellow';
     case 'link-down': return 'red';
     case 'pin': return 'cyan';
-    case 'recover': return 'green';
+    case 'pin-restore': return 'green';
+    case 'pin-fallback': case 'no-path': case 'constraint': return 'red';
     default: return 'magenta';
   }
 }

@@ -9,7 +9,7 @@ import {
   age, flowPathText, mbps, nsAsMs, num, paint, parsePath, pathText, pct, pps, stateColour, stripAnsi, switchLine, table, usAsMs,
   type Style,
 } from './format.js';
-import type { Decision, Flow, PathSet, Policy, RouterStatus, SwitchEvent, Topology } from './types.js';
+import type { Decision, Flow, Optimum, PathSet, Policy, RouterStatus, SwitchEvent, Topology } from './types.js';
 
 interface Globals {
   controller: string;
@@ -121,14 +121,15 @@ program.command('topology')
 // ---------- flows ----------
 
 program.command('flows')
-  .description('every flow class per direction: ingress->egress, table, mode, current path, rate, path utilisation, switches')
+  .description('every flow class per direction: ingress->egress, table, mode, current path (a pinned path that is down: the fallback, marked), rate, path utilisation, switches, oscillations')
   .action((_o, cmd: Command) => withCtl(cmd, async (ctl, g) => {
     const r = await ctl.call<{ flows: Flow[] }>('ListFlows');
     if (g.json) return printJson(r);
-    out(table(['CLASS', 'DIRECTION', 'INGRESS->EGRESS', 'TABLE', 'MODE', 'PATH', 'RATE', 'PKT/S', 'PATH UTIL', 'SWITCHES'], r.flows.map((f) => [
-      f.class, f.direction, `${f.ingress}->${f.egress}`, String(f.table), f.mode, flowPathText(f), mbps(f.rate_mbps), pps(f.packets_per_s),
-      pct(f.path_utilization, '-'), f.switches,
-    ]), { right: [3, 6, 7, 8, 9], maxWidth: g.width }));
+    const pathCell = (f: Flow) => (f.pin?.length && f.pin_fallback ? `${flowPathText(f)} ${paint(g, 'red', `(pinned ${pathText(f.pin)} is down)`)}` : flowPathText(f));
+    out(table(['CLASS', 'DIRECTION', 'INGRESS->EGRESS', 'TABLE', 'MODE', 'PATH', 'RATE', 'PKT/S', 'PATH UTIL', 'SWITCHES', 'OSC'], r.flows.map((f) => [
+      f.class, f.direction, `${f.ingress}->${f.egress}`, String(f.table), f.pin?.length ? 'pinned' : f.mode, pathCell(f), mbps(f.rate_mbps), pps(f.packets_per_s),
+      pct(f.path_utilization, '-'), f.switches, f.oscillations ?? '0',
+    ]), { right: [3, 6, 7, 8, 9, 10], maxWidth: g.width }));
   }));
 
 // ---------- paths ----------
@@ -197,9 +198,9 @@ Examples:
 function printPolicy(p: Policy, g: ReturnType<typeof globals>): void {
   if (g.json) return printJson(p);
   out(`telemetry interval ${p.interval_ms} ms, smoothing ${num(p.smoothing)} (EWMA weight of the newest sample)`);
-  out(table(['CLASS', 'DIRECTION', 'MODE', 'THRESHOLD', 'HYSTERESIS', 'HOLD-DOWN'], p.flows.map((f) => [
-    f.class, f.direction, f.mode, num(f.threshold), num(f.hysteresis), `${f.hold_down_ms} ms`,
-  ]), { right: [3, 4, 5], maxWidth: g.width }));
+  out(table(['CLASS', 'DIRECTION', 'MODE', 'THRESHOLD', 'HYSTERESIS', 'HOLD-DOWN', 'RATE FLOOR'], p.flows.map((f) => [
+    f.class, f.direction, f.mode, num(f.threshold), num(f.hysteresis), `${f.hold_down_ms} ms`, mbps(f.min_rate_mbps ?? 0),
+  ]), { right: [3, 4, 5, 6], maxWidth: g.width }));
 }
 
 policy.command('show', { isDefault: true })
@@ -216,8 +217,9 @@ policy.command('set')
   .option('--hold-down <ms>', 'at least this long between two switches of one flow', uint())
   .option('--interval <ms>', 'telemetry interval of every agent (10..60000)', uint())
   .option('--smoothing <x>', 'EWMA weight of the newest telemetry sample (0..1]', number)
+  .option('--min-rate <mbps>', 'rate floor in Mbit/s: a flow under it is never moved for congestion (0: the default, 1 % of the smallest link on its path)', number)
   .addHelpText('after', '\nExample:\n  srv6ctl policy set --class low --direction forward --mode least-utilized --threshold 0.5')
-  .action((o: { class?: string; direction?: string; mode?: string; threshold?: number; hysteresis?: number; holdDown?: number; interval?: number; smoothing?: number }, cmd: Command) => {
+  .action((o: { class?: string; direction?: string; mode?: string; threshold?: number; hysteresis?: number; holdDown?: number; interval?: number; smoothing?: number; minRate?: number }, cmd: Command) => {
     const req: Record<string, unknown> = { class: o.class ?? '', direction: o.direction ?? '', mode: o.mode ?? '' };
     // proto3 `optional`: a field not given is not sent, and the controller leaves it unchanged
     if (o.threshold !== undefined) req.threshold = o.threshold;
@@ -225,22 +227,36 @@ policy.command('set')
     if (o.holdDown !== undefined) req.hold_down_ms = o.holdDown;
     if (o.interval !== undefined) req.interval_ms = o.interval;
     if (o.smoothing !== undefined) req.smoothing = o.smoothing;
-    if (o.mode === undefined && Object.keys(req).length === 3) usage(cmd, 'nothing to change: give at least one of --mode, --threshold, --hysteresis, --hold-down, --interval, --smoothing');
+    if (o.minRate !== undefined) req.min_rate_mbps = o.minRate;
+    if (o.mode === undefined && Object.keys(req).length === 3) usage(cmd, 'nothing to change: give at least one of --mode, --threshold, --hysteresis, --hold-down, --interval, --smoothing, --min-rate');
     return withCtl(cmd, async (ctl, g) => printPolicy(await ctl.call<Policy>('SetPolicy', req), g));
   });
 
 // ---------- analyze ----------
 
 program.command('analyze')
-  .description('what the policy would do now for every flow, and why; applies nothing')
-  .action((_o, cmd: Command) => withCtl(cmd, async (ctl, g) => {
-    const r = await ctl.call<{ decisions: Decision[] }>('Analyze');
+  .description('what the policy would do now for every flow, and why (rates, floors, the residual capacity it saw, the placement round); applies nothing')
+  .option('--optimum', 'also the best placements for the rates measured now: one path per class (exact search) and fractional multipath (LP)')
+  .action((o: { optimum?: boolean }, cmd: Command) => withCtl(cmd, async (ctl, g) => {
+    const r = await ctl.call<{ decisions: Decision[]; optimum?: Optimum | null }>('Analyze', { optimum: !!o.optimum });
     if (g.json) return printJson(r);
-    const colour = (a: string) => (a === 'switch' || a === 'weights' ? 'yellow' : a === 'no-alternative' ? 'red' : a === 'hold-down' ? 'magenta' : undefined);
-    out(table(['CLASS', 'DIRECTION', 'ACTION', 'CURRENT', 'COST', 'PROPOSED', 'COST', 'REASON'], r.decisions.map((d) => [
-      d.class, d.direction, paint(g, colour(d.action), d.action), pathText(d.current), pct(d.current_cost),
-      d.proposed.join() === d.current.join() ? '=' : pathText(d.proposed), pct(d.proposed_cost), d.reason,
-    ]), { right: [4, 6], maxWidth: g.width }));
+    const colour = (a: string) => (a === 'switch' || a === 'weights' ? 'yellow' : a === 'no-alternative' ? 'red' : a === 'hold-down' || a === 'wait' ? 'magenta' : undefined);
+    out(table(['CLASS', 'DIRECTION', 'ACTION', 'RATE', 'FLOOR', 'CURRENT', 'COST', 'PROPOSED', 'COST', 'FREE', 'REASON'], r.decisions.map((d) => [
+      d.class, d.direction, paint(g, colour(d.action), d.action), mbps(d.rate_mbps), mbps(d.min_rate_mbps), pathText(d.current), pct(d.current_cost),
+      d.proposed.join() === d.current.join() ? '=' : pathText(d.proposed), pct(d.proposed_cost), d.residual_mbps >= 0 ? mbps(d.residual_mbps) : '-',
+      d.failed_constraint ? `[${d.failed_constraint}] ${d.reason}` : d.reason,
+    ]), { right: [3, 4, 6, 8, 9], maxWidth: g.width }));
+    const opt = r.optimum;
+    if (!opt) return;
+    out('');
+    out(`for the rates measured now (${mbps(opt.demand_mbps)} in all, taken as the demands; delivered = max-min fair share):`);
+    out(table(['PLACEMENT', 'DELIVERED', 'OF DEMAND', 'MAX UTIL'], [
+      ['current', mbps(opt.current_delivered_mbps), pct(opt.current_delivered_mbps / (opt.demand_mbps || 1)), pct(opt.current_max_utilization)],
+      [`best single path${opt.single_path_exact ? ' (exact)' : ''}`, mbps(opt.single_path_delivered_mbps), pct(opt.single_path_delivered_mbps / (opt.demand_mbps || 1)), pct(opt.single_path_max_utilization)],
+      ['multipath optimum (LP)', mbps(opt.multipath_delivered_mbps), pct(opt.multipath_delivered_mbps / (opt.demand_mbps || 1)), pct(opt.multipath_min_max_utilization)],
+    ], { right: [1, 2, 3], maxWidth: g.width }));
+    out(table(['CLASS', 'DIRECTION', 'OPTIMAL PATH', 'DEMAND', 'DELIVERED'], opt.single_path.map((p) => [p.class, p.direction, pathText(p.path), mbps(p.demand_mbps), mbps(p.delivered_mbps)]), { right: [3, 4], maxWidth: g.width }));
+    if (opt.single_path_note) out(opt.single_path_note);
   }));
 
 // ---------- switches ----------

@@ -55,6 +55,10 @@ export interface Flow {
   multipath: WeightedPath[];
   switches: string;
   last_switch_unix_ms: string;
+  oscillations: string;
+  pin: string[];
+  pin_fallback: boolean;
+  min_rate_mbps: number;
 }
 
 export interface CandidatePath {
@@ -78,6 +82,7 @@ export interface FlowPolicy {
   threshold: number;
   hysteresis: number;
   hold_down_ms: number;
+  min_rate_mbps: number;
 }
 
 export interface Policy {
@@ -95,6 +100,42 @@ export interface Decision {
   reason: string;
   current_cost: number;
   proposed_cost: number;
+  residual_mbps: number;
+  failed_constraint: string;
+  round: RoundObjective | null;
+  rate_mbps: number;
+  min_rate_mbps: number;
+}
+
+export interface RoundObjective {
+  id: string;
+  movers: string[];
+  max_utilization_before: number;
+  max_utilization_after: number;
+  hops_before: number;
+  hops_after: number;
+  applied: boolean;
+}
+
+export interface OptimumPath {
+  class: string;
+  direction: string;
+  path: string[];
+  demand_mbps: number;
+  delivered_mbps: number;
+}
+
+export interface Optimum {
+  demand_mbps: number;
+  current_delivered_mbps: number;
+  current_max_utilization: number;
+  single_path_delivered_mbps: number;
+  single_path_max_utilization: number;
+  single_path_exact: boolean;
+  single_path_note: string;
+  single_path: OptimumPath[];
+  multipath_delivered_mbps: number;
+  multipath_min_max_utilization: number;
 }
 
 export interface SwitchTiming {
@@ -126,6 +167,11 @@ export interface SwitchEvent {
   ok: boolean;
   error: string;
   multipath: WeightedPath[];
+  oscillations: string;
+  oscillation: boolean;
+  round: RoundObjective | null;
+  residual_mbps: number;
+  failed_constraint: string;
 }
 
 export interface LinkUtilization {

@@ -1,37 +1,61 @@
-// The policy's view of load that is on its way: a switch counts where it went
-// until the meter shows it, so flows leaving one hot link do not pile up.
+// The policy's decisions from a meter state set by hand: moves on their way,
+// joint placement on the grid, stillness, rate floors, constraints, pins.
 import { expect } from 'chai';
 import { Meter } from '../../controller/meter.js';
-import { MOVING_INTERVALS, PolicyEngine, type Flow } from '../../controller/policy.js';
+import { MOVING_INTERVALS, PolicyEngine, type Decision, type Flow, type FlowPolicy } from '../../controller/policy.js';
 import { loadTopology } from '../../topology/load.js';
+import type { Topology } from '../../topology/model.js';
 
-const t = loadTopology('reference');
 const INTERVAL = 100;
+const THRESHOLD = 0.7;
 
-function setup() {
-  const meter = new Meter(t, 0.6, () => 0.7);
+function setup(t: Topology) {
+  const meter = new Meter(t, 0.6, () => THRESHOLD);
   const engine = new PolicyEngine(t, meter, () => INTERVAL);
-  const flow = (cls: string, path: string[], mbps: number): Flow => {
-    meter.classRates.set(`${cls}/forward`, { bps: mbps * 1e6, rawBps: mbps * 1e6, pps: 0, sinceNs: 0n, sinceWallMs: 0, wallMs: 0 });
-    return {
-      cls: t.classes.find((c) => c.name === cls)!, dir: 'forward', ingress: 'r1', egress: 'r6', path,
-      policy: { mode: 'least-utilized', threshold: 0.7, hysteresis: 0.1, holdDownMs: 1000 }, lastSwitchMonoNs: 0n, lastSwitchUnixMs: 0, switches: 0, elephantUntilMs: 0,
+  const flows: Flow[] = [];
+  const flow = (cls: string, path: string[], mbps: number, policy: Partial<FlowPolicy> = {}, dir: 'forward' | 'reverse' = 'forward'): Flow => {
+    // measured over a window that began after any congestion in these tests (wall time 1000 -> 1100)
+    meter.classRates.set(`${cls}/${dir}`, { bps: mbps * 1e6, rawBps: mbps * 1e6, pps: 0, sinceNs: 1n, sinceWallMs: 1000, wallMs: 1100 });
+    const f: Flow = {
+      cls: t.classes.find((c) => c.name === cls)!, dir, ingress: path[0], egress: path[path.length - 1], path,
+      policy: { mode: 'least-utilized', threshold: THRESHOLD, hysteresis: 0.1, holdDownMs: 1000, ...policy },
+      lastSwitchMonoNs: 0n, lastSwitchUnixMs: 0, switches: 0, oscillations: 0, left: [],
     };
+    flows.push(f);
+    return f;
   };
-  const load = (a: string, b: string, mbps: number) => (meter.direction(a, b).utilization = (mbps * 1e6) / meter.direction(a, b).capacityBps);
-  return { engine, flow, load };
+  /** adds load along a path, smoothed and latest sample alike; over the threshold the link has an onset */
+  const load = (path: string[], mbps: number) => {
+    for (let i = 1; i < path.length; i++) {
+      const d = meter.direction(path[i - 1], path[i]);
+      d.utilization += (mbps * 1e6) / d.capacityBps;
+      d.rawBps += mbps * 1e6;
+      if (d.rawBps / d.capacityBps > THRESHOLD) {
+        d.onsetNs ??= 5n;
+        d.firstHotWallMs ??= 1000;
+      }
+    }
+  };
+  const linkDown = (a: string, b: string) => {
+    const link = t.links.find((l) => (l.a.router === a && l.b.router === b) || (l.a.router === b && l.b.router === a))!;
+    meter.linkEvent(link.a.router, link.a.interface, false);
+    return () => meter.linkEvent(link.a.router, link.a.interface, true);
+  };
+  const decide = (now = 10_000_000_000n) => engine.round(flows, now);
+  return { meter, engine, flow, load, linkDown, decide };
 }
 
 describe('policy: switches on their way', () => {
+  const t = loadTopology('reference');
   const viaR3 = ['r1', 'r3', 'r5', 'r6'];
   const viaR2R4 = ['r1', 'r2', 'r4', 'r6'];
 
   it('counts a moved flow on its new path and off its old one for the next decisions', () => {
-    const { engine, flow, load } = setup();
+    const { engine, flow, load } = setup(t);
     // low and high share r1-r2-r4-r6
     const low = flow('low', viaR2R4, 40);
     const high = flow('high', viaR2R4, 40);
-    load('r1', 'r2', 80); load('r2', 'r4', 80); load('r4', 'r6', 80);
+    load(viaR2R4, 80);
     const now = Date.now();
     // high could go via r3: empty there, so 40%
     expect(engine.cost(high, viaR3)).to.be.closeTo(0.4, 1e-9);
@@ -45,20 +69,173 @@ describe('policy: switches on their way', () => {
   });
 
   it(`forgets a move after ${MOVING_INTERVALS} telemetry intervals, when the meter shows it`, () => {
-    const { engine, flow, load } = setup();
+    const { engine, flow, load } = setup(t);
     const low = flow('low', viaR2R4, 40);
     const high = flow('high', viaR2R4, 40);
-    load('r1', 'r2', 80);
+    load(['r1', 'r2'], 80);
     engine.noteSwitch(low, viaR3, Date.now() - MOVING_INTERVALS * INTERVAL - 1);
     expect(engine.cost(high, viaR3)).to.be.closeTo(0.4, 1e-9);
   });
 
   it('ignores multipath flows (their weights are not a single move)', () => {
-    const { engine, flow, load } = setup();
+    const { engine, flow, load } = setup(t);
     const low = { ...flow('low', viaR2R4, 40), multipath: [{ path: viaR2R4, weight: 50 }, { path: viaR3, weight: 50 }] };
     const high = flow('high', viaR2R4, 40);
-    load('r1', 'r2', 80);
+    load(['r1', 'r2'], 80);
     engine.noteSwitch(low, viaR3);
     expect(engine.cost(high, viaR3)).to.be.closeTo(0.4, 1e-9);
+  });
+});
+
+describe('policy: joint placement on the 4x4 grid', () => {
+  const t = loadTopology('grid4x4');
+  const top = ['r1', 'r2', 'r3', 'r4', 'r8', 'r12', 'r16'];
+  const switched = (d: Map<Flow, Decision>) => [...d].filter(([, x]) => x.action === 'switch');
+
+  it('spreads three classes stuck on one shortest path over both of r1\'s links, one move, and the round objective falls', () => {
+    const { flow, load, decide } = setup(t);
+    const [high, medium, low] = ['high', 'medium', 'low'].map((c) => flow(c, top, 33.3));
+    load(top, 100);
+    const d = decide();
+    const moves = switched(d);
+    expect(moves, JSON.stringify([...d.values()].map((x) => x.reason))).to.have.length(1);
+    const [moved, decision] = moves[0];
+    // the path it takes shares no link with the others' path
+    const used = new Set(top.slice(1).map((x, i) => `${top[i]}>${x}`));
+    expect(decision.path.slice(1).some((x, i) => used.has(`${decision.path[i]}>${x}`))).to.equal(false);
+    expect(decision.path).to.have.length(7);
+    expect(decision.trigger).to.equal('congestion');
+    expect(decision.round!.before.maxUtilization).to.be.closeTo(1, 1e-6);
+    expect(decision.round!.after.maxUtilization).to.be.closeTo(0.666, 1e-2);
+    expect(decision.round!.applied).to.equal(true);
+    expect(decision.residualBps).to.be.closeTo(100e6, 1);
+    expect(decision.onsetNs).to.equal(5n);
+    // the two others stay, and say why
+    for (const f of [high, medium, low].filter((x) => x !== moved)) expect(d.get(f)!.action).to.equal('keep');
+  });
+
+  it('then stays still: the classes sharing the full link have nowhere better to go', () => {
+    const { flow, load, decide } = setup(t);
+    const other = ['r1', 'r5', 'r9', 'r13', 'r14', 'r15', 'r16'];
+    flow('high', top, 50);
+    flow('medium', top, 50);
+    const low = flow('low', other, 60);
+    low.lastSwitchMonoNs = 9_500_000_000n; // moved 0.5 s ago
+    load(top, 100);
+    load(other, 60);
+    const d = decide();
+    expect(switched(d)).to.deep.equal([]);
+    const reasons = [...d.values()].map((x) => x.reason).join('\n');
+    expect(reasons).to.match(/100% -> 100%/);
+  });
+
+  for (const [hysteresis, moves] of [[0.3, 0], [0.1, 1]] as const) {
+    it(`applies a round only when its objective improves by the hysteresis (${hysteresis}: ${moves} move)`, () => {
+      const { flow, load, decide } = setup(t);
+      const other = ['r1', 'r5', 'r9', 'r13', 'r14', 'r15', 'r16'];
+      flow('high', top, 40, { hysteresis });
+      flow('medium', top, 35, { hysteresis });
+      flow('low', other, 20, { hysteresis });
+      load(top, 75);
+      load(other, 20);
+      // best round: medium joins low, the highest utilisation of the touched links 75% -> 55%
+      const d = decide();
+      expect(switched(d), [...d.values()].map((x) => x.reason).join('\n')).to.have.length(moves);
+      const round = [...d.values()].find((x) => x.round)!.round!;
+      expect(round.before.maxUtilization).to.be.closeTo(0.75, 1e-6);
+      expect(round.after.maxUtilization).to.be.closeTo(0.55, 1e-6);
+      expect(round.applied).to.equal(moves === 1);
+    });
+  }
+});
+
+describe('policy: stillness and floors (reference network)', () => {
+  const t = loadTopology('reference');
+  const viaR2R4 = ['r1', 'r2', 'r4', 'r6'];
+  const viaR2R5 = ['r1', 'r2', 'r5', 'r6'];
+  const viaR3 = ['r1', 'r3', 'r5', 'r6'];
+
+  it('never moves a class under its rate floor for congestion, whatever the link load', () => {
+    const { flow, load, decide } = setup(t);
+    const high = flow('high', viaR2R4, 150);
+    const idle = flow('low', viaR2R5, 0);
+    load(['r1', 'r2'], 100);
+    const d = decide();
+    expect(d.get(idle)!.action).to.equal('keep');
+    expect(d.get(idle)!.reason).to.match(/under its floor of 1\.0 Mbit\/s/, d.get(idle)!.reason);
+    // the elephant has nowhere better either: alone it fills any path
+    expect(d.get(high)!.action).to.equal('keep');
+  });
+
+  it('does not move a class whose rate was never measured', () => {
+    const { meter, flow, load, decide } = setup(t);
+    const low = flow('low', viaR2R5, 30);
+    flow('high', viaR2R4, 70);
+    meter.classRates.delete('low/forward');
+    load(['r1', 'r2'], 100);
+    expect(decide().get(low)!.reason).to.match(/never measured/);
+  });
+
+  it('waits while a class on the hot link has no rate over a congested window', () => {
+    const { meter, flow, load, decide } = setup(t);
+    const low = flow('low', viaR2R5, 30);
+    const high = flow('high', viaR2R4, 70);
+    meter.classRates.set('high/forward', { ...meter.classRate('high', 'forward'), sinceWallMs: 800, wallMs: 900 });
+    load(['r1', 'r2'], 100);
+    const d = decide();
+    expect(d.get(high)!.action).to.equal('wait');
+    expect(d.get(low)!.action).to.equal('wait');
+  });
+
+  it('moves the smaller class off a shared congested link, the larger stays', () => {
+    const { flow, load, decide } = setup(t);
+    const low = flow('low', viaR2R5, 30);
+    const high = flow('high', viaR2R4, 70);
+    load(['r1', 'r2'], 100);
+    load(['r2', 'r4'], 70);
+    load(['r2', 'r5'], 30);
+    const d = decide();
+    expect(d.get(high)!.action).to.equal('keep');
+    expect(d.get(low)!.action).to.equal('switch');
+    expect(d.get(low)!.path).to.deep.equal(viaR3);
+  });
+
+  it('a pinned class falls back to the best live path when its pin goes down, and returns when it is back', () => {
+    const { flow, linkDown, decide } = setup(t);
+    const medium = flow('medium', viaR3, 10, { mode: 'static' });
+    medium.pin = viaR3;
+    expect(decide().get(medium)!.action).to.equal('static');
+    const up = linkDown('r3', 'r5');
+    const down = decide().get(medium)!;
+    expect(down.action).to.equal('switch');
+    expect(down.trigger).to.equal('pin-fallback');
+    expect(down.path).to.not.include('r3');
+    medium.path = down.path;
+    expect(decide().get(medium)!.action).to.equal('static');
+    up();
+    const back = decide().get(medium)!;
+    expect(back.trigger).to.equal('pin-restore');
+    expect(back.path).to.deep.equal(viaR3);
+  });
+
+  it('a class whose constraints no live path meets keeps its path and says which constraint failed', () => {
+    const { flow, linkDown, decide } = setup(t);
+    const low = flow('low', viaR3, 10);
+    low.cls = { ...low.cls, constraints: { avoidRouters: [], avoidLinks: [], via: ['r3'] } };
+    linkDown('r3', 'r5');
+    const d = decide().get(low)!;
+    expect(d.action).to.equal('no-alternative');
+    expect(d.failedConstraint).to.equal('via');
+    expect(d.path).to.deep.equal(viaR3);
+  });
+
+  it('leaves a down link at once, around it', () => {
+    const { flow, linkDown, decide } = setup(t);
+    const low = flow('low', viaR2R5, 10);
+    linkDown('r2', 'r5');
+    const d = decide().get(low)!;
+    expect(d.action).to.equal('switch');
+    expect(d.trigger).to.equal('link-down');
+    expect(d.path.join('-')).to.not.match(/r2-r5/);
   });
 });

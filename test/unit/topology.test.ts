@@ -3,9 +3,9 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import {
-  bundledTopologies, candidatePaths, decapSid, endpoints, initialPath, linkBetween, loadTopology, neighbors,
+  bundledTopologies, candidatePaths, constraintProblems, decapSid, endpoints, initialPath, linkBetween, loadTopology, neighbors,
   parseTopology, pathDevice, pathLinks, pathSegments, router, TopologyError, underlayRoutes,
-  type Direction, type Overrides, type Topology,
+  type Direction, type FlowClass, type Overrides, type PathConstraints, type Topology,
 } from '../../topology/index.js';
 
 const REF = readFileSync(bundledTopologies().reference, 'utf8');
@@ -105,6 +105,14 @@ describe('topology: bundled files', () => {
     ]);
     const differ = t.classes.some((c) => c.initialPath.forward!.join() !== [...c.initialPath.reverse!].reverse().join());
     expect(differ, 'forward and reverse differ for some class').to.equal(true);
+  });
+
+  it('leaves the classes of the bundled files unconstrained', () => {
+    for (const name of Object.keys(bundledTopologies())) {
+      for (const c of loadTopology(name).classes) {
+        expect(c.constraints, `${name} ${c.name}`).to.deep.equal({ avoidRouters: [], avoidLinks: [], via: [] });
+      }
+    }
   });
 
   it('loads the reference by name and by path, the same', () => {
@@ -599,6 +607,239 @@ describe('topology: class problems', () => {
     single(path, 'forward: [r1]', 'classes[0].initial_path.forward: needs at least 2 entries');
     single('directions: [forward, reverse]\n    initial_path:\n      forward: [r1, r2, r4, r6]', 'directions: [forward]\n    initial_path:\n      forward: [r1, r2, r4, r6]',
       'classes[0].initial_path.reverse: class "high" does not carry reverse traffic (directions: forward)', 'reverse: [r6, r5, r3, r1]');
+  });
+});
+
+// The reference's classes, as the tests below take them apart.
+const HIGH_PATHS = '    initial_path:\n      forward: [r1, r2, r4, r6]\n      reverse: [r6, r5, r3, r1]          # deliberately not the mirror of forward\n';
+const LOW_PATHS = '    initial_path:\n      forward: [r1, r2, r5, r6]\n      reverse: [r6, r5, r2, r1]\n';
+const LINKS = 'r1-r2, r2-r4, r4-r6, r5-r6, r3-r5, r1-r3, r2-r5';
+/** The reference with `keys` (lines indented by 4) added to the class "high" after its classifier. */
+const highWith = (keys: string, ...edits: [string, string][]) =>
+  mutate(['    classifier: { flowlabel: 0xfffc4 }\n', `    classifier: { flowlabel: 0xfffc4 }\n${keys}`], ...edits);
+/** The reference with the initial paths of "high" replaced by `keys`. */
+const highInstead = (keys: string, ...edits: [string, string][]) => mutate([HIGH_PATHS, keys], ...edits);
+const NONE: PathConstraints = { avoidRouters: [], avoidLinks: [], via: [] };
+
+describe('topology: path constraints (max_hops, avoid, via)', () => {
+  it('loads all three keys into the model, flow and block lists alike; unconstrained classes get empty lists', () => {
+    const text = mutate([LOW_PATHS, `    max_hops: 3\n    avoid:\n      - r4\n      - r1-r3\n    via: [r2, r5]\n${LOW_PATHS}`]);
+    const t = parseTopology(text, FILE);
+    expect(t.classes.map((c) => c.constraints)).to.deep.equal([
+      NONE, NONE, { maxHops: 3, avoidRouters: ['r4'], avoidLinks: ['r1-r3'], via: ['r2', 'r5'] },
+    ]);
+    expect(t.classes[0].constraints).to.not.have.property('maxHops');
+    // the initial paths meet them: forward crosses r2 then r5, reverse r5 then r2
+    const low = t.classes[2];
+    expect(constraintProblems(t, low, 'forward', low.initialPath.forward!)).to.deep.equal([]);
+    expect(constraintProblems(t, low, 'reverse', low.initialPath.reverse!)).to.deep.equal([]);
+  });
+
+  it('avoids a link by the name the file gives it, and only by that', () => {
+    const named = ['  - a: { router: r1, interface: eth1, address: "fd01:2::1/64" }', '  - name: core-a\n    a: { router: r1, interface: eth1, address: "fd01:2::1/64" }'] as [string, string];
+    const t = parseTopology(highInstead('    avoid: [core-a, r2-r5]\n', named), FILE);
+    expect(t.links[0].name).to.equal('core-a');
+    expect(t.classes[0].constraints).to.deep.equal({ avoidRouters: [], avoidLinks: ['core-a', 'r2-r5'], via: [] });
+    const text = highInstead('    avoid: [r1-r2]\n', named);
+    expectProblems(text, [['avoid: [r1-r2]', `classes[0].avoid[0]: unknown router or link "r1-r2" (routers: ${ROUTERS}; links: core-a, r2-r4, r4-r6, r5-r6, r3-r5, r1-r3, r2-r5)`]]);
+    const clash = highInstead('    avoid: [r4, r3]\n', [named[0], named[1].replace('core-a', 'r3')]);
+    expectProblems(clash, [['avoid: [r4, r3]', 'classes[0].avoid[1]: "r3" names both a router and a link: rename the link (links[].name)']]);
+  });
+
+  it('unknown names in avoid and via, each with its line', () => {
+    const text = highInstead('    avoid:\n      - r4\n      - r9\n      - r2-r1\n    via:\n      - r5\n      - r1-r3\n');
+    expectProblems(text, [
+      ['- r9', `classes[0].avoid[1]: unknown router or link "r9" (routers: ${ROUTERS}; links: ${LINKS})`],
+      ['- r2-r1', `classes[0].avoid[2]: unknown router or link "r2-r1" (routers: ${ROUTERS}; links: ${LINKS})`],
+      ['- r1-r3', `classes[0].via[1]: unknown router "r1-r3" (routers: ${ROUTERS})`],
+    ]);
+  });
+
+  it('avoiding the ingress or the egress of a direction the class carries', () => {
+    expectProblems(highInstead('    avoid: [r3, r1, r6]\n'), [
+      ['avoid: [r3, r1, r6]', 'classes[0].avoid[1]: cannot avoid r1: every forward path starts there and every reverse path ends there'],
+      ['avoid: [r3, r1, r6]', 'classes[0].avoid[2]: cannot avoid r6: every forward path ends there and every reverse path starts there'],
+    ]);
+    const forwardOnly = highInstead('    avoid:\n      - r6 # the egress\n', ['directions: [forward, reverse]\n    avoid', 'directions: [forward]\n    avoid']);
+    expectProblems(forwardOnly, [['- r6 # the egress', 'classes[0].avoid[0]: cannot avoid r6: every forward path ends there']]);
+  });
+
+  it('a router both in via and in avoid', () => {
+    single('    classifier: { flowlabel: 0xfffc6 }\n', '    classifier: { flowlabel: 0xfffc6 }\n    avoid: [r2, r5]\n    via:\n      - r3\n      - r5 # also avoided\n',
+      'classes[1].via[1]: r5 is also in avoid: a path cannot both cross it and avoid it', '- r5 # also avoided');
+  });
+
+  it('duplicates in avoid or via (structure problems, reported together)', () => {
+    const text = highWith('    avoid: [r4, r2-r4, r4]\n    via:\n      - r2\n      - r2\n');
+    expectProblems(text, [
+      ['avoid: [r4', 'classes[0].avoid: lists the string "r4" twice'],
+      ['via:\n      - r2', 'classes[0].via: lists the string "r2" twice'],
+    ]);
+  });
+
+  it('max_hops not an integer >= 1', () => {
+    single('    classifier: { flowlabel: 0xfffc6 }\n', '    classifier: { flowlabel: 0xfffc6 }\n    max_hops: 0\n',
+      'classes[1].max_hops: must be an integer >= 1 (a path has at least one link), not 0', 'max_hops: 0');
+    single('    classifier: {}\n', '    classifier: {}\n    max_hops: -3\n',
+      'classes[2].max_hops: must be an integer >= 1 (a path has at least one link), not -3', 'max_hops: -3');
+    single('    classifier: {}\n', '    classifier: {}\n    max_hops: 2.5\n', 'classes[2].max_hops: must be an integer, not number 2.5', 'max_hops: 2.5');
+    single('    classifier: {}\n', '    classifier: {}\n    max_hops: "4"\n', 'classes[2].max_hops: must be an integer, not the string "4"', 'max_hops: "4"');
+    single('    classifier: {}\n', '    classifier: {}\n    avoid: r3\n', 'classes[2].avoid: must be a list, not the string "r3"', 'avoid: r3');
+  });
+
+  it('reports all constraint problems of the file together, and checks no path while any is left', () => {
+    const text = highWith('    max_hops: 0\n    avoid: [r1, r9]\n    via: [r1-r3]\n',
+      ['    classifier: {}\n', '    classifier: {}\n    via: [r7]\n'], ['table: 102', 'table: 254']);
+    expectProblems(text, [
+      ['max_hops: 0', 'classes[0].max_hops: must be an integer >= 1 (a path has at least one link), not 0'],
+      ['avoid: [r1, r9]', 'classes[0].avoid[0]: cannot avoid r1: every forward path starts there and every reverse path ends there'],
+      ['avoid: [r1, r9]', `classes[0].avoid[1]: unknown router or link "r9" (routers: ${ROUTERS}; links: ${LINKS})`],
+      ['via: [r1-r3]', `classes[0].via[0]: unknown router "r1-r3" (routers: ${ROUTERS})`],
+      ['table: 254', 'classes[1].table: table 254 is the kernel\'s "main" table'],
+      ['via: [r7]', `classes[2].via[0]: unknown router "r7" (routers: ${ROUTERS})`],
+    ]);
+  });
+
+  it('an initial path that breaks its own class\'s constraints, naming the constraint', () => {
+    single('    classifier: { flowlabel: 0xfffc4 }\n', '    classifier: { flowlabel: 0xfffc4 }\n    avoid: [r2]\n',
+      'classes[0].initial_path.forward: breaks avoid r2: the path crosses r2', 'forward: [r1, r2, r4, r6]');
+    single('    classifier: { flowlabel: 0xfffc4 }\n', '    classifier: { flowlabel: 0xfffc4 }\n    avoid: [r4-r6]\n',
+      'classes[0].initial_path.forward: breaks avoid r4-r6: the path uses link r4-r6', 'forward: [r1, r2, r4, r6]');
+    single('    classifier: { flowlabel: 0xfffc4 }\n', '    classifier: { flowlabel: 0xfffc4 }\n    via: [r4]\n',
+      'classes[0].initial_path.reverse: breaks via r4: the path does not cross r4', 'reverse: [r6, r5, r3, r1]');
+    // low: forward r1 r2 r5 r6, reverse r6 r5 r2 r1; via [r5, r2] wants r5 first forward, r2 first backward
+    expectProblems(mutate(['    classifier: {}\n', '    classifier: {}\n    via: [r5, r2]\n']), [
+      ['forward: [r1, r2, r5, r6]', 'classes[2].initial_path.forward: breaks via r5, r2: crossed out of order'],
+      ['reverse: [r6, r5, r2, r1]', 'classes[2].initial_path.reverse: breaks via r5, r2: crossed out of order'],
+    ]);
+    const met = parseTopology(mutate(['    classifier: {}\n', '    classifier: {}\n    via: [r2, r5]\n    avoid: [r1-r3]\n    max_hops: 3\n']), FILE);
+    expect(met.classes[2].constraints).to.deep.equal({ maxHops: 3, avoidRouters: [], avoidLinks: ['r1-r3'], via: ['r2', 'r5'] });
+    const longer = mutate([LOW_PATHS, '    max_hops: 4\n    initial_path:\n      forward: [r1, r3, r5, r2, r4, r6]\n      reverse: [r6, r5, r2, r1]\n']);
+    expectProblems(longer, [['forward: [r1, r3, r5, r2', 'classes[2].initial_path.forward: breaks max_hops 4: the path has 5 links']]);
+    expectProblems(mutate([LOW_PATHS, '    max_hops: 4\n    avoid: [r3]\n    via: [r4]\n    initial_path:\n      forward: [r1, r3, r5, r2, r4, r6]\n']), [
+      ['forward: [r1, r3, r5, r2', 'classes[2].initial_path.forward: breaks max_hops 4: the path has 5 links'],
+      ['forward: [r1, r3, r5, r2', 'classes[2].initial_path.forward: breaks avoid r3: the path crosses r3'],
+    ]);
+  });
+
+  it('constraints no path can meet, even with every link up', () => {
+    const none = (dir: Direction, given: string) => {
+      const [from, to] = dir === 'forward' ? ['r1', 'r6'] : ['r6', 'r1'];
+      return `classes[0]: no ${dir} path from ${from} to ${to} meets the class's constraints, even with every link up: ${given}`;
+    };
+    expectProblems(highInstead('    max_hops: 2\n'), [['name: high', none('forward', 'max_hops 2')], ['name: high', none('reverse', 'max_hops 2')]]);
+    expectProblems(highInstead('    avoid: [r2-r4, r5]\n'), [['name: high', none('forward', 'avoid r5, r2-r4')], ['name: high', none('reverse', 'avoid r5, r2-r4')]]);
+    // r4 is only reached over r2 (or from r6, the egress): after r4 there is no way on to r5
+    expectProblems(highInstead('    via: [r4, r5]\n'), [
+      ['name: high', none('forward', 'via r4, r5')], ['name: high', none('reverse', 'via r4, r5 (reverse: r5, r4)')],
+    ]);
+    // a single direction is checked alone: forward r1 r3 r5 r2 r4 r6 is 5 links
+    const forward = highInstead('    max_hops: 4\n    via: [r5, r4]\n', ['directions: [forward, reverse]\n    max_hops', 'directions: [forward]\n    max_hops']);
+    expectProblems(forward, [['name: high', none('forward', 'max_hops 4; via r5, r4')]]);
+    // each is met by some path, so no problem
+    for (const keys of ['    max_hops: 5\n    via: [r5, r4]\n', '    avoid: [r2-r4, r4]\n', '    via: [r2, r5]\n    max_hops: 3\n', '    via: [r1, r6]\n']) {
+      expect(parseTopology(highInstead(keys), FILE).classes[0].constraints.avoidRouters, keys).to.be.an('array');
+    }
+  });
+
+  it('agrees with brute-force enumeration on the grid, and checks it in well under 100 ms', () => {
+    const gridText = readFileSync(bundledTopologies().grid4x4, 'utf8');
+    const grid = loadTopology('grid4x4');
+    const CLASS = '    directions: [forward, reverse]\n  - name: medium';
+    expect(gridText.split(CLASS).length - 1).to.equal(1);
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const all = { forward: allPaths(grid, 'forward'), reverse: allPaths(grid, 'reverse') };
+    let infeasible = 0;
+    const times: number[] = [];
+    for (let n = 0; n < 40; n++) {
+      const inner = Array.from({ length: 14 }, (_, i) => `r${i + 2}`);
+      const pick = (k: number) => Array.from({ length: k }, () => inner.splice(rnd(inner.length), 1)[0]);
+      const via = pick(1 + rnd(4));
+      const avoidRouters = pick(rnd(3));
+      const avoidLinks = [...new Set(Array.from({ length: rnd(3) }, () => grid.links[rnd(grid.links.length)].name))];
+      const maxHops = rnd(2) ? 6 + rnd(8) : undefined;
+      const keys = `    via: [${via.join(', ')}]\n`
+        + (avoidRouters.length + avoidLinks.length ? `    avoid: [${[...avoidRouters, ...avoidLinks].join(', ')}]\n` : '')
+        + (maxHops === undefined ? '' : `    max_hops: ${maxHops}\n`);
+      const text = gridText.replace(CLASS, `${CLASS.split('\n')[0]}\n${keys}${CLASS.split('\n')[1]}`);
+      const started = performance.now();
+      let problems: string[] = [];
+      try {
+        parseTopology(text, FILE);
+      } catch (e) {
+        problems = (e as TopologyError).problems;
+      }
+      times.push(performance.now() - started);
+      const cls: FlowClass = { ...grid.classes[0], constraints: { ...(maxHops === undefined ? {} : { maxHops }), avoidRouters, avoidLinks, via } };
+      const expected = (['forward', 'reverse'] as const)
+        .filter((dir) => !all[dir].some((p) => constraintProblems(grid, cls, dir, p).length === 0))
+        .map((dir) => new RegExp(`^${FILE}:\\d+: classes\\[0\\]: no ${dir} path from`));
+      expect(problems, keys).to.have.length(expected.length);
+      problems.forEach((p, i) => expect(p, keys).to.match(expected[i]));
+      infeasible += expected.length;
+    }
+    expect(infeasible, 'some cases have no path').to.be.greaterThan(5);
+    // the median, so that one garbage collection on a busy machine does not fail it
+    const median = times.sort((x, y) => x - y)[times.length >> 1];
+    expect(median, 'ms to load the grid with constraints').to.be.lessThan(100);
+  });
+});
+
+describe('topology: constraintProblems', () => {
+  const t = loadTopology();
+  const cls = (c: Partial<PathConstraints>): FlowClass => ({ ...t.classes[0], constraints: { ...NONE, ...c } });
+  const broken = (c: Partial<PathConstraints>, dir: Direction, path: string[]) =>
+    constraintProblems(t, cls(c), dir, path).map((p) => `${p.constraint} | ${p.problem}`);
+  const LONG = ['r1', 'r3', 'r5', 'r2', 'r4', 'r6'];
+
+  it('finds nothing to say about a path meeting the constraints, or without any', () => {
+    expect(broken({}, 'forward', LONG)).to.deep.equal([]);
+    expect(broken({ maxHops: 5, avoidRouters: ['r3'], avoidLinks: ['r2-r5'], via: ['r2'] }, 'forward', ['r1', 'r2', 'r4', 'r6'])).to.deep.equal([]);
+    expect(broken({ maxHops: 3 }, 'reverse', ['r6', 'r5', 'r3', 'r1'])).to.deep.equal([]);
+    expect(broken({ avoidLinks: ['r1-r2', 'r4-r6'] }, 'forward', ['r1', 'r3', 'r5', 'r6'])).to.deep.equal([]);
+    // via in the given order forward, in the reverse order backward
+    expect(broken({ via: ['r5', 'r4'] }, 'forward', LONG)).to.deep.equal([]);
+    expect(broken({ via: ['r5', 'r4'] }, 'reverse', [...LONG].reverse())).to.deep.equal([]);
+    expect(broken({ via: ['r1', 'r3', 'r6'] }, 'forward', ['r1', 'r3', 'r5', 'r6'])).to.deep.equal([]);
+  });
+
+  it('max_hops', () => {
+    expect(broken({ maxHops: 3 }, 'forward', LONG)).to.deep.equal(['max_hops | max_hops 3: the path has 5 links']);
+    expect(broken({ maxHops: 1 }, 'reverse', ['r6', 'r4', 'r2', 'r1'])).to.deep.equal(['max_hops | max_hops 1: the path has 3 links']);
+    expect(broken({ maxHops: 3 }, 'forward', ['r1', 'r2', 'r4', 'r6'])).to.deep.equal([]);
+  });
+
+  it('avoid: routers crossed and links used in either direction', () => {
+    expect(broken({ avoidRouters: ['r4', 'r3'], avoidLinks: ['r2-r5', 'r1-r2'] }, 'forward', LONG)).to.deep.equal([
+      'avoid | avoid r4: the path crosses r4',
+      'avoid | avoid r3: the path crosses r3',
+      'avoid | avoid r2-r5: the path uses link r2-r5',
+    ]);
+    expect(broken({ avoidLinks: ['r3-r5'] }, 'reverse', ['r6', 'r5', 'r3', 'r1'])).to.deep.equal(['avoid | avoid r3-r5: the path uses link r3-r5']);
+  });
+
+  it('via: routers missed and routers crossed out of order', () => {
+    expect(broken({ via: ['r4', 'r5'] }, 'forward', ['r1', 'r2', 'r4', 'r6'])).to.deep.equal(['via | via r5: the path does not cross r5']);
+    expect(broken({ via: ['r4', 'r5'] }, 'forward', LONG)).to.deep.equal(['via | via r4, r5: crossed out of order']);
+    expect(broken({ via: ['r5', 'r4'] }, 'reverse', ['r6', 'r4', 'r2', 'r5', 'r3', 'r1'])).to.deep.equal([]);
+    expect(broken({ via: ['r4', 'r5'] }, 'reverse', ['r6', 'r4', 'r2', 'r5', 'r3', 'r1'])).to.deep.equal(['via | via r4, r5: crossed out of order']);
+    expect(broken({ via: ['r2', 'r3', 'r5'] }, 'forward', LONG)).to.deep.equal(['via | via r2, r3: crossed out of order']);
+    expect(broken({ via: ['r4', 'r2', 'r3'] }, 'forward', ['r1', 'r3', 'r5', 'r6'])).to.deep.equal([
+      'via | via r4: the path does not cross r4', 'via | via r2: the path does not cross r2',
+    ]);
+  });
+
+  it('all of them at once, in the order max_hops, avoid, via', () => {
+    expect(broken({ maxHops: 4, avoidRouters: ['r5'], avoidLinks: ['r2-r4'], via: ['r4', 'r3'] }, 'forward', LONG)).to.deep.equal([
+      'max_hops | max_hops 4: the path has 5 links',
+      'avoid | avoid r5: the path crosses r5',
+      'avoid | avoid r2-r4: the path uses link r2-r4',
+      'via | via r4, r3: crossed out of order',
+    ]);
   });
 });
 

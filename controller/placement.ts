@@ -1,0 +1,109 @@
+// Joint placement: the classes that move in one round are taken off the
+// graph together and put back one after the other, largest rate first, each
+// on its best path (cspf.ts) against one shared residual graph, so two classes
+// never pile onto the same free path. The round's objective is the highest
+// utilisation of the links it touches (their old and new paths: elsewhere
+// nothing changes), then the total number of links the movers use. A
+// placement never ends worse by that objective than leaving every mover where
+// it is (then it is what it returns).
+import { arcsAlong, cspf, type CspfResult, type PathConstraintIds } from './cspf.js';
+import type { NetGraph } from './graph.js';
+
+export interface Mover {
+  id: string;
+  from: number;
+  to: number;
+  /** bits/s the class carries, as placed on its new path */
+  bps: number;
+  /** bits/s it carries on each arc of its current path, by arc id (default: bps on each) */
+  currentLoad?: ReadonlyMap<number, number>;
+  /** node indices of its path now */
+  current: readonly number[];
+  constraints?: PathConstraintIds;
+}
+
+export interface Objective {
+  /** highest utilisation of the touched links (Infinity: a mover's path is down) */
+  maxUtilization: number;
+  hops: number;
+}
+
+export interface Placement {
+  /** per mover id, in placement order */
+  results: Map<string, CspfResult & { residualBps?: number }>;
+  before: Objective;
+  after: Objective;
+  /** the arc loads with every mover where the placement put it (movers without a path stay where they are) */
+  load: Float64Array;
+}
+
+/** whether b is worse than a by the objective's order (utilisation, then links) */
+export function worse(b: Objective, a: Objective): boolean {
+  return b.maxUtilization > a.maxUtilization + 1e-9 || (Math.abs(b.maxUtilization - a.maxUtilization) <= 1e-9 && b.hops > a.hops);
+}
+
+/**
+ * `load` is the measured bits/s per arc, movers included; `down` the arcs
+ * that carry nothing now.
+ */
+export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: readonly Mover[], down?: ReadonlySet<number>): Placement {
+  const residual = Float64Array.from(load as ArrayLike<number>);
+  const touched = new Set<number>();
+  let hopsBefore = 0;
+  let brokenBefore = false;
+  for (const m of movers) {
+    const arcs = arcsAlong(g, m.current);
+    if (!arcs) {
+      brokenBefore = true;
+      continue;
+    }
+    hopsBefore += arcs.length;
+    for (const a of arcs) {
+      if (down?.has(a.id)) brokenBefore = true;
+      residual[a.id] = Math.max(0, residual[a.id] - (m.currentLoad?.get(a.id) ?? m.bps));
+      touched.add(a.id);
+    }
+  }
+  const before = objective(g, load, touched, down, brokenBefore ? Infinity : undefined, hopsBefore);
+  const results: Placement['results'] = new Map();
+  let hopsAfter = 0;
+  const order = [...movers].sort((x, y) => y.bps - x.bps || (x.id < y.id ? -1 : 1));
+  for (const m of order) {
+    const r = cspf(g, { from: m.from, to: m.to, bps: m.bps, load: residual, down, constraints: m.constraints, current: m.current });
+    if ('ok' in r) {
+      const free = Math.min(...r.ok.arcs.map((a) => a.capacityBps - residual[a.id]));
+      for (const a of r.ok.arcs) {
+        residual[a.id] += m.bps;
+        touched.add(a.id);
+      }
+      hopsAfter += r.ok.hops;
+      results.set(m.id, { ...r, residualBps: free });
+    } else {
+      // no path meets its constraints: it stays where it is
+      for (const a of arcsAlong(g, m.current) ?? []) residual[a.id] += m.bps;
+      hopsAfter += Math.max(0, m.current.length - 1);
+      results.set(m.id, r);
+    }
+  }
+  const stillBroken = movers.some((m) => !('ok' in results.get(m.id)!) && (arcsAlong(g, m.current) ?? [undefined]).some((a) => !a || down?.has(a.id)));
+  const after = objective(g, residual, touched, down, stillBroken ? Infinity : undefined, hopsAfter);
+  // largest-first is greedy: where it ends worse than leaving everyone in place, leave everyone in place
+  if (worse(after, before)) return { results: stay(g, movers, load), before, after: before, load: Float64Array.from(load as ArrayLike<number>) };
+  return { results, before, after, load: residual };
+}
+
+/** Every mover on its current path, as a placement result. */
+function stay(g: NetGraph, movers: readonly Mover[], load: ArrayLike<number>): Placement['results'] {
+  const results: Placement['results'] = new Map();
+  for (const m of movers) {
+    const arcs = arcsAlong(g, m.current)!;
+    results.set(m.id, { ok: { path: [...m.current], arcs, bottleneck: Math.max(0, ...arcs.map((a) => load[a.id] / a.capacityBps)), hops: arcs.length } });
+  }
+  return results;
+}
+
+function objective(g: NetGraph, load: ArrayLike<number>, arcs: Set<number>, down: ReadonlySet<number> | undefined, forced: number | undefined, hops: number): Objective {
+  let worst = 0;
+  for (const id of arcs) if (!down?.has(id)) worst = Math.max(worst, load[id] / g.arcs[id].capacityBps);
+  return { maxUtilization: forced ?? worst, hops };
+}
