@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "netlink_native",
-      "sources": ["netlink/native/netlink.c"],
+      "sources": ["netlink/native/netlink.c", "netlink/native/sysctl.c", "netlink/native/common.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     },
     {

@@ -18,7 +18,7 @@ export const missing = (field: string, expected: string) => new ApiError(status.
 const { errno } = constants;
 
 /** The gRPC status that fits a kernel errno. */
-export function statusForErrno(e: number): status {
+function statusForErrno(e: number): status {
   switch (e) {
     case errno.EINVAL: case errno.EAFNOSUPPORT: case errno.EOPNOTSUPP: case errno.ERANGE: return status.INVALID_ARGUMENT;
     case errno.ENODEV: case errno.ENETUNREACH: case errno.EHOSTUNREACH: case errno.ENETDOWN: return status.FAILED_PRECONDITION;
@@ -35,7 +35,7 @@ export function kernelError(where: string, err: NetlinkError, suffix = ''): ApiE
   if (code === status.RESOURCE_EXHAUSTED) {
     // ENOMEM: an allocation for the object failed (a route's fib6_info is charged to the memory
     // cgroup of the process that sends the request: ours); ENOBUFS: a routing table could not be
-    // allocated. The momentary per-CPU shortage of seg6 routes is retried in Rtnl.transact first.
+    // allocated. The momentary per-CPU shortage of seg6 routes is retried in RtnlSession.transact first.
     const retried = err.retried ? `, still refused after ${err.retried.attempts} retries over ${err.retried.ms.toFixed(0)} ms, so not the momentary shortage the agent waits out` : '';
     return new ApiError(code, `${where}: the kernel is out of memory for it (${err.message}${retried}): `
       + 'expected room in kernel memory for what the request adds; send fewer or smaller routes, remove some, '

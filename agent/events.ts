@@ -3,17 +3,10 @@
 import { C, RtnlMonitor, type RtnlEvent } from '../netlink/index.js';
 import { apiRoute, apiRule, apiSid, isSid } from './convert.js';
 import type { OwnedState } from './state.js';
+import type { RouterEvent } from '../proto/gen/srv6/agent/v1/RouterEvent.js';
 
-export interface RouterEventMsg {
-  router: string;
-  wall_ms: string;
-  kind: string;
-  interface?: string;
-  route?: unknown;
-  sid?: unknown;
-  rule?: unknown;
-  protocol?: number;
-}
+/** What WatchEvents streams: the API's message. */
+export type RouterEventMsg = RouterEvent;
 
 type Subscriber = { includeOwn: boolean; send: (e: RouterEventMsg) => void };
 

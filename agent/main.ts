@@ -4,9 +4,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
-import { Rtnl } from '../netlink/index.js';
+import { C, Rtnl } from '../netlink/index.js';
 import { logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { DEFAULT_SID_ANCHOR } from './anchor.js';
+import { RTPROT_SRV6_AGENT } from './constants.js';
 import { applyInterfaceSpecs, parseInterfaceSpecs } from './rename.js';
 import { Agent, AGENT_VERSION } from './server.js';
 
@@ -16,7 +17,8 @@ const int = (min: number, max: number) => (v: string) => {
   return n;
 };
 
-export const DEFAULT_PROTOCOL = 83;
+/** the rtm_protocol unless --protocol says otherwise; --protocol takes the values the kernel leaves to userspace (above RTPROT_STATIC) */
+export const DEFAULT_PROTOCOL = RTPROT_SRV6_AGENT;
 
 const program = new Command()
   .name('srv6-agent')
@@ -24,7 +26,7 @@ const program = new Command()
   .version(AGENT_VERSION)
   .option('--name <name>', 'router name reported to the controller (env SRV6_AGENT_NAME)', process.env.SRV6_AGENT_NAME ?? hostname())
   .option('--listen <address...>', 'gRPC address(es): [host]:port or unix:/path; repeat for several (env SRV6_AGENT_LISTEN, comma-separated)', process.env.SRV6_AGENT_LISTEN?.split(',') ?? ['[::]:50051'])
-  .option('--protocol <n>', 'rtm_protocol stamped on every route and rule the agent owns (env SRV6_AGENT_PROTOCOL)', int(5, 255), Number(process.env.SRV6_AGENT_PROTOCOL ?? DEFAULT_PROTOCOL))
+  .option('--protocol <n>', 'rtm_protocol stamped on every route and rule the agent owns (env SRV6_AGENT_PROTOCOL)', int(C.RTPROT_STATIC + 1, 255), Number(process.env.SRV6_AGENT_PROTOCOL ?? DEFAULT_PROTOCOL))
   .option('--log-level <level>', 'trace, debug, info, warn, error (env SRV6_AGENT_LOG_LEVEL)', process.env.SRV6_AGENT_LOG_LEVEL ?? 'info')
   .option('--max-message-bytes <n>', 'largest request accepted', int(1024, 1 << 30), 32 << 20)
   .option('--flush-on-exit', 'remove everything the agent owns on SIGTERM (default: keep the data plane as it is)', false)

@@ -1,33 +1,19 @@
 // The agent's owned kernel state: atomic ordered batches with rollback, the
 // path switch, listing and reconciliation. Everything here is synchronous, so
-// batches never interleave.
+// batches never interleave. Planning is plan.ts's; the kernel is reached only
+// through the typed netlink API (Rtnl: routes, rules, links, batches).
 import { status } from '@grpc/grpc-js';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import {
-  C, encodeRoute, encodeRule, NetlinkError, notSent, Rtnl, type Link, type NlWriter, type Route, type Rule,
-} from '../netlink/index.js';
+import { C, notSent, type Link, type NetlinkError, type Route, type Rtnl, type Rule } from '../netlink/index.js';
 import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
 import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
 import { ApiError, invalid, kernelError, missing } from './errors.js';
+import { readJournal, removeJournal, writeJournal } from './journal.js';
+import { planBatch, restoreSteps, type Originals, type Outcome, type ParsedOp, type Step } from './plan.js';
 import * as V from './validate.js';
 
-export type Outcome = 'created' | 'replaced' | 'deleted' | 'unchanged' | 'absent';
-
-/** One validated operation. */
-export type ParsedOp =
-  | { kind: 'route'; action: 'upsert' | 'delete'; field: string; obj: Route }
-  | { kind: 'rule'; action: 'upsert' | 'delete'; field: string; obj: Rule };
-
-interface Step {
-  op: number;
-  /** the identity of the kernel object the step touches */
-  key: string;
-  what: string;
-  build: (w: NlWriter, seq: number) => void;
-}
+export type { Outcome } from './plan.js';
 
 export interface ApplyResult {
   outcomes: Outcome[];
@@ -37,12 +23,6 @@ export interface ApplyResult {
   steps: number;
 }
 
-/** Just what RTM_DELROUTE needs to pick exactly our route: table, prefix, metric, protocol. */
-const keyRoute = (r: Route, protocol: number): Route => ({
-  family: C.AF_INET6, dst: r.dst, dstLen: r.dstLen, table: r.table, priority: r.priority, protocol, scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST,
-});
-
-const NEW = C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_REPLACE;
 const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, constants.errno.EEXIST]);
 
 export class OwnedState {
@@ -121,69 +101,12 @@ export class OwnedState {
 
   /** Validates, plans against a fresh snapshot, applies in order; on any failure restores the snapshot. */
   applyParsed(ops: ParsedOp[], dryRun: boolean): ApplyResult {
-    const proto = this.protocol;
     const routes = new Map<string, Route>();
     for (const table of new Set(ops.filter((o) => o.kind === 'route').map((o) => o.obj.table))) {
       for (const r of this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
     }
-    let rules: Rule[] = ops.some((o) => o.kind === 'rule') ? this.rtnl.rules(C.AF_INET6) : [];
-    // per touched key: what the snapshot had (undefined: nothing) and the key itself as a route
-    const originalRoutes = new Map<string, { before?: Route; at: Route }>();
-    const originalRules = new Map<string, Rule[]>();
-    const addedRules: Rule[] = [];
-    const steps: Step[] = [];
-    const outcomes: Outcome[] = [];
-
-    ops.forEach((op, i) => {
-      if (op.kind === 'route') {
-        const r = op.obj;
-        const key = routeKey(r);
-        const before = routes.get(key);
-        if (before && before.protocol !== proto) {
-          throw new ApiError(status.FAILED_PRECONDITION, `${op.field}: ${key} exists and belongs to protocol ${before.protocol}; this agent only changes what it owns (protocol ${proto})`);
-        }
-        if (!originalRoutes.has(key)) originalRoutes.set(key, { before, at: r });
-        if (op.action === 'upsert') {
-          if (before && sameRoute(r, before)) return void outcomes.push('unchanged');
-          if (isSid(r)) this.sidTables.add(r.table);
-          steps.push({ op: i, key, what: `upsert ${isSid(r) ? 'SID' : 'route'} ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, r) });
-          routes.set(key, r);
-          outcomes.push(before ? 'replaced' : 'created');
-        } else {
-          if (!before) return void outcomes.push('absent');
-          steps.push({ op: i, key, what: `delete ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(r, proto)) });
-          routes.delete(key);
-          outcomes.push('deleted');
-        }
-      } else {
-        const r = op.obj;
-        const key = ruleKey(r);
-        const existing = rules.filter((x) => ruleKey(x) === key);
-        const foreign = existing.find((x) => x.protocol !== proto);
-        if (foreign) {
-          throw new ApiError(status.FAILED_PRECONDITION, `${op.field}: rule ${key} exists and belongs to protocol ${foreign.protocol}; this agent only changes what it owns (protocol ${proto})`);
-        }
-        if (!originalRules.has(key)) originalRules.set(key, existing);
-        if (op.action === 'upsert') {
-          if (existing.length === 1 && sameRule(r, existing[0])) return void outcomes.push('unchanged');
-          steps.push({ op: i, key, what: `add rule ${key} table ${r.table}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE, seq, r) });
-          addedRules.push(r);
-          for (const old of existing) {
-            steps.push({ op: i, key, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
-          }
-          rules = [...rules.filter((x) => ruleKey(x) !== key), r];
-          outcomes.push(existing.length ? 'replaced' : 'created');
-        } else {
-          const victims = existing.filter((x) => !op.obj.table || x.table === op.obj.table);
-          if (!victims.length) return void outcomes.push('absent');
-          for (const old of victims) {
-            steps.push({ op: i, key, what: `delete rule ${key} table ${old.table}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, old) });
-          }
-          rules = rules.filter((x) => !victims.includes(x));
-          outcomes.push('deleted');
-        }
-      }
-    });
+    const rules: Rule[] = ops.some((o) => o.kind === 'rule') ? this.rtnl.rules(C.AF_INET6) : [];
+    const { steps, outcomes, originals } = planBatch(ops, { routes, rules }, this.protocol, this.sidTables);
 
     if (dryRun || steps.length === 0) return { outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
 
@@ -191,26 +114,26 @@ export class OwnedState {
     // snapshot written here lets the next start put the router back as it was (recoverJournal).
     // A single step is one netlink message, all or nothing by itself: the switch path pays nothing.
     const journaled = this.journal !== undefined && steps.length > 1;
-    if (journaled) this.writeJournal(originalRoutes, originalRules, addedRules);
+    if (journaled) writeJournal(this.journal!, originals);
     const t0 = process.hrtime.bigint();
     // the batch is undone as a whole when one step fails: no point sending the steps after it
     const errors = this.run(steps, true);
     const acked = process.hrtime.bigint();
     const failed = errors.findIndex((e) => e !== undefined);
     if (failed < 0) {
-      if (journaled) rmSync(this.journal!, { force: true });
+      if (journaled) removeJournal(this.journal!);
       return { outcomes, dryRun, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
     }
 
     const applied = errors.filter((e) => e === undefined).length;
     // only what the kernel was sent needs putting back
     const sentKeys = new Set(steps.filter((_, i) => !notSent(errors[i])).map((st) => st.key));
-    const rollbackProblems = this.restore(
-      new Map([...originalRoutes].filter(([k]) => sentKeys.has(k))),
-      new Map([...originalRules].filter(([k]) => sentKeys.has(k))),
-      addedRules.filter((r) => sentKeys.has(ruleKey(r))),
-    );
-    if (journaled) rmSync(this.journal!, { force: true });
+    const rollbackProblems = this.restore({
+      routes: new Map([...originals.routes].filter(([k]) => sentKeys.has(k))),
+      rules: new Map([...originals.rules].filter(([k]) => sentKeys.has(k))),
+      added: originals.added.filter((r) => sentKeys.has(ruleKey(r))),
+    });
+    if (journaled) removeJournal(this.journal!);
     const step = steps[failed];
     const err = errors[failed]!;
     this.log.warn({ op: step.op, step: step.what, errno: err.code, extack: err.extack, applied, rollbackProblems }, 'batch failed, rolled back');
@@ -220,46 +143,29 @@ export class OwnedState {
     throw kernelError(`${ops[step.op].field} (${step.what})`, err, `; the batch was rolled back (${applied} applied step(s) undone), nothing changed`);
   }
 
-  private writeJournal(routes: Map<string, { before?: Route; at: Route }>, rules: Map<string, Rule[]>, added: Rule[]): void {
-    mkdirSync(dirname(this.journal!), { recursive: true });
-    // counters are read-only state (and bigints): not part of what a restore writes back
-    const text = JSON.stringify({ routes: [...routes], rules: [...rules], added }, (k, v) => (k === 'counters' ? undefined : v));
-    writeFileSync(`${this.journal}.tmp`, text);
-    renameSync(`${this.journal}.tmp`, this.journal!);
-  }
-
   /** At start: a journal left behind means the previous agent died inside a batch; undo it. */
   recoverJournal(): string[] | undefined {
-    if (!this.journal || !existsSync(this.journal)) return undefined;
-    const j = JSON.parse(readFileSync(this.journal, 'utf8'));
-    const problems = this.restore(new Map(j.routes), new Map(j.rules), j.added);
-    rmSync(this.journal, { force: true });
-    this.log.warn({ restored: j.routes.length + j.rules.length, problems }, 'rolled back a batch the previous agent did not finish');
+    const j = this.journal ? readJournal(this.journal) : undefined;
+    if (!j) return undefined;
+    const problems = this.restore(j);
+    removeJournal(this.journal!);
+    this.log.warn({ restored: j.routes.size + j.rules.size, problems }, 'rolled back a batch the previous agent did not finish');
     return problems;
   }
 
   /**
    * Sends the steps, pipelined. Steps the kernel refuses with a transient ENOMEM
-   * (see Rtnl.transact) are resent when no two steps touch the same object, so
-   * a resend cannot reorder changes to one object.
+   * (see RtnlSession.transact) are resent when no two steps touch the same object,
+   * so a resend cannot reorder changes to one object.
    */
   private run(steps: Step[], stopOnError = false): (NetlinkError | undefined)[] {
     const unique = new Set(steps.map((s) => s.key)).size === steps.length;
-    return this.rtnl.transact(steps.length, (w, i, seq) => steps[i].build(w, seq), { retryENOMEM: unique, stopOnError });
+    return this.rtnl.batch(steps.map((s) => s.change), { retryENOMEM: unique, stopOnError });
   }
 
   /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */
-  private restore(routes: Map<string, { before?: Route; at: Route }>, rules: Map<string, Rule[]>, added: Rule[]): string[] {
-    const steps: Step[] = [];
-    for (const [key, { before, at }] of [...routes].reverse()) {
-      steps.push(before
-        ? { op: -1, key, what: `restore ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_NEWROUTE, NEW, seq, before) }
-        : { op: -1, key, what: `remove ${key}`, build: (w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, keyRoute(at, this.protocol)) });
-    }
-    for (const r of added) steps.push({ op: -1, key: ruleKey(r), what: `remove rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_DELRULE, C.NLM_F_REQUEST, seq, r) });
-    for (const list of rules.values()) {
-      for (const r of list) steps.push({ op: -1, key: ruleKey(r), what: `restore rule ${ruleKey(r)}`, build: (w, seq) => encodeRule(w, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq, r) });
-    }
+  private restore(originals: Originals): string[] {
+    const steps = restoreSteps(originals, this.protocol);
     const errors = this.run(steps);
     return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${steps[i].what}: ${e.message}`] : []));
   }

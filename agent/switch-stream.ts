@@ -4,14 +4,11 @@
 // status the unary SetPath would have given. The stream is opened on first
 // use and again after it broke; an agent without SetPaths gets unary calls.
 import * as grpc from '@grpc/grpc-js';
+import type { ApiApplyResponse } from './api.js';
 import type { AgentClient } from './client.js';
 
-export interface SetPathReply {
-  results: { index: number; outcome: string }[];
-  kernel_ns: string;
-  total_ns: string;
-  acked_mono_ns: string;
-}
+/** SetPath's reply: the API's ApplyResponse. */
+export type SetPathReply = ApiApplyResponse;
 
 interface Pending {
   resolve(r: SetPathReply): void;

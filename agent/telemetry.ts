@@ -14,9 +14,12 @@ export interface SampleOptions {
 
 export function sample(router: string, state: OwnedState, seq: number, opts: SampleOptions) {
   const wanted = opts.interfaces.length ? new Set(opts.interfaces) : undefined;
+  // the interface counters' time: the middle of their read, and how uncertain it is (a descheduled
+  // agent between the kernel's copy and our clock would skew every rate computed from it)
+  const before = process.hrtime.bigint();
   const links = state.rtnl.links();
-  // the interface counters' time: taken right after they were read, not after the SID dump too
-  const monoNs = process.hrtime.bigint();
+  const after = process.hrtime.bigint();
+  const monoNs = (before + after) / 2n;
   const interfaces = links
     .filter((l) => !wanted || wanted.has(l.name))
     .map((l) => ({
@@ -39,5 +42,5 @@ export function sample(router: string, state: OwnedState, seq: number, opts: Sam
       }
     }
   }
-  return { router, seq: String(seq), mono_ns: String(monoNs), wall_ms: String(Date.now()), interfaces, sids };
+  return { router, seq: String(seq), mono_ns: String(monoNs), mono_uncertainty_ns: String(after - before), wall_ms: String(Date.now()), interfaces, sids };
 }

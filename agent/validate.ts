@@ -3,13 +3,13 @@
 import { status } from '@grpc/grpc-js';
 import {
   AddressError, C, parseIPv4, parsePrefix, canonicalIPv6, SEG6_FLAVORS, SEG6_LOCAL_ACTIONS, SEG6_MODES,
-  type LwtEncap, type Nexthop, type Route, type Rule, type Seg6Encap, type Seg6Flavor, type Seg6LocalAction,
+  type Nexthop, type Route, type Rule, type Seg6Encap, type Seg6Flavor, type Seg6LocalAction,
   type Seg6LocalEncap, type Seg6Mode,
 } from '../netlink/index.js';
 import type { ApiNexthop, ApiRoute, ApiRule, ApiSeg6Encap, ApiSid } from './api.js';
 import { ApiError, invalid, missing } from './errors.js';
 
-export const MAX_SEGMENTS = 16;
+const MAX_SEGMENTS = 16;
 export const DEFAULT_METRIC = 1024;
 const U32_MAX = 0xffffffff;
 
@@ -37,11 +37,11 @@ function num(field: string, v: unknown, min: number, max: number, what: string):
 export function table(field: string, v: number | undefined): number {
   if (!isSet(v)) return C.RT_TABLE_MAIN;
   num(field, v, 1, U32_MAX, 'a routing table id');
-  if (v === C.RT_TABLE_LOCAL) throw invalid(field, v, 'a table other than 255 (the kernel\'s local table)');
+  if (v === C.RT_TABLE_LOCAL) throw invalid(field, v, `a table other than ${C.RT_TABLE_LOCAL} (the kernel's local table)`);
   return v!;
 }
 
-export function ipv6(field: string, v: unknown): string {
+function ipv6(field: string, v: unknown): string {
   if (typeof v !== 'string' || v === '') throw missing(field, 'an IPv6 address');
   try {
     return canonicalIPv6(v);
@@ -68,13 +68,13 @@ function dev(field: string, name: string, ctx: ResolveContext): number {
   return index;
 }
 
-export function segments(field: string, list: unknown): string[] {
+function segments(field: string, list: unknown): string[] {
   if (!Array.isArray(list) || list.length === 0) throw missing(field, `1..${MAX_SEGMENTS} IPv6 segments in travel order`);
   if (list.length > MAX_SEGMENTS) throw invalid(field, `${list.length} segments`, `at most ${MAX_SEGMENTS} segments`);
   return list.map((s, i) => ipv6(`${field}[${i}]`, s));
 }
 
-export function seg6Encap(field: string, e: ApiSeg6Encap): Seg6Encap {
+function seg6Encap(field: string, e: ApiSeg6Encap): Seg6Encap {
   const mode = (e.mode || 'encap') as Seg6Mode;
   if (!(mode in SEG6_MODES)) throw invalid(`${field}.mode`, e.mode, `one of ${Object.keys(SEG6_MODES).join(', ')}`);
   const out: Seg6Encap = { type: 'seg6', mode, segments: segments(`${field}.segments`, e.segments) };
@@ -229,4 +229,4 @@ export function rule(field: string, r: ApiRule | null | undefined, ctx: ResolveC
   return out;
 }
 
-export type { LwtEncap };
+;

@@ -15,11 +15,12 @@ import { scaleBench } from './scale.js';
 import { scenario1 } from './scenario1.js';
 import { scenario2 } from './scenario2.js';
 import { scenario3 } from './scenario3.js';
+import { steeringBench } from './steering.js';
 import { switchBench } from './switch.js';
 
-export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 
-export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3, scaleBench];
+export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3, steeringBench, scaleBench];
 
 export interface RunOptions {
   short?: boolean;
@@ -59,7 +60,7 @@ export function formatGoals(report: BenchReport): string {
   return report.goals.map((g) => `  ${g.met ? 'met    ' : 'NOT met'}  ${g.goal}: ${fmt(g.value)} ${g.unit} (goal ${g.kind === 'max' ? '<=' : '>='} ${g.target} ${g.unit})`).join('\n');
 }
 
-export function benchProgram(name = 'srv6-bench'): Command {
+function benchProgram(name = 'srv6-bench'): Command {
   const program = new Command(name)
     .description(`Benchmarks on a lab of their own (root). Results: JSON, CSV and plots under ${relative(process.cwd(), RESULTS_DIR) || '.'}/<timestamp>-<name>/`)
     .showHelpAfterError();

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
 import { benchMain } from './cli.js';
 
-await benchMain(process.argv.slice(2));
+// srv6ctl runs this as `srv6ctl bench ...` and says so in the usage lines
+await benchMain(process.argv.slice(2), process.env.SRV6_BENCH_PROGRAM);

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient } from '../agent/client.js';
 import { C, encodeRoute, Rtnl, type Route } from '../netlink/index.js';
-import { startAgent } from '../test/helpers/agent.js';
-import { TestNetns, veth } from '../test/helpers/netns.js';
+import { ScratchNetns, startAgent, veth } from '../hostsetup/scratch.js';
 import { textTable, type Benchmark } from './benchmark.js';
 import { goal, type Row } from './results.js';
 import { median } from './stats.js';
@@ -30,7 +29,7 @@ async function timeItAsync(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-function ipBatch(ns: TestNetns, routes: number, verb: 'add' | 'replace', table: number, variant: number): number {
+function ipBatch(ns: ScratchNetns, routes: number, verb: 'add' | 'replace', table: number, variant: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'srv6-bench-'));
   const file = join(dir, 'batch');
   const lines: string[] = [];
@@ -46,11 +45,11 @@ function ipBatch(ns: TestNetns, routes: number, verb: 'add' | 'replace', table: 
   }
 }
 
-function flushTable(ns: TestNetns, table: number): void {
+function flushTable(ns: ScratchNetns, table: number): void {
   ns.ip('-6', 'route', 'flush', 'table', String(table));
 }
 
-function countRoutes(ns: TestNetns, table: number): number {
+function countRoutes(ns: ScratchNetns, table: number): number {
   return ns.ipJson<unknown[]>('-6', 'route', 'show', 'table', String(table)).length;
 }
 
@@ -68,7 +67,7 @@ export const programBench: Benchmark = {
     const ROUNDS = Number(ctx.options.rounds);
     const log = ctx.log;
     if (process.getuid?.() !== 0) throw new Error('the benchmark needs root (network namespaces)');
-    const ns = TestNetns.create('bench');
+    const ns = ScratchNetns.create('bench');
     let agent: Awaited<ReturnType<typeof startAgent>> | undefined;
     try {
       veth(ns, 'eth0', ns, 'eth1');

@@ -6,7 +6,7 @@
 import type { ControllerClient } from '../controller/client.js';
 import type { Flow, SwitchEvent, Topology, UtilizationSample } from '../controller/ctl/types.js';
 import { timeSeriesChart } from './plot/charts.js';
-import { topologySnapshot } from './plot/topology.js';
+import { topologySnapshot } from '../controller/ctl/draw/topology.js';
 import type { Row, RunDir } from './results.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { textTable } from './benchmark.js';

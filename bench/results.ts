@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { writePlot } from './plot/png.js';
+import { writePlot } from '../controller/ctl/draw/png.js';
 
 export interface Machine {
   date: string;

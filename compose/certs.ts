@@ -5,7 +5,7 @@ import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { controllerAddress } from './generate.js';
+import { controllerAddress } from '../topology/compose.js';
 import type { Topology } from '../topology/model.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);

@@ -10,7 +10,7 @@ import { generateCertificates } from './certs.js';
 import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
 import type { Topology } from '../topology/model.js';
 import { docker, ensureBaseImage, members, waitHealthy, type Member } from './docker.js';
-import { CONTROLLER_PORT, METRICS_PORT } from './generate.js';
+import { CONTROLLER_PORT, METRICS_PORT } from '../topology/compose.js';
 
 export const COMPOSE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'compose', 'docker-compose.yml');
 
@@ -42,7 +42,7 @@ function composeEnv(t: Topology, o: DeployOptions): NodeJS.ProcessEnv {
   };
 }
 
-export function compose(t: Topology, o: DeployOptions, args: string[]): Promise<void> {
+function compose(t: Topology, o: DeployOptions, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn('docker-compose', ['-p', o.project, '-f', o.composeFile, ...args], { env: composeEnv(t, o), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -91,7 +91,7 @@ export async function deployUp(t: Topology, o: DeployOptions): Promise<Member[]>
 }
 
 /** The controller's API as published on the host, with srv6ctl's certificate when TLS is on. */
-export function controllerClient(o: Pick<DeployOptions, 'composeFile' | 'certs' | 'controllerPort' | 'tls'>): ControllerClient {
+function controllerClient(o: Pick<DeployOptions, 'composeFile' | 'certs' | 'controllerPort' | 'tls'>): ControllerClient {
   const address = `127.0.0.1:${o.controllerPort}`;
   return o.tls ? new ControllerClient(address, channelCredentials(tlsFromDir(certsDir(o), 'srv6ctl')), expectName('controller')) : new ControllerClient(address);
 }

@@ -51,7 +51,7 @@ export async function waitHealthy(d: Docker, project: string, expected: number, 
   }
 }
 
-export async function hasImage(d: Docker, ref: string): Promise<boolean> {
+async function hasImage(d: Docker, ref: string): Promise<boolean> {
   try {
     await d.getImage(ref).inspect();
     return true;
@@ -78,7 +78,7 @@ function run(cmd: string, args: string[], log: (l: string) => void): Promise<voi
  * Debian's packages) with this machine's own Node binary, imported under the
  * tag the Dockerfile starts FROM. About half a minute.
  */
-export async function buildOfflineBase(d: Docker, log: (l: string) => void, ref = BASE_IMAGE): Promise<void> {
+async function buildOfflineBase(d: Docker, log: (l: string) => void, ref = BASE_IMAGE): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'srv6-base-'));
   try {
     await run('debootstrap', ['--variant=minbase', 'bookworm', root], log);

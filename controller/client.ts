@@ -3,7 +3,8 @@ import type * as grpc from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ServiceClient } from '../proto/client.js';
 import { CONTROLLER_PROTO, CONTROLLER_SERVICE } from '../proto/load.js';
-import type { RouterStatus, SwitchEvent } from './ctl/types.js';
+import type { RouterStatus__Output as RouterStatus } from '../proto/gen/srv6/controller/v1/RouterStatus.js';
+import type { SwitchEvent__Output as SwitchEvent } from '../proto/gen/srv6/controller/v1/SwitchEvent.js';
 
 export type ControllerUnary = 'ListRouters' | 'GetTopology' | 'ListFlows' | 'ListPaths' | 'SetPath' | 'SetPolicy' | 'GetPolicy' | 'Analyze';
 
@@ -25,13 +26,31 @@ export class ControllerClient extends ServiceClient<ControllerUnary> {
     }
   }
 
-  /** Collects switch events from now on (resolves once the subscription is in place). */
-  async collectSwitches(): Promise<{ events: SwitchEvent[]; stop(): void }> {
+  /**
+   * Collects switch events from now on. Resolves once the subscription is in
+   * place: the controller sends the stream's response headers right after
+   * subscribing it (server.ts, WatchSwitches), so every switch made after this
+   * resolves is collected. Rejects when the stream fails first, or when no
+   * headers come within timeoutMs (a controller that does not send them).
+   */
+  collectSwitches(timeoutMs = 10_000): Promise<{ events: SwitchEvent[]; stop(): void }> {
     const events: SwitchEvent[] = [];
     const s = this.stream('WatchSwitches', {});
     s.on('data', (e: SwitchEvent) => events.push(e));
-    s.on('error', () => undefined);
-    await sleep(300);
-    return { events, stop: () => s.cancel() };
+    s.on('error', () => undefined); // cancel() ends the stream with CANCELLED
+    return new Promise((resolve, reject) => {
+      const settle = (err?: Error) => {
+        clearTimeout(timer);
+        s.off('metadata', subscribed);
+        s.off('error', settle);
+        if (!err) return resolve({ events, stop: () => s.cancel() });
+        s.cancel();
+        reject(err);
+      };
+      const subscribed = () => settle();
+      const timer = setTimeout(() => settle(new Error(`WatchSwitches on ${this.address}: no response headers within ${timeoutMs} ms, so no sign the subscription is in place`)), timeoutMs);
+      s.once('metadata', subscribed);
+      s.once('error', settle);
+    });
   }
 }

@@ -34,9 +34,11 @@ export interface PathRequest {
   constraints?: PathConstraintIds;
   /** the class's path now (node indices): equal choices keep it */
   current?: readonly number[];
+  /** ... and so do choices whose bottleneck is better by less than this (default STAY_MARGIN) */
+  stayMargin?: number;
 }
 
-export interface PathChoice {
+interface PathChoice {
   /** node indices, ingress first */
   path: number[];
   arcs: Arc[];
@@ -50,9 +52,9 @@ export type FailedConstraint = 'down' | 'avoid' | 'via' | 'max_hops';
 export type CspfResult = { ok: PathChoice } | { failed: FailedConstraint; reason: string };
 
 /** Utilisations closer than this count as equal (floating point). */
-export const UTILIZATION_EPSILON = 1e-6;
+const UTILIZATION_EPSILON = 1e-6;
 /** The class's current path counts as good as the best when its bottleneck is within this (measurements are noisier). */
-export const STAY_MARGIN = 0.01;
+const STAY_MARGIN = 0.01;
 
 /** Highest utilisation along `arcs` with `bps` added on each. */
 export function bottleneck(arcs: readonly Arc[], load: ArrayLike<number>, bps: number): number {
@@ -182,11 +184,11 @@ export function cspf(g: NetGraph, req: PathRequest): CspfResult {
   }
   const u = levels[lo];
   let path = search(u)!;
-  // as good a bottleneck and as few links: stay where the class is
+  // as good a bottleneck (within the margin) and as few links: stay where the class is
   const cur = req.current;
   if (cur && cur.length === path.length && cur[0] === req.from && cur[cur.length - 1] === req.to && !pathViolation(g, cur, req.down, c)) {
     const arcs = arcsAlong(g, cur)!;
-    if (bottleneck(arcs, req.load, req.bps) <= u + STAY_MARGIN) path = [...cur];
+    if (bottleneck(arcs, req.load, req.bps) <= u + (req.stayMargin ?? STAY_MARGIN)) path = [...cur];
   }
   const arcs = arcsAlong(g, path)!;
   return { ok: { path, arcs, bottleneck: bottleneck(arcs, req.load, req.bps), hops: arcs.length } };

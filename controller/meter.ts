@@ -2,6 +2,8 @@
 // state, and per-class rates from the egress decap SID counters.
 import { decapSid } from '../topology/derive.js';
 import { DIRECTIONS, type Direction, type Link, type Topology } from '../topology/model.js';
+import { flowKey, type FlowKey } from './flow.js';
+import type { TelemetrySample__Output } from '../proto/gen/srv6/agent/v1/TelemetrySample.js';
 
 /** One direction of one link: traffic leaving `from` toward `to`. */
 export interface LinkDirection {
@@ -34,24 +36,15 @@ interface Counter {
   monoNs: bigint;
   /** ours, when the sample arrived: comparable across agents and hosts */
   receivedNs: bigint;
+  /** how long the agent took to read the counters (monoNs is the middle) */
+  uncertainNs: bigint;
 }
 
-export interface InterfaceSample {
-  name: string;
-  oper_state: string;
-  rx_bytes: string;
-  tx_bytes: string;
-  rx_packets: string;
-  tx_packets: string;
-}
+/** a rate whose window's two ends together are less certain than this share of its length is skipped */
+const MAX_WINDOW_UNCERTAINTY = 0.05;
 
-export interface TelemetrySample {
-  router: string;
-  mono_ns: string;
-  wall_ms: string;
-  interfaces: InterfaceSample[];
-  sids: { sid: string; counters: { packets: string; bytes: string } }[];
-}
+/** One agent sample as the telemetry stream delivers it: the API's message. */
+export type TelemetrySample = TelemetrySample__Output;
 
 export interface ClassRate {
   /** smoothed like the links' */
@@ -67,7 +60,7 @@ export interface ClassRate {
 }
 
 const key = (router: string, ifname: string) => `${router}/${ifname}`;
-export const dirKey = (from: string, to: string) => `${from}>${to}`;
+const dirKey = (from: string, to: string) => `${from}>${to}`;
 
 export class Meter {
   readonly directions = new Map<string, LinkDirection>();
@@ -77,7 +70,7 @@ export class Meter {
   /** links an agent reported down by event, before telemetry confirms */
   private readonly downByEvent = new Set<string>();
   private readonly sidFlows = new Map<string, { cls: string; dir: Direction }>();
-  readonly classRates = new Map<string, ClassRate>();
+  readonly classRates = new Map<FlowKey, ClassRate>();
   lastSampleMs = new Map<string, number>();
 
   constructor(private readonly t: Topology, public smoothing: number, public threshold: () => number) {
@@ -99,6 +92,7 @@ export class Meter {
   /** Takes one agent sample; returns the directions whose utilisation changed. */
   ingest(s: TelemetrySample, receivedNs = process.hrtime.bigint()): LinkDirection[] {
     const mono = BigInt(s.mono_ns);
+    const uncertainNs = BigInt(s.mono_uncertainty_ns || '0');
     const wall = Number(s.wall_ms);
     this.lastSampleMs.set(s.router, Date.now());
     const changed: LinkDirection[] = [];
@@ -109,7 +103,7 @@ export class Meter {
       if (i.oper_state === 'up') this.downByEvent.delete(k);
       const d = this.byTxInterface.get(k);
       if (!d) continue;
-      const bps = this.rate(`${k}/tx`, BigInt(i.tx_bytes), BigInt(i.tx_packets), mono, receivedNs, wall)?.bps;
+      const bps = this.rate(`${k}/tx`, BigInt(i.tx_bytes), BigInt(i.tx_packets), mono, receivedNs, wall, uncertainNs)?.bps;
       if (bps === undefined) continue;
       d.rawBps = bps;
       d.history.push({ wallMs: wall, bps });
@@ -129,22 +123,24 @@ export class Meter {
     }
     for (const sid of s.sids) {
       const flow = this.sidFlows.get(sid.sid);
-      if (!flow) continue;
+      if (!flow || !sid.counters) continue;
       const r = this.rate(`sid/${sid.sid}`, BigInt(sid.counters.bytes), BigInt(sid.counters.packets), mono, receivedNs, wall);
       if (!r) continue;
       // smoothed like the links', so a class's rate and the load it puts on its links rise and fall together
-      const prev = this.classRates.get(`${flow.cls}/${flow.dir}`);
+      const prev = this.classRates.get(flowKey(flow.cls, flow.dir));
       const a = this.smoothing;
-      this.classRates.set(`${flow.cls}/${flow.dir}`, prev ? { ...r, bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps } : r);
+      this.classRates.set(flowKey(flow.cls, flow.dir), prev ? { ...r, bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps } : r);
     }
     return changed;
   }
 
   /** bytes/s (as bits/s) and packets/s since the previous sample of the same counter */
-  private rate(k: string, bytes: bigint, packets: bigint, monoNs: bigint, receivedNs: bigint, wallMs: number): ClassRate | undefined {
+  private rate(k: string, bytes: bigint, packets: bigint, monoNs: bigint, receivedNs: bigint, wallMs: number, uncertainNs = 0n): ClassRate | undefined {
     const prev = this.counters.get(k);
-    this.counters.set(k, { bytes, packets, monoNs, receivedNs, wallMs });
+    this.counters.set(k, { bytes, packets, monoNs, receivedNs, wallMs, uncertainNs });
     if (!prev || monoNs <= prev.monoNs || bytes < prev.bytes) return undefined;
+    // an agent descheduled while it read its counters: the window's length is not known well enough
+    if (Number(uncertainNs + prev.uncertainNs) > MAX_WINDOW_UNCERTAINTY * Number(monoNs - prev.monoNs)) return undefined;
     const secs = Number(monoNs - prev.monoNs) / 1e9;
     const bps = (Number(bytes - prev.bytes) * 8) / secs;
     return { bps, rawBps: bps, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs, sinceWallMs: prev.wallMs, wallMs };
@@ -182,6 +178,6 @@ export class Meter {
   }
 
   classRate(cls: string, dir: Direction): ClassRate {
-    return this.classRates.get(`${cls}/${dir}`) ?? { bps: 0, rawBps: 0, pps: 0, sinceNs: -1n, sinceWallMs: 0, wallMs: 0 };
+    return this.classRates.get(flowKey(cls, dir)) ?? { bps: 0, rawBps: 0, pps: 0, sinceNs: -1n, sinceWallMs: 0, wallMs: 0 };
   }
 }

@@ -20,6 +20,8 @@ export interface Mover {
   /** node indices of its path now */
   current: readonly number[];
   constraints?: PathConstraintIds;
+  /** it stays unless another path's bottleneck is better by this much (its policy's hysteresis) */
+  stayMargin?: number;
 }
 
 export interface Objective {
@@ -38,7 +40,7 @@ export interface Placement {
 }
 
 /** whether b is worse than a by the objective's order (utilisation, then links) */
-export function worse(b: Objective, a: Objective): boolean {
+function worse(b: Objective, a: Objective): boolean {
   return b.maxUtilization > a.maxUtilization + 1e-9 || (Math.abs(b.maxUtilization - a.maxUtilization) <= 1e-9 && b.hops > a.hops);
 }
 
@@ -64,12 +66,16 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
       touched.add(a.id);
     }
   }
-  const before = objective(g, load, touched, down, brokenBefore ? Infinity : undefined, hopsBefore);
+  // before and after both in the placement's terms (each mover at its placed rate): measured loads
+  // are noisier than the gain the hysteresis asks for, and a round must not win by comparing the two
+  const beforeLoad = Float64Array.from(residual);
+  for (const m of movers) for (const a of arcsAlong(g, m.current) ?? []) beforeLoad[a.id] += m.bps;
+  const before = objective(g, beforeLoad, touched, down, brokenBefore ? Infinity : undefined, hopsBefore);
   const results: Placement['results'] = new Map();
   let hopsAfter = 0;
   const order = [...movers].sort((x, y) => y.bps - x.bps || (x.id < y.id ? -1 : 1));
   for (const m of order) {
-    const r = cspf(g, { from: m.from, to: m.to, bps: m.bps, load: residual, down, constraints: m.constraints, current: m.current });
+    const r = cspf(g, { from: m.from, to: m.to, bps: m.bps, load: residual, down, constraints: m.constraints, current: m.current, stayMargin: m.stayMargin });
     if ('ok' in r) {
       const free = Math.min(...r.ok.arcs.map((a) => a.capacityBps - residual[a.id]));
       for (const a of r.ok.arcs) {
@@ -88,7 +94,7 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
   const stillBroken = movers.some((m) => !('ok' in results.get(m.id)!) && (arcsAlong(g, m.current) ?? [undefined]).some((a) => !a || down?.has(a.id)));
   const after = objective(g, residual, touched, down, stillBroken ? Infinity : undefined, hopsAfter);
   // largest-first is greedy: where it ends worse than leaving everyone in place, leave everyone in place
-  if (worse(after, before)) return { results: stay(g, movers, load), before, after: before, load: Float64Array.from(load as ArrayLike<number>) };
+  if (worse(after, before)) return { results: stay(g, movers, beforeLoad), before, after: before, load: beforeLoad };
   return { results, before, after, load: residual };
 }
 

@@ -18,104 +18,32 @@
 //     (highest utilisation of the links it touches) by the hysteresis; a
 //     forced move is applied whatever the objective.
 import { endpoints, pathLinks } from '../topology/derive.js';
-import type { Direction, FlowClass, Link, Topology } from '../topology/model.js';
+import { pathKey, pathText } from '../topology/format.js';
+export { pathKey };
+import type { Direction, Link, Topology } from '../topology/model.js';
 import { arcsAlong, bottleneck, cspf, diversePaths, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
 import { NetGraph } from './graph.js';
 import type { LinkDirection, Meter } from './meter.js';
-import { placeJointly, type Mover, type Objective } from './placement.js';
+import { flowKey, type Decision, type Flow, type RoundSummary, type Trigger } from './flow.js';
+import { LoadModel, monoMs } from './load-model.js';
+import { placeJointly, type Mover } from './placement.js';
 
-export const MODES = ['static', 'least-utilized', 'weighted-multipath', 'tiered'] as const;
-export type Mode = (typeof MODES)[number];
+export * from './flow.js';
+export { MOVING_INTERVALS, monoMs } from './load-model.js';
 
-export interface FlowPolicy {
-  mode: Mode;
-  /** switch when the current path's bottleneck utilisation exceeds this */
-  threshold: number;
-  /** ... and the round's objective improves by at least this margin */
-  hysteresis: number;
-  holdDownMs: number;
-  /** under this rate (bits/s) a flow is never moved for congestion; unset: 1 % of the smallest link capacity on its path */
-  minRateBps?: number;
-}
-
-export interface WeightedPath {
-  path: string[];
-  weight: number;
-}
-
-export interface Flow {
-  cls: FlowClass;
-  dir: Direction;
-  ingress: string;
-  egress: string;
-  path: string[];
-  /** set while the flow is spread over several paths (weighted-multipath) */
-  multipath?: WeightedPath[];
-  policy: FlowPolicy;
-  /** the path an operator pinned (mode static); the flow leaves it only while it is down */
-  pin?: string[];
-  /** controller monotonic time of the last switch (0n: never) */
-  lastSwitchMonoNs: bigint;
-  lastSwitchUnixMs: number;
-  switches: number;
-  /** returns to a path left within OSCILLATION_HOLD_DOWNS hold-downs */
-  oscillations: number;
-  /** the paths it left, with when (controller monotonic ms) */
-  left: { path: string; atMs: number }[];
-}
-
-export type Action = 'keep' | 'switch' | 'hold-down' | 'no-alternative' | 'static' | 'weights' | 'wait';
-
-export type Trigger = 'congestion' | 'link-down' | 'constraint' | 'tiered' | 'weights' | 'pin-fallback' | 'pin-restore';
-
-export interface RoundSummary {
-  id: number;
-  /** flow keys placed in this round, largest rate first */
-  movers: string[];
-  before: Objective;
-  after: Objective;
-  applied: boolean;
-}
-
-export interface Decision {
-  action: Action;
-  trigger?: Trigger;
-  path: string[];
-  multipath?: WeightedPath[];
-  /** bottleneck utilisation of the current path as the flow sees it (its own traffic included); Infinity: down */
-  currentCost: number;
-  proposedCost: number;
-  reason: string;
-  /** congestion onset on the current path (controller clock, hrtime ns) */
-  onsetNs?: bigint;
-  /** bits/s free on the proposed path's tightest link before this flow was put there */
-  residualBps?: number;
-  /** the constraint no path could meet */
-  failedConstraint?: FailedConstraint;
-  round?: RoundSummary;
-}
-
-export const pathKey = (p: readonly string[]) => p.join(',');
-export const flowKey = (cls: string, dir: Direction) => `${cls}/${dir}`;
-
-/** how long a switch's load counts where it went, in telemetry intervals: until the smoothed rates show it */
-export const MOVING_INTERVALS = 3;
 /** a return to a path left less than this many hold-downs ago is an oscillation */
 export const OSCILLATION_HOLD_DOWNS = 5;
 /** default rate floor: this share of the smallest link capacity on the flow's path */
-export const MIN_RATE_SHARE = 0.01;
+const MIN_RATE_SHARE = 0.01;
 /** paths listed per flow (display, tiered, multipath) */
 export const K_PATHS = 4;
 /** weighted-multipath: nexthops per route */
-export const MULTIPATH_WAYS = 3;
-
-interface Moving { key: string; from: number[]; to: number[]; bps: number; untilMs: number }
+const MULTIPATH_WAYS = 3;
 
 export class PolicyEngine {
   readonly g: NetGraph;
   /** the meter's link direction behind every arc */
   private readonly arcDirection: LinkDirection[];
-  private readonly moving = new Map<string, Moving>();
   private roundId = 0;
 
   /** placement rounds run so far */
@@ -123,9 +51,17 @@ export class PolicyEngine {
     return this.roundId;
   }
 
+  readonly model: LoadModel;
+
   constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number) {
     this.g = NetGraph.of(t);
     this.arcDirection = this.g.arcs.map((a) => meter.direction(this.g.nodes[a.from], this.g.nodes[a.to]));
+    this.model = new LoadModel(this.g, meter, this.arcDirection, intervalMs);
+  }
+
+  /** A switch decided now (see LoadModel.noteSwitch). */
+  noteSwitch(flow: Flow, to: string[], bps?: number, nowMs = monoMs()): void {
+    this.model.noteSwitch(flow, to, bps, nowMs);
   }
 
   private ids(path: readonly string[]): number[] {
@@ -151,42 +87,6 @@ export class PolicyEngine {
     return c;
   }
 
-  /** A switch decided now: its load counts on its new path (and off the old one) until the meter shows it. */
-  noteSwitch(flow: Flow, to: string[], nowMs = Date.now()): void {
-    if (flow.multipath) return;
-    this.moving.set(flowKey(flow.cls.name, flow.dir), {
-      key: flowKey(flow.cls.name, flow.dir), from: this.ids(flow.path), to: this.ids(to),
-      bps: this.meter.classRate(flow.cls.name, flow.dir).bps, untilMs: nowMs + MOVING_INTERVALS * this.intervalMs(),
-    });
-  }
-
-  /** bits/s the recent switches moved onto (+) or off (-) each arc */
-  private movingLoad(nowMs: number, except?: string): Float64Array {
-    const delta = new Float64Array(this.g.arcs.length);
-    for (const [k, m] of this.moving) {
-      if (m.untilMs < nowMs) {
-        this.moving.delete(k);
-        continue;
-      }
-      if (k === except) continue;
-      for (const a of arcsAlong(this.g, m.to) ?? []) delta[a.id] += m.bps;
-      for (const a of arcsAlong(this.g, m.from) ?? []) delta[a.id] -= m.bps;
-    }
-    return delta;
-  }
-
-  /** bits/s on every arc: smoothed measurement plus the moves on their way */
-  load(nowMs = Date.now(), except?: string): Float64Array {
-    const load = this.movingLoad(nowMs, except);
-    this.arcDirection.forEach((d, i) => (load[i] = Math.max(0, load[i] + d.utilization * d.capacityBps)));
-    return load;
-  }
-
-  /** arcs whose link is down */
-  down(): Set<number> {
-    return new Set(this.g.arcs.filter((a) => !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
-  }
-
   pathUp(path: string[]): boolean {
     return pathLinks(this.t, path).every((l: Link) => this.meter.linkUp(l));
   }
@@ -194,39 +94,21 @@ export class PolicyEngine {
   /** Up to k paths as link-diverse as the graph allows, over live links, meeting the flow's constraints. */
   candidates(flow: Flow, k = K_PATHS): string[][] {
     const { ingress, egress } = endpoints(this.t, flow.dir);
-    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.down(), this.constraints(flow)).map((p) => this.g.names(p));
-  }
-
-  /** The flow's own bits/s on each arc now (its rate spread over the paths it uses). */
-  private ownLoad(flow: Flow): Float64Array {
-    const own = new Float64Array(this.g.arcs.length);
-    const bps = this.meter.classRate(flow.cls.name, flow.dir).bps;
-    const spread = flow.multipath ?? [{ path: flow.path, weight: 1 }];
-    const total = spread.reduce((s, w) => s + w.weight, 0);
-    for (const w of spread) for (const a of this.g.arcsOf(w.path)) own[a.id] += (bps * w.weight) / total;
-    return own;
-  }
-
-  /** bits/s on every arc without the flow itself */
-  private othersLoad(flow: Flow, nowMs: number): Float64Array {
-    const load = this.load(nowMs, flowKey(flow.cls.name, flow.dir));
-    const own = this.ownLoad(flow);
-    for (let i = 0; i < load.length; i++) load[i] = Math.max(0, load[i] - own[i]);
-    return load;
+    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.model.down(), this.constraints(flow)).map((p) => this.g.names(p));
   }
 
   /**
    * Bottleneck utilisation of a path if the flow's own traffic ran on it (and
    * not where it runs now): what the flow would see there. Down: Infinity.
    */
-  cost(flow: Flow, path: string[], others = this.othersLoad(flow, Date.now())): number {
+  cost(flow: Flow, path: string[], others = this.model.othersLoad(flow, monoMs())): number {
     if (!this.pathUp(path)) return Infinity;
     return bottleneck(this.g.arcsOf(path), others, this.meter.classRate(flow.cls.name, flow.dir).bps);
   }
 
   /** Why the flow cannot use `path` now: a down link or one of its constraints; undefined: it can. */
   violation(flow: Flow, path: string[]): FailedConstraint | undefined {
-    return pathViolation(this.g, this.ids(path), this.down(), this.constraints(flow));
+    return pathViolation(this.g, this.ids(path), this.model.down(), this.constraints(flow));
   }
 
   /** The flow's rate floor (bits/s): below it congestion never moves it. */
@@ -251,16 +133,16 @@ export class PolicyEngine {
   round(flows: Flow[], nowMonoNs: bigint): Map<Flow, Decision> {
     const nowMs = Number(nowMonoNs / 1_000_000n);
     const out = new Map<Flow, Decision>();
-    const down = this.down();
-    const load = this.load(nowMs);
-    const moving = this.movingLoad(nowMs);
+    const down = this.model.down();
+    const load = this.model.load(nowMs);
+    const moving = this.model.movingLoad(nowMs);
     const tiers = new Map<Direction, number>();
     const forced: Flow[] = [];
     const congested: { flow: Flow; onsetNs: bigint }[] = [];
     const waiting: Flow[] = [];
 
     for (const flow of flows) {
-      const own = this.ownLoad(flow);
+      const own = this.model.ownLoad(flow);
       const others = Float64Array.from(load, (x, i) => Math.max(0, x - own[i]));
       const ownBps = this.meter.classRate(flow.cls.name, flow.dir).bps;
       const current = this.ids(flow.path);
@@ -313,6 +195,11 @@ export class PolicyEngine {
         out.set(flow, { ...base, action: 'hold-down', reason: `${hotNames} over ${pct(p.threshold)}; held down for ${p.holdDownMs} ms after its last switch` });
         continue;
       }
+      const settling = this.model.settlingFor(flow.path, nowMs);
+      if (settling > 0) {
+        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; settling: the last switches on its links reach the meter in ${settling} ms` });
+        continue;
+      }
       // until the egress has counted this class over a congested window (the agents sample on the same
       // wall-clock ticks: the window that ends with the first hot sample or a later one), its share of
       // the load is unknown: the class causing the congestion would look like its victim
@@ -335,43 +222,14 @@ export class PolicyEngine {
     return out;
   }
 
-  /**
-   * What each flow carries on each arc of its path, for placement: its egress
-   * rate, plus a share (by rate) of the load the arc carries beyond what the
-   * flows on it explain. Every packet between the UPF and the server belongs
-   * to a class (the last one takes the rest), so that excess is theirs: the
-   * egress counters lag the links' at an onset, and agents sample a little
-   * apart. A flow alone on a full path must not look smaller than the load
-   * it would take along. Placed at its largest such figure.
-   */
-  private effectiveLoads(flows: Flow[], load: Float64Array): Map<Flow, { perArc: Map<number, number>; bps: number }> {
-    const own = new Map(flows.map((f) => [f, this.ownLoad(f)]));
-    const known = new Float64Array(this.g.arcs.length);
-    for (const o of own.values()) o.forEach((x, i) => (known[i] += x));
-    const out = new Map<Flow, { perArc: Map<number, number>; bps: number }>();
-    for (const f of flows) {
-      const mine = own.get(f)!;
-      const rate = this.meter.classRate(f.cls.name, f.dir).bps;
-      const perArc = new Map<number, number>();
-      let bps = rate;
-      for (const a of this.g.arcsOf(f.path)) {
-        const excess = Math.max(0, load[a.id] - known[a.id]);
-        const share = known[a.id] > 0 ? mine[a.id] / known[a.id] : 0;
-        const x = mine[a.id] + excess * share;
-        perArc.set(a.id, x);
-        if (!f.multipath) bps = Math.max(bps, x);
-      }
-      out.set(f, { perArc, bps });
-    }
-    return out;
-  }
-
   private placeRound(movers: Flow[], forced: Flow[], flows: Flow[], load: Float64Array, down: Set<number>, out: Map<Flow, Decision>): void {
-    const byKey = new Map(movers.map((f) => [flowKey(f.cls.name, f.dir), f]));
-    const effective = this.effectiveLoads(flows, load);
+    const byKey = new Map<string, Flow>(movers.map((f) => [flowKey(f.cls.name, f.dir), f]));
+    const effective = this.model.effectiveLoads(flows, load);
     const spec: Mover[] = movers.map((f) => ({
       id: flowKey(f.cls.name, f.dir), from: this.g.id(f.ingress), to: this.g.id(f.egress),
       bps: effective.get(f)!.bps, currentLoad: effective.get(f)!.perArc, current: this.ids(f.path), constraints: this.constraints(f),
+      // a flow that has to leave takes the best path; one that may leave only moves for a real gain
+      stayMargin: forced.includes(f) ? 0 : f.policy.hysteresis,
     }));
     const plan = placeJointly(this.g, load, spec, down);
     const mustMove = forced.length > 0;
@@ -395,15 +253,15 @@ export class PolicyEngine {
         continue;
       }
       if (!applied) {
-        out.set(flow, { ...prev, path: flow.path, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary, reason: `${prev.reason}; ${objective}: not better by the hysteresis ${pct(hysteresis)}, so nothing moves (it would take ${pathKey(path)})` });
+        out.set(flow, { ...prev, path: flow.path, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary, reason: `${prev.reason}; ${objective}: not better by the hysteresis ${pct(hysteresis)}, so nothing moves (it would take ${pathText(path)})` });
         continue;
       }
       const violation = pathViolation(this.g, this.ids(flow.path), down, this.constraints(flow));
       const trigger: Trigger = isForced ? (violation === 'down' || flow.multipath ? 'link-down' : 'constraint') : 'congestion';
       const why = isForced ? (flow.multipath ? 'leaving multipath' : violation === 'down' ? 'the current path crosses a down link' : `the current path breaks its ${violation} constraint`) : prev.reason;
       out.set(flow, {
-        ...prev, action: 'switch', trigger, path, multipath: undefined, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary,
-        reason: `${why}; ${objective}; it takes ${pathKey(path)} (${residual})`,
+        ...prev, action: 'switch', trigger, path, multipath: undefined, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary, placedBps: spec.find((m) => m.id === key)!.bps,
+        reason: `${why}; ${objective}; it takes ${pathText(path)} (${residual})`,
       });
     }
   }
@@ -423,13 +281,13 @@ export class PolicyEngine {
     if (!pin) return { ...base, action: 'static', reason: 'mode static: only an operator moves it' };
     const pinUp = !arcsAlong(this.g, this.ids(pin))!.some((a) => down.has(a.id));
     if (pinUp) {
-      if (pathKey(pin) === pathKey(flow.path) && !flow.multipath) return { ...base, action: 'static', reason: `pinned to ${pathKey(pin)}` };
-      return { ...base, action: 'switch', trigger: 'pin-restore', path: [...pin], multipath: undefined, proposedCost: this.pathCost(pin, others, bps, down), reason: `the pinned path ${pathKey(pin)} is up again: back to it` };
+      if (pathKey(pin) === pathKey(flow.path) && !flow.multipath) return { ...base, action: 'static', reason: `pinned to ${pathText(pin)}` };
+      return { ...base, action: 'switch', trigger: 'pin-restore', path: [...pin], multipath: undefined, proposedCost: this.pathCost(pin, others, bps, down), reason: `the pinned path ${pathText(pin)} is up again: back to it` };
     }
-    if (base.currentCost !== Infinity && pathKey(pin) !== pathKey(flow.path)) return { ...base, action: 'static', reason: `pinned to ${pathKey(pin)}, which is down: on the fallback path until it is back` };
+    if (base.currentCost !== Infinity && pathKey(pin) !== pathKey(flow.path)) return { ...base, action: 'static', reason: `pinned to ${pathText(pin)}, which is down: on the fallback path until it is back` };
     const best = this.bestPath(flow, others, bps, down);
-    if (!('ok' in best)) return { ...base, action: 'no-alternative', failedConstraint: best.failed, reason: `pinned to ${pathKey(pin)}, which is down; no fallback: ${best.reason}` };
-    return { ...base, action: 'switch', trigger: 'pin-fallback', path: this.g.names(best.ok.path), multipath: undefined, proposedCost: best.ok.bottleneck, reason: `pinned to ${pathKey(pin)}, which is down: falls back to the best live path until it is back` };
+    if (!('ok' in best)) return { ...base, action: 'no-alternative', failedConstraint: best.failed, reason: `pinned to ${pathText(pin)}, which is down; no fallback: ${best.reason}` };
+    return { ...base, action: 'switch', trigger: 'pin-fallback', path: this.g.names(best.ok.path), multipath: undefined, proposedCost: best.ok.bottleneck, reason: `pinned to ${pathText(pin)}, which is down: falls back to the best live path until it is back` };
   }
 
   private decideTiered(flow: Flow, base: Decision, tier: number, held: boolean, others: ArrayLike<number>, bps: number, down: Set<number>, violation?: FailedConstraint): Decision {

@@ -44,6 +44,7 @@ export class ControllerServer {
         for (const e of replay > 0 ? this.c.switches.slice(-replay) : []) call.write(e);
         const on = (e: SwitchEvent) => call.write(e);
         this.c.on('switch', on);
+        call.sendMetadata(new grpc.Metadata()); // the response headers now say "subscribed" (ControllerClient.collectSwitches waits for them)
         call.on('cancelled', () => this.c.off('switch', on));
         call.on('close', () => this.c.off('switch', on));
       },
@@ -222,7 +223,7 @@ export class ControllerServer {
   private countSwitch(e: SwitchEvent): void {
     const k = `class="${e.class}",direction="${e.direction}",trigger="${e.trigger}",ok="${e.ok}"`;
     this.switchCounts.set(k, (this.switchCounts.get(k) ?? 0) + 1);
-    if (!e.ok || e.timing.decision_to_ack_us < 0) return;
+    if (!e.ok || !e.timing || e.timing.decision_to_ack_us < 0) return;
     const s = e.timing.decision_to_ack_us / 1e6;
     this.latencySum += s;
     this.latencyCount++;

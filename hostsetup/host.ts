@@ -3,6 +3,7 @@
 // network through that child, and the forwarding/seg6 sysctls. Everything is
 // inspected first, so `plan` changes nothing, `up` changes only what is not
 // yet so, and `down` removes only what `up` made. All through rtnetlink.
+import { RTPROT_SRV6_HOSTSETUP } from '../agent/constants.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import {
   C, encodeRoute, MACVLAN_MODES, neighbourStateName, readSysctl, Rtnl, sysctlName, writeSysctl,
@@ -11,11 +12,9 @@ import {
 import type { External } from '../topology/model.js';
 
 /** Marks the macvlan children hostsetup created (IFLA_IFALIAS). */
-export const HOSTSETUP_ALIAS = 'srv6-hostsetup';
-/** rtm_protocol of hostsetup's routes (the agents use 83). */
-export const HOSTSETUP_PROTOCOL = 84;
+const HOSTSETUP_ALIAS = 'srv6-hostsetup';
 /** Preferred over the kernel's own prefix routes (metric 256). */
-export const ROUTE_METRIC = 100;
+const ROUTE_METRIC = 100;
 
 export interface HostOptions {
   /** operate inside this network namespace instead of the current one (the lab's emulated host) */
@@ -24,7 +23,7 @@ export interface HostOptions {
   stateDir?: string;
 }
 
-export type ItemKind = 'ok' | 'change' | 'error';
+type ItemKind = 'ok' | 'change' | 'error';
 
 export interface Item {
   kind: ItemKind;
@@ -51,7 +50,7 @@ const indexOf = (rtnl: Rtnl, name: string) => {
 function hostRoute(e: External, oif: number): Route {
   const [dst, len] = e.network.split('/');
   return {
-    family: C.AF_INET6, dst, dstLen: Number(len), table: C.RT_TABLE_MAIN, protocol: HOSTSETUP_PROTOCOL,
+    family: C.AF_INET6, dst, dstLen: Number(len), table: C.RT_TABLE_MAIN, protocol: RTPROT_SRV6_HOSTSETUP,
     scope: C.RT_SCOPE_LINK, type: C.RTN_UNICAST, priority: ROUTE_METRIC, oif,
   };
 }
@@ -114,7 +113,7 @@ export function inspect(externals: External[], opts: HostOptions = {}): Item[] {
       } else if (holder && holder.prefixLen === Number(len)) items.push({ kind: 'ok', what: `address ${e.hostChild.address} on ${name}` });
       else items.push({ kind: 'change', what: `address ${e.hostChild.address}`, detail: `add on ${name}`, apply: (r) => r.addAddress(indexOf(r, name), e.hostChild.address) });
 
-      const route = routes.find((r) => `${r.dst}/${r.dstLen}` === e.network && r.protocol === HOSTSETUP_PROTOCOL && r.priority === ROUTE_METRIC);
+      const route = routes.find((r) => `${r.dst}/${r.dstLen}` === e.network && r.protocol === RTPROT_SRV6_HOSTSETUP && r.priority === ROUTE_METRIC);
       if (route && child && route.oif === child.index) items.push({ kind: 'ok', what: `route ${e.network} dev ${name}` });
       else {
         items.push({
@@ -204,7 +203,7 @@ export function down(opts: HostOptions = {}): string[] {
   const rtnl = new Rtnl({ netns: opts.netns });
   const removed: string[] = [];
   try {
-    for (const r of rtnl.routes(C.AF_INET6, { table: C.RT_TABLE_MAIN, protocol: HOSTSETUP_PROTOCOL })) {
+    for (const r of rtnl.routes(C.AF_INET6, { table: C.RT_TABLE_MAIN, protocol: RTPROT_SRV6_HOSTSETUP })) {
       rtnl.request((w, seq) => encodeRoute(w, C.RTM_DELROUTE, C.NLM_F_REQUEST, seq, { ...r, encap: undefined }), `delete route ${r.dst}/${r.dstLen}`);
       removed.push(`route ${r.dst}/${r.dstLen}`);
     }

@@ -15,7 +15,7 @@ export class NetlinkError extends Error {
   readonly extack?: string;
   /** byte offset into the request of the attribute the kernel blamed */
   readonly extackOffset?: number;
-  /** set by Rtnl.transact on an ENOMEM it resent this many times, this long, without progress */
+  /** set by RtnlSession.transact on an ENOMEM it resent this many times, this long, without progress */
   retried?: { attempts: number; ms: number };
 
   constructor(errno: number, extack?: string, extackOffset?: number, context?: string) {

@@ -158,10 +158,6 @@ export function maskBytes(bytes: Buffer, len: number): Buffer {
   return out;
 }
 
-export function formatPrefix(addr: string, len: number): string {
-  return `${addr}/${len}`;
-}
-
 const canonical = new Map<string, string>();
 
 /** The kernel's spelling of an IPv6 address; remembers recent answers (SIDs repeat in every route). */

@@ -3,7 +3,7 @@ import { attrs, attrMap, readString, NlWriter } from './attr.js';
 import * as C from './constants.js';
 
 /** struct rtnl_link_stats64, the fields telemetry reports */
-export interface LinkStats {
+interface LinkStats {
   rxPackets: bigint;
   txPackets: bigint;
   rxBytes: bigint;
@@ -91,13 +91,6 @@ function writeIfinfomsg(w: NlWriter, index = 0, flags = 0, change = 0): void {
 export function encodeLinkDump(w: NlWriter, seq: number): void {
   const at = w.begin(C.RTM_GETLINK, C.NLM_F_REQUEST | C.NLM_F_DUMP, seq);
   writeIfinfomsg(w);
-  w.end(at);
-}
-
-export function encodeLinkGet(w: NlWriter, seq: number, name: string): void {
-  const at = w.begin(C.RTM_GETLINK, C.NLM_F_REQUEST, seq);
-  writeIfinfomsg(w);
-  w.attrString(C.IFLA_IFNAME, name);
   w.end(at);
 }
 

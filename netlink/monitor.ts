@@ -12,7 +12,7 @@ export type RtnlEvent =
   | { kind: 'rule'; op: 'new' | 'del'; rule: Rule }
   | { kind: 'overrun' };
 
-export const DEFAULT_GROUPS = [C.RTNLGRP_LINK, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE];
+const DEFAULT_GROUPS = [C.RTNLGRP_LINK, C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE];
 
 export class RtnlMonitor {
   private readonly sock: NetlinkSocket;

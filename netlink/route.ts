@@ -2,7 +2,7 @@
 // SIDs and weighted multipath routes whose nexthops carry their own encap.
 import { attrs, NlWriter } from './attr.js';
 import * as C from './constants.js';
-import { formatIPv4, formatIPv6, parseIPv4 } from './ip.js';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
 import { readSeg6Encap, readSeg6LocalEncap, writeSeg6Encap, writeSeg6LocalEncap, type LwtEncap } from './seg6.js';
 
 export interface Nexthop {
@@ -54,7 +54,7 @@ function readEncap(type: number, nest: Buffer): LwtEncap | undefined {
   return undefined;
 }
 
-export function writeRtmsg(w: NlWriter, r: Partial<Route> & { family: number }): void {
+function writeRtmsg(w: NlWriter, r: Partial<Route> & { family: number }): void {
   const table = r.table ?? 0;
   w.u8(r.family).u8(r.dstLen ?? 0).u8(r.srcLen ?? 0).u8(r.tos ?? 0);
   w.u8(table < 256 ? table : C.RT_TABLE_UNSPEC).u8(r.protocol ?? 0).u8(r.scope ?? 0).u8(r.type ?? 0).u32(r.flags ?? 0);
@@ -146,6 +146,15 @@ export function decodeRoute(body: Buffer): Route {
   }
   if (encapNest) r.encap = readEncap(encapType, encapNest);
   return r;
+}
+
+/** An RTM_GETROUTE lookup of one IPv6 destination (`ip -6 route get DST [table T]`). */
+export function encodeRouteGet(w: NlWriter, seq: number, dst: string, table?: number): void {
+  const at = w.begin(C.RTM_GETROUTE, C.NLM_F_REQUEST, seq);
+  writeRtmsg(w, { family: C.AF_INET6, dstLen: 128, table: 0 });
+  w.attr(C.RTA_DST, parseIPv6(dst));
+  if (table !== undefined) w.attrU32(C.RTA_TABLE, table);
+  w.end(at);
 }
 
 /** An RTM_GETROUTE dump request, filtered in the kernel (NETLINK_GET_STRICT_CHK) by table and protocol. */

@@ -3,7 +3,7 @@ import { attrs, readString, NlWriter } from './attr.js';
 import * as C from './constants.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
 
-export interface PortRange {
+interface PortRange {
   start: number;
   end: number;
 }

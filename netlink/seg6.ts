@@ -34,7 +34,7 @@ const actionNames = Object.fromEntries(Object.entries(SEG6_LOCAL_ACTIONS).map(([
 export const SEG6_FLAVORS = { psp: C.SEG6_LOCAL_FLV_OP_PSP, usp: C.SEG6_LOCAL_FLV_OP_USP, usd: C.SEG6_LOCAL_FLV_OP_USD, 'next-csid': C.SEG6_LOCAL_FLV_OP_NEXT_CSID } as const;
 export type Seg6Flavor = keyof typeof SEG6_FLAVORS;
 
-export interface Srh {
+interface Srh {
   segments: string[];
   hmacKeyId?: number;
 }
@@ -44,13 +44,13 @@ export interface Seg6Encap extends Srh {
   mode: Seg6Mode;
 }
 
-export interface Seg6Counters {
+interface Seg6Counters {
   packets: bigint;
   bytes: bigint;
   errors: bigint;
 }
 
-export interface Seg6Flavors {
+interface Seg6Flavors {
   operations: Seg6Flavor[];
   lcblockBits?: number;
   lcnodeFnBits?: number;
@@ -79,7 +79,7 @@ export interface Seg6LocalEncap {
 export type LwtEncap = Seg6Encap | Seg6LocalEncap;
 
 /** Writes struct ipv6_sr_hdr. spareSlot reserves segments[0] for inline mode's original destination. */
-export function writeSrh(w: NlWriter, srh: Srh, spareSlot: boolean): void {
+function writeSrh(w: NlWriter, srh: Srh, spareSlot: boolean): void {
   if (srh.segments.length === 0) throw new RangeError('an SRH needs at least one segment');
   const n = srh.segments.length + (spareSlot ? 1 : 0);
   const hmac = srh.hmacKeyId !== undefined && srh.hmacKeyId !== 0;
@@ -90,7 +90,7 @@ export function writeSrh(w: NlWriter, srh: Srh, spareSlot: boolean): void {
   if (hmac) w.u8(C.SR6_TLV_HMAC).u8(38).u16(0).u32be(srh.hmacKeyId!).zeros(C.SEG6_HMAC_FIELD_LEN);
 }
 
-export function readSrh(b: Buffer, spareSlot: boolean): Srh {
+function readSrh(b: Buffer, spareSlot: boolean): Srh {
   if (b.length < 8) throw new Error(`SRH too short (${b.length} bytes)`);
   const first = b[4];
   const flags = b[5];

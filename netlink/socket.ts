@@ -1,11 +1,9 @@
-// The transport: an AF_NETLINK socket from our N-API addon (netlink/native).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The transport: an AF_NETLINK socket from our N-API addon (netlink/native/netlink.c).
+import { loadAddon, netnsPath } from './addon.js';
 import { NETLINK_ROUTE } from './constants.js';
 import { fromSyscallError } from './error.js';
 
+/** The socket half of netlink_native.node (the other half, sysctl files in a namespace, is sysctl.ts's). */
 interface Native {
   open(protocol: number, groups: number[], netns: string | null, bufferBytes: number, timeoutMs: number, nonblocking: boolean): number;
   portId(fd: number): number;
@@ -14,20 +12,9 @@ interface Native {
   close(fd: number): void;
   watch(fd: number, cb: (err: Error | null, buf: Buffer | null) => void): unknown;
   unwatch(handle: unknown): void;
-  fileInNetns(netns: string | null, path: string, data: string | null): string | undefined;
 }
 
-/** Loads one of the project's native addons from build/Release (built by `npm run build`). */
-export function loadAddon<T>(file: string): T {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
-    const candidate = join(dir, 'build', 'Release', file);
-    if (existsSync(candidate)) return createRequire(import.meta.url)(candidate);
-  }
-  throw new Error(`${file} not found: run \`npm run build\` (node-gyp) first`);
-}
-
-export const native = loadAddon<Native>('netlink_native.node');
+const native = loadAddon<Native>('netlink_native.node');
 
 export interface SocketOptions {
   /** a namespace name under /run/netns, or a path such as /proc/PID/ns/net */
@@ -39,10 +26,6 @@ export interface SocketOptions {
   /** receive timeout of blocking reads */
   timeoutMs?: number;
   nonblocking?: boolean;
-}
-
-export function netnsPath(netns: string): string {
-  return netns.startsWith('/') ? netns : `/run/netns/${netns}`;
 }
 
 export class NetlinkSocket {

@@ -1,7 +1,18 @@
 // Sysctls of this or another network namespace, read and written through
 // /proc/sys from a thread switched into that namespace (no process spawned).
+// Not netlink: the file access lives in the addon (netlink/native/sysctl.c)
+// only because /proc/sys/net resolves to the namespace of the thread that
+// opens it, and switching one thread's namespace (setns) is out of reach of
+// node:fs.
+import { loadAddon, netnsPath } from './addon.js';
 import { fromSyscallError } from './error.js';
-import { native, netnsPath } from './socket.js';
+
+/** The sysctl half of netlink_native.node (native/sysctl.c). */
+interface Native {
+  fileInNetns(netns: string | null, path: string, data: string | null): string | undefined;
+}
+
+const native = loadAddon<Native>('netlink_native.node');
 
 /** "net/ipv6/conf/eth0/forwarding" (slash form: interface names may contain dots) */
 export type SysctlPath = string;

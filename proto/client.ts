@@ -7,7 +7,7 @@ import { loadPackage } from './load.js';
  * channelz bookkeeping cost time on every call; a path switch is not retried
  * blindly anyway (the controller decides again on failure).
  */
-export const FAST_CHANNEL: grpc.ChannelOptions = {
+const FAST_CHANNEL: grpc.ChannelOptions = {
   'grpc.enable_retries': 0,
   'grpc.enable_channelz': 0,
   'grpc.max_send_message_length': 64 << 20,

@@ -13,10 +13,10 @@ function protoRoot(): string {
   throw new Error('proto/ folder not found next to the application');
 }
 
-export const PROTO_ROOT = protoRoot();
+const PROTO_ROOT = protoRoot();
 export const HEALTH_PROTO: string = createRequire(import.meta.url)('grpc-health-check').protoPath;
 
-export const LOADER_OPTIONS: protoLoader.Options = {
+const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: String,
   enums: String,

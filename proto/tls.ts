@@ -39,7 +39,7 @@ function read(what: string, path: string): Buffer {
  * Our own certificate, checked before use: a peer that refuses it can only
  * drop the connection, so an expired or foreign certificate is named here.
  */
-export function checkOwnCertificate(f: TlsFiles, now = new Date()): void {
+function checkOwnCertificate(f: TlsFiles, now = new Date()): void {
   let cert: X509Certificate;
   let ca: X509Certificate;
   try {
@@ -74,7 +74,7 @@ export const expectName = (name: string): grpc.ChannelOptions => ({ 'grpc.ssl_ta
 const oneLine = (dn: string) => dn.split('\n').join(', ');
 
 /** A certificate file in one line: subject, issuer, validity (or why it cannot be read). */
-export function describeCertificate(path: string): string {
+function describeCertificate(path: string): string {
   try {
     const c = new X509Certificate(readFileSync(path));
     return `${oneLine(c.subject)}, issued by ${oneLine(c.issuer)}, valid until ${c.validTo}`;
@@ -133,7 +133,7 @@ type TlsClientError = Error & { code?: string };
  * the verification result of its certificate when there is one, else what the
  * handshake error means.
  */
-export function tlsClientFailure(err: TlsClientError, socket: TLSSocket | undefined, f: TlsFiles): string {
+function tlsClientFailure(err: TlsClientError, socket: TLSSocket | undefined, f: TlsFiles): string {
   const auth = (socket as { authorizationError?: string } | undefined)?.authorizationError;
   const ours = `our CA (${f.ca}: ${caSubject(f.ca!)})`;
   switch (auth) {

@@ -4,10 +4,10 @@ import { endpoints } from './derive.js';
 import { DIRECTIONS, type Classifier, type Direction, type FlowClass, type PathConstraints, type Topology } from './model.js';
 import type { DocPath, Problems } from './problems.js';
 import type { RawClass, RawClassifier, RawPort } from './schema.js';
-import type { Claims } from './validate.js';
+import type { Claims } from './claims.js';
 
 /** IP protocol names accepted in a classifier (as in /etc/protocols). */
-export const PROTOCOLS: Record<string, number> = {
+const PROTOCOLS: Record<string, number> = {
   tcp: 6, udp: 17, icmpv6: 58, 'ipv6-icmp': 58, sctp: 132, udplite: 136, gre: 47, esp: 50, ah: 51, ipv6: 41,
 };
 

@@ -1,7 +1,7 @@
 // Everything the other components compute from a topology: neighbours, underlay
 // routes, candidate paths, segment lists. Pure functions; a Topology is treated
 // as immutable (its adjacency is cached per object).
-import { parseIfAddr, parseNet, withLastGroup } from './ipv6.js';
+import { parseNet, withLastGroup } from './ipv6.js';
 import type { Direction, External, FlowClass, Link, LinkEnd, Router, Topology } from './model.js';
 
 export interface Neighbor { router: string; link: Link; local: LinkEnd; remote: LinkEnd }
@@ -242,27 +242,23 @@ export function pathDevice(t: Topology, path: string[]): { dev: string; via: str
   return { dev: local.interface, via: bare(remote.address) };
 }
 
-/** The class's initial path for a direction, or the shortest candidate. */
 /** The class unlabelled traffic falls into: the last one, when its classifier is empty (only the last may be). */
 export function catchAllClass(t: Topology): FlowClass | undefined {
   const last = t.classes[t.classes.length - 1];
   return last && Object.values(last.classifier).every((v) => v === undefined) ? last : undefined;
 }
 
+/** The class's initial path for a direction, or the shortest that meets its constraints. */
 export function initialPath(t: Topology, cls: FlowClass, dir: Direction): string[] {
   const given = cls.initialPath[dir];
   if (given) return [...given];
-  const [shortest] = candidatePaths(t, dir, 1);
+  // the shortest path that meets the class's constraints (the loader checked one exists)
+  const paths = candidatePaths(t, dir, 64);
+  const shortest = paths.find((p) => !constraintProblems(t, cls, dir, p).length) ?? paths[0];
   if (!shortest) throw new Error(`no path for ${dir} traffic`);
   return shortest;
 }
 
-/** The network an interface address is in ("fd01:2::1/64" -> "fd01:2::/64"). */
-export function networkOf(address: string): string {
-  const a = parseIfAddr(address);
-  if ('problem' in a) throw new Error(a.problem);
-  return a.ok.net.text;
-}
 
 export type ConstraintName = 'max_hops' | 'avoid' | 'via';
 
@@ -307,4 +303,19 @@ export function constraintProblems(t: Topology, cls: FlowClass, dir: Direction, 
     }
   }
   return out;
+}
+
+/** Hop distance from `from` to every node it reaches over an adjacency list (breadth-first). */
+export function hopDistances(from: string, adjacency: ReadonlyMap<string, readonly string[]>): Map<string, number> {
+  const dist = new Map([[from, 0]]);
+  const queue = [from];
+  for (let i = 0; i < queue.length; i++) {
+    for (const n of adjacency.get(queue[i]) ?? []) {
+      if (!dist.has(n)) {
+        dist.set(n, dist.get(queue[i])! + 1);
+        queue.push(n);
+      }
+    }
+  }
+  return dist;
 }

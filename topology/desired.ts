@@ -3,12 +3,15 @@
 // decapsulation SIDs of every class, and at each ingress the classifier rules
 // and one seg6 encap route per class table on the class's initial path.
 // The lab provisions it with Sync; the controller starts from it.
-import type { ApiRoute, ApiRule, ApiSid, ApiState } from '../agent/api.js';
+import type { Route as ApiRoute } from '../proto/gen/srv6/agent/v1/Route.js';
+import type { RouterState as ApiState } from '../proto/gen/srv6/agent/v1/RouterState.js';
+import type { Rule as ApiRule } from '../proto/gen/srv6/agent/v1/Rule.js';
+import type { Sid as ApiSid } from '../proto/gen/srv6/agent/v1/Sid.js';
 import { decapSid, endpoints, initialPath, pathDevice, pathSegments, router, underlayRoutes } from './derive.js';
 import { DIRECTIONS, type Classifier, type Direction, type FlowClass, type Topology } from './model.js';
 
 /** Rule priorities of the class classifiers: class i of the file at CLASS_RULE_PRIORITY + i. */
-export const CLASS_RULE_PRIORITY = 1000;
+const CLASS_RULE_PRIORITY = 1000;
 
 export function classRule(t: Topology, cls: FlowClass, dir: Direction): ApiRule {
   const c: Classifier = cls.classifier;

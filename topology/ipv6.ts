@@ -36,7 +36,7 @@ function splitLength(text: string): { addrText: string; len: number } | undefine
   return { addrText: m[1], len: Number(m[2]) };
 }
 
-export function network(bytes: Buffer, len: number): Net {
+function network(bytes: Buffer, len: number): Net {
   const masked = maskBytes(bytes, len);
   return { bytes: masked, len, text: `${formatIPv6(masked)}/${len}` };
 }

@@ -3,9 +3,9 @@
 import AjvModule, { type ErrorObject } from 'ajv';
 import type { DocPath, Problems } from './problems.js';
 
-export interface RawRouter { name: string; locator: string; end_sid?: string; management?: string }
+interface RawRouter { name: string; locator: string; end_sid?: string; management?: string }
 export interface RawLinkEnd { router: string; interface: string; address: string }
-export interface RawLink { name?: string; a: RawLinkEnd; b: RawLinkEnd; capacity_mbps: number; delay_ms?: number; mtu?: number }
+interface RawLink { name?: string; a: RawLinkEnd; b: RawLinkEnd; capacity_mbps: number; delay_ms?: number; mtu?: number }
 export interface RawExternal {
   nic: string;
   host_child: { name: string; address: string; mac?: string };
@@ -47,7 +47,7 @@ const external = obj({
   node: obj({ address: str }, ['address']),
 }, ['nic', 'host_child', 'router', 'node']);
 
-export const schema = obj({
+const schema = obj({
   name: str,
   management: obj({ prefix: str, port: int }, ['prefix', 'port']),
   routers: {

@@ -1,52 +1,24 @@
 // Value checks of a structurally valid topology file, and its conversion to the
 // model. Every problem goes to `problems`; the model is built as far as
 // possible so that one run reports everything.
-import { contains, overlaps, parseAddress, parseIfAddr, parseNet, withHost, withLastGroup, type IfAddr, type Net } from './ipv6.js';
+import { contains, parseAddress, parseIfAddr, parseNet, withHost, withLastGroup, type IfAddr } from './ipv6.js';
 import { DIRECTIONS, type Direction, type External, type FlowClass, type Link, type Router, type Topology } from './model.js';
 import type { DocPath, Problems } from './problems.js';
 import { formatPath } from './problems.js';
 import type { RawExternal, RawLinkEnd, RawTopology } from './schema.js';
 import { checkClasses } from './classes.js';
-import { constraintProblems, endpoints, pathProblems } from './derive.js';
+import { Claims } from './claims.js';
+import { constraintProblems, endpoints, hopDistances, pathProblems } from './derive.js';
 
 const IFNAMSIZ = 16;
 /** what the UPF and the server send: their links are standard Ethernet */
 export const EXTERNAL_MTU = 1500;
 /** core links: jumbo frames, so SRv6-encapsulated full-size packets always fit */
-export const DEFAULT_CORE_MTU = 9000;
+const DEFAULT_CORE_MTU = 9000;
 /** outer IPv6 header + SRH + one 16-byte entry per segment (a path has fewer segments than routers) */
 export const encapOverhead = (segments: number) => 40 + 8 + 16 * segments;
 
-/** Claims on things that must be unique across the whole file, each remembering where it was first seen. */
-export class Claims {
-  private readonly addresses = new Map<string, string>();
-  private readonly macs = new Map<string, string>();
-  private readonly nets: { net: Net; path: string }[] = [];
-
-  constructor(private readonly problems: Problems) {}
-
-  address(addr: string, path: DocPath, label = 'address'): void {
-    const other = this.addresses.get(addr);
-    if (other) this.problems.add(path, `${label} ${addr} is already used at ${other}`);
-    else this.addresses.set(addr, formatPath(path));
-  }
-
-  mac(mac: string, path: DocPath): void {
-    const other = this.macs.get(mac);
-    if (other) this.problems.add(path, `MAC ${mac} is already used at ${other}`);
-    else this.macs.set(mac, formatPath(path));
-  }
-
-  /** Networks (locators, links, externals, management) must be pairwise disjoint. */
-  net(net: Net, path: DocPath): boolean {
-    const other = this.nets.find((n) => overlaps(n.net, net));
-    if (other) this.problems.add(path, `${net.text} overlaps ${other.net.text} (${other.path})`);
-    else this.nets.push({ net, path: formatPath(path) });
-    return !other;
-  }
-}
-
-export function checkInterfaceName(name: string, path: DocPath, problems: Problems): void {
+function checkInterfaceName(name: string, path: DocPath, problems: Problems): void {
   if (name.length >= IFNAMSIZ) problems.add(path, `interface name "${name}" is longer than ${IFNAMSIZ - 1} characters`);
   else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
     problems.add(path, `interface name "${name}" must be letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
@@ -330,19 +302,7 @@ function constrainedPathExists(t: Topology, cls: FlowClass, dir: Direction): boo
   const order = dir === 'forward' ? c.via : [...c.via].reverse();
   const targets = [...order, egress];
   // hop distances to each target over the allowed links
-  const distTo = targets.map((target) => {
-    const d = new Map([[target, 0]]);
-    const queue = [target];
-    for (let q = 0; q < queue.length; q++) {
-      for (const n of adjacency.get(queue[q]) ?? []) {
-        if (!d.has(n)) {
-          d.set(n, d.get(queue[q])! + 1);
-          queue.push(n);
-        }
-      }
-    }
-    return d;
-  });
+  const distTo = targets.map((target) => hopDistances(target, adjacency));
   // fewest hops from target k on through the remaining targets to the egress
   const rest: number[] = targets.map(() => 0);
   for (let k = targets.length - 2; k >= 0; k--) rest[k] = (distTo[k + 1].get(targets[k]) ?? Infinity) + rest[k + 1];

@@ -31,61 +31,14 @@
 // Rates are in Mbit/s (10^6 bit/s). Per-interval rates are what the client measured (as
 // sender for toServer, as receiver for toClient); totals give both the sender's and the
 // receiver's figures, TCP retransmits of the sender, and for UDP the receiver's jitter and loss.
-import { spawn } from 'node:child_process';
+import {
+  clientCommand, clientWhere, errorText, runClientProcess, startServerProcess,
+  type IperfClientOptions, type IperfServer, type IperfServerOptions,
+} from './iperf-process.js';
 
-export interface IperfServer {
-  netns: string;
-  bind: string;
-  port: number;
-  /** pid of the iperf3 process (ip netns exec execs it: same pid) */
-  pid: number;
-  /** SIGTERM (then SIGKILL after 3 s) to this pid only; resolves when it has exited */
-  stop(): Promise<void>;
-}
+export type { IperfClientOptions, IperfServer, IperfServerOptions };
 
-export interface IperfServerOptions {
-  /** -1: serve one test, then exit */
-  oneOff?: boolean;
-  /** how long to wait for "Server listening" (default 5000 ms) */
-  readyTimeoutMs?: number;
-}
-
-export interface IperfClientOptions {
-  /** namespace the client runs in */
-  netns: string;
-  /** the server's address (IPv6 or IPv4) */
-  server: string;
-  /** default 5201 */
-  port?: number;
-  /** -t, default 10 */
-  seconds?: number;
-  /** -P, parallel streams, default 1 */
-  parallel?: number;
-  /** -R: the server sends */
-  reverse?: boolean;
-  /** --bidir: both send at once */
-  bidir?: boolean;
-  /** -u: UDP (bitrate then matters: iperf3's default for UDP is 1 Mbit/s) */
-  udp?: boolean;
-  /** -b, iperf3 syntax: "50M", "1G", "0" (unlimited) */
-  bitrate?: string;
-  /** -i, reporting interval in seconds, default 1 */
-  intervalS?: number;
-  /** -l, buffer / datagram length in bytes */
-  length?: number;
-  /** -M, TCP maximum segment size (the client's SYN advertises it, so it bounds both directions) */
-  mss?: number;
-  /** -B, the client's source address */
-  bind?: string;
-  /** --connect-timeout in ms, default 3000 */
-  connectTimeoutMs?: number;
-  /** extra iperf3 arguments, appended as given */
-  extraArgs?: string[];
-  /** kill the client after this long (default seconds + connect timeout + 30 s) */
-  timeoutMs?: number;
-}
-
-export interface IperfInterval {
+interface IperfInterval {
   /** seconds since the test started */
   start: number;
   end: number;
@@ -97,7 +50,7 @@ export interface IperfInterval {
   retransmits?: number;
 }
 
-export interface IperfTotals {
+interface IperfTotals {
   /** what the sender sent, Mbit/s over the test */
   sentMbps: number;
   sentBytes: number;
@@ -134,58 +87,10 @@ export interface IperfResult {
 
 const mbps = (bitsPerSecond: number | undefined) => (bitsPerSecond ?? 0) / 1e6;
 
-/** iperf3's error output as one line: "iperf3: error - X" -> "X", without "iperf3: exiting". */
-const errorText = (text: string) => text.split('\n').map((l) => l.trim().replace(/^iperf3: error - /, ''))
-  .filter((l) => l && l !== 'iperf3: exiting').join('; ');
-
 /** Starts an iperf3 server in a namespace; resolves when it listens. */
 export function startIperfServer(netns: string, bind: string, port: number, opts: IperfServerOptions = {}): Promise<IperfServer> {
   const args = ['-s', '-B', bind, '-p', String(port), '--forceflush', ...(opts.oneOff ? ['-1'] : [])];
-  const proc = spawn('ip', ['netns', 'exec', netns, 'iperf3', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let exited = false;
-  const exit = new Promise<void>((resolve) => proc.once('close', () => { exited = true; resolve(); }));
-  const where = `iperf3 server in ${netns} on [${bind}]:${port}`;
-  return new Promise<IperfServer>((resolve, reject) => {
-    const fail = (why: string) => {
-      clearTimeout(timer);
-      if (!exited && proc.pid) {
-        try { process.kill(proc.pid, 'SIGKILL'); } catch { /* gone */ }
-      }
-      reject(new Error(`${where}: ${why}`));
-    };
-    const timer = setTimeout(() => fail(`not listening after ${opts.readyTimeoutMs ?? 5000} ms${errorText(out) ? `: ${errorText(out)}` : ''}`), opts.readyTimeoutMs ?? 5000);
-    const onData = (d: Buffer) => {
-      out += d;
-      if (/Server listening/.test(out)) {
-        clearTimeout(timer);
-        proc.stdout.off('data', onData);
-        proc.stderr.off('data', onData);
-        // keep draining the pipes so the server never blocks on a full one
-        proc.stdout.resume();
-        proc.stderr.resume();
-        const pid = proc.pid!;
-        resolve({
-          netns, bind, port, pid,
-          async stop() {
-            if (exited) return;
-            try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-            const killer = setTimeout(() => { if (!exited) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }, 3000);
-            await exit;
-            clearTimeout(killer);
-          },
-        });
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.once('error', (e) => fail(e.message));
-    proc.once('close', (code, signal) => {
-      // iperf3 prints "iperf3: error - unable to start listener ..." and exits
-      const text = errorText(out);
-      fail(text || `exited (${signal ?? `code ${code}`}) before listening`);
-    });
-  });
+  return startServerProcess(netns, bind, port, args, opts.readyTimeoutMs ?? 5000);
 }
 
 function totals(sent: any, received: any, udp: boolean): IperfTotals | undefined {
@@ -206,7 +111,7 @@ function totals(sent: any, received: any, udp: boolean): IperfTotals | undefined
 }
 
 /** Parses iperf3 --json output (as an object); throws iperf3's error text. */
-export function parseIperfJson(j: any, command: string[] = []): IperfResult {
+function parseIperfJson(j: any, command: string[] = []): IperfResult {
   if (j?.error) throw new Error(String(j.error));
   const test = j?.start?.test_start;
   if (!test || !j.end) throw new Error('iperf3 JSON without start.test_start or end');
@@ -246,53 +151,24 @@ export function parseIperfJson(j: any, command: string[] = []): IperfResult {
 }
 
 /** Runs one iperf3 client test; several can run at once. */
-export function runIperfClient(o: IperfClientOptions): Promise<IperfResult> {
-  if (o.reverse && o.bidir) return Promise.reject(new Error('iperf3 client: reverse and bidir exclude each other'));
+export async function runIperfClient(o: IperfClientOptions): Promise<IperfResult> {
+  if (o.reverse && o.bidir) throw new Error('iperf3 client: reverse and bidir exclude each other');
   const seconds = o.seconds ?? 10;
-  const connectTimeout = o.connectTimeoutMs ?? 3000;
-  const args = ['-c', o.server, '-p', String(o.port ?? 5201), '--json', '-t', String(seconds), '-i', String(o.intervalS ?? 1), '-P', String(o.parallel ?? 1),
-    '--connect-timeout', String(connectTimeout)];
-  if (o.server.includes(':')) args.push('-6');
-  if (o.reverse) args.push('-R');
-  if (o.bidir) args.push('--bidir');
-  if (o.udp) args.push('-u');
-  if (o.bitrate !== undefined) args.push('-b', o.bitrate);
-  if (o.length !== undefined) args.push('-l', String(o.length));
-  if (o.mss !== undefined) args.push('-M', String(o.mss));
-  if (o.bind) args.push('-B', o.bind);
-  if (o.extraArgs) args.push(...o.extraArgs);
-  const command = ['iperf3', ...args];
-  const where = `iperf3 client in ${o.netns} -> [${o.server}]:${o.port ?? 5201}`;
-  return new Promise<IperfResult>((resolve, reject) => {
-    const proc = spawn('ip', ['netns', 'exec', o.netns, ...command], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timedOut = false;
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (err += d));
-    const limit = o.timeoutMs ?? seconds * 1000 + connectTimeout + 30_000;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (proc.pid) try { process.kill(proc.pid, 'SIGKILL'); } catch { /* gone */ }
-    }, limit);
-    proc.once('error', (e) => { clearTimeout(timer); reject(new Error(`${where}: ${e.message}`)); });
-    proc.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) return reject(new Error(`${where}: no result after ${limit} ms (killed)`));
-      let j: any;
-      try {
-        j = JSON.parse(out);
-      } catch {
-        const text = errorText(err) || errorText(out);
-        return reject(new Error(`${where}: ${text || `exited (${signal ?? `code ${code}`}) without JSON output`}`));
-      }
-      try {
-        const r = parseIperfJson(j, command);
-        if (code !== 0) throw new Error(errorText(err) || `exited with code ${code}`);
-        resolve(r);
-      } catch (e) {
-        reject(new Error(`${where}: ${(e as Error).message}`));
-      }
-    });
-  });
+  const command = clientCommand(o, ['--json'], seconds);
+  let out = '';
+  const { code, signal, stderr } = await runClientProcess(o, command, seconds, (stdout) => stdout.on('data', (d) => (out += d)));
+  let j: any;
+  try {
+    j = JSON.parse(out);
+  } catch {
+    const text = errorText(stderr) || errorText(out);
+    throw new Error(`${clientWhere(o)}: ${text || `exited (${signal ?? `code ${code}`}) without JSON output`}`);
+  }
+  try {
+    const r = parseIperfJson(j, command);
+    if (code !== 0) throw new Error(errorText(stderr) || `exited with code ${code}`);
+    return r;
+  } catch (e) {
+    throw new Error(`${clientWhere(o)}: ${(e as Error).message}`);
+  }
 }

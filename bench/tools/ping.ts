@@ -40,7 +40,7 @@ export interface PingOptions {
   onReply?: (s: PingSample) => void;
 }
 
-export interface PingSample {
+interface PingSample {
   /** icmp_seq, counting from 1, unwrapped past 65535 */
   seq: number;
   /** when the reply arrived: -D's unix time, in ms */
@@ -121,12 +121,6 @@ class PingParser {
   }
 }
 
-/** Parses a whole ping -D -n output. */
-export function parsePingOutput(text: string, dst = ''): PingResult | undefined {
-  const p = new PingParser();
-  for (const l of text.split('\n')) p.line(l);
-  return p.result(dst, []);
-}
 
 /** Runs ping in a namespace; resolves with every reply and the summary. */
 export function ping(o: PingOptions): Promise<PingResult> {

@@ -8,9 +8,8 @@ import type { SwitchEvent } from './types.js';
 
 /** The controller `srv6-lab up` starts for the default lab. */
 export const DEFAULT_LAB_SOCKET = '/run/srv6-lab/srv6lab/controller.sock';
-export const DEFAULT_TCP = '[::1]:50052';
+const DEFAULT_TCP = '[::1]:50052';
 
-export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 

@@ -1,5 +1,6 @@
 // Text formatting for srv6ctl: tables, numbers, paths, colours. Pure.
 import type { SwitchEvent, WeightedPath } from './types.js';
+import { multipathText, pathText } from '../../topology/format.js';
 
 // ---------- colour ----------
 
@@ -151,13 +152,7 @@ export function localTime(unixMs: number | string, withDate = true): string {
 
 // ---------- paths ----------
 
-export function pathText(path: string[] | undefined): string {
-  return path?.length ? path.join('-') : '-';
-}
-
-export function multipathText(mp: WeightedPath[]): string {
-  return mp.map((w) => `${pathText(w.path)} x${w.weight}`).join(' | ');
-}
+export {  pathText };
 
 /** A flow's path(s): one path, or the weighted paths of multipath. */
 export function flowPathText(f: { path: string[]; multipath?: WeightedPath[] }): string {

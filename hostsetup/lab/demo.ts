@@ -4,7 +4,7 @@
 // On the reference network high and low start on paths sharing r1->r2 (100 Mbit/s):
 // whenever low is on, the link is over capacity and the controller moves a class off it.
 import type { Topology } from '../../topology/model.js';
-import { nsName } from './lab.js';
+import { nsName } from './state.js';
 import { receiveTraffic, sendTraffic } from './traffic.js';
 
 const PORT = 7900;

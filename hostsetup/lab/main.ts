@@ -5,7 +5,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, TopologyError } from '../../topology/load.js';
-import { composeFile } from '../../compose/generate.js';
+import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
+import { composeFile } from '../../topology/compose.js';
 import { startDemoTraffic } from './demo.js';
 import { DEFAULT_LAB, describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent } from './lab.js';
 
@@ -157,7 +158,7 @@ program.command('compose')
     } catch (e) {
       fail(e);
     }
-    process.stdout.write(composeFile(t, `topology/${basename(t.file)}`));
+    process.stdout.write(composeFile(t, `topology/${basename(t.file)}`, AGENT_NODE_FLAGS));
   });
 
 program.command('restart-agent')

@@ -1,5 +1,5 @@
 // Sequenced UDP traffic inside lab namespaces (native sender and receiver on threads of their own).
-import { loadAddon, netnsPath } from '../../netlink/socket.js';
+import { loadAddon, netnsPath } from '../../netlink/addon.js';
 
 export interface SendOptions {
   /** network namespace name (or path) to send from */

@@ -1,11 +1,13 @@
 // Minimal AF_NETLINK socket transport for Node (N-API). It knows nothing of
-// message formats: the TypeScript codec builds and parses every byte.
+// message formats: the TypeScript codec builds and parses every byte. The
+// addon's other export, fileInNetns (sysctl files), is sysctl.c's.
 #define _GNU_SOURCE
+#include "common.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <node_api.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,88 +29,6 @@
 #endif
 
 #define WATCH_BUF_SIZE (1 << 20)
-
-static napi_value throw_errno(napi_env env, const char *syscall, int err) {
-  char msg[256];
-  snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(err));
-  napi_value message, error, errno_value, syscall_value;
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
-  napi_create_error(env, NULL, message, &error);
-  napi_create_int32(env, err, &errno_value);
-  napi_set_named_property(env, error, "errno", errno_value);
-  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &syscall_value);
-  napi_set_named_property(env, error, "syscall", syscall_value);
-  napi_throw(env, error);
-  return NULL;
-}
-
-static int get_int(napi_env env, napi_value v, int32_t *out) {
-  return napi_get_value_int32(env, v, out) == napi_ok ? 0 : -1;
-}
-
-// Runs fn with this thread switched into the namespace at ns_path (NULL: no switch).
-// /proc/sys/net resolves to the netns of the thread that opens it, so this is how
-// sysctls of another namespace are read and written without spawning anything.
-static int in_netns(const char *ns_path, int (*fn)(void *), void *arg, int *err) {
-  int self_ns = -1, target_ns = -1;
-  if (ns_path) {
-    self_ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    if (self_ns < 0) { *err = errno; return -1; }
-    target_ns = open(ns_path, O_RDONLY | O_CLOEXEC);
-    if (target_ns < 0) { *err = errno; close(self_ns); return -1; }
-    if (setns(target_ns, CLONE_NEWNET) < 0) { *err = errno; close(self_ns); close(target_ns); return -1; }
-  }
-  int rc = fn(arg);
-  if (rc < 0) *err = errno;
-  if (ns_path) {
-    if (setns(self_ns, CLONE_NEWNET) < 0) abort();
-    close(self_ns);
-    close(target_ns);
-  }
-  return rc;
-}
-
-typedef struct { const char *path; char *buf; size_t len; int write; } file_op_t;
-
-static int do_file_op(void *arg) {
-  file_op_t *op = arg;
-  int fd = open(op->path, (op->write ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t n = op->write ? write(fd, op->buf, op->len) : read(fd, op->buf, op->len - 1);
-  int saved = errno;
-  close(fd);
-  errno = saved;
-  if (n < 0) return -1;
-  if (!op->write) op->buf[n] = 0;
-  return 0;
-}
-
-static bool get_optional_string(napi_env env, napi_value v, char *out, size_t cap) {
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  if (t != napi_string) return false;
-  size_t len;
-  napi_get_value_string_utf8(env, v, out, cap, &len);
-  return true;
-}
-
-// fileInNetns(nsPath|null, path, data|null) -> file contents (read) or undefined (write)
-static napi_value FileInNetns(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  char ns_path[4096], path[4096], data[4096];
-  bool has_ns = get_optional_string(env, argv[0], ns_path, sizeof ns_path);
-  get_optional_string(env, argv[1], path, sizeof path);
-  bool writing = get_optional_string(env, argv[2], data, sizeof data);
-  file_op_t op = {path, data, writing ? strlen(data) : sizeof data, writing};
-  int err = 0;
-  if (in_netns(has_ns ? ns_path : NULL, do_file_op, &op, &err) < 0) return throw_errno(env, path, err);
-  if (writing) return NULL;
-  napi_value result;
-  napi_create_string_utf8(env, data, NAPI_AUTO_LENGTH, &result);
-  return result;
-}
 
 // A socket keeps the namespace it was created in for its whole life.
 static int do_socket(void *arg) {
@@ -366,6 +286,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"close", NULL, Close, NULL, NULL, NULL, napi_default, NULL},
       {"watch", NULL, Watch, NULL, NULL, NULL, napi_default, NULL},
       {"unwatch", NULL, Unwatch, NULL, NULL, NULL, napi_default, NULL},
+      // sysctl.c: not netlink, here for the namespace switch it shares with open()
       {"fileInNetns", NULL, FileInNetns, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -10,8 +10,8 @@ import { ControllerClient } from '../../controller/client.js';
 import { run } from './netns.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const LAB_MAIN = join(DIST, 'hostsetup', 'lab', 'main.js');
-export const CONTROLLER_MAIN = join(DIST, 'controller', 'main.js');
+const LAB_MAIN = join(DIST, 'hostsetup', 'lab', 'main.js');
+const CONTROLLER_MAIN = join(DIST, 'controller', 'main.js');
 /** the telemetry interval the tests run their controllers at */
 export const INTERVAL_MS = 200;
 

@@ -4,12 +4,14 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
+import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
 import { reflectedServices } from '../helpers/grpc.js';
 import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
 
-const PROTO = 83;
+/** The agent's default rtm_protocol; the literal 83 in iproute2's output below is the documented number (README). */
+const PROTO = RTPROT_SRV6_AGENT;
 
 async function rejects(p: Promise<unknown>): Promise<grpc.ServiceError> {
   try {

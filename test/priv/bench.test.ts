@@ -149,6 +149,42 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
+  it('steering: TCP load from demand matrices, what the receivers got against the optimum, timed from the senders\' start', async () => {
+    const { dir, summary, report } = await runShort('steering');
+    expect(summary.matrices.map((m: { matrix: string }) => m.matrix)).to.deep.equal(['reference-demo', 'grid4x4-3x60']);
+    expect(summary.measured.onset).to.contain('outside clock');
+    expect(report.table).to.contain('outside clock');
+    for (const m of summary.matrices) {
+      const why = `${m.matrix}\n${report.table}`;
+      // the solver ran on the matrix's demands; multipath can only do as well or better
+      expect(m.optimum.single_path_mbps, why).to.be.greaterThan(0);
+      expect(m.optimum.single_path_exact, why).to.be.a('boolean');
+      expect(m.optimum.multipath_mbps, why).to.be.at.least(m.optimum.single_path_mbps - 1e-3);
+      // every class delivered, and no more than it asked for (each sender is capped at its rate)
+      const asked = m.demands.reduce((a: number, d: { mbps: number }) => a + d.mbps, 0);
+      expect(m.delivered.steady_mbps, why).to.be.greaterThan(0).and.at.most(asked * 1.05);
+      for (const [flow, v] of Object.entries(m.delivered.steady_per_flow_mbps)) expect(v, `${flow}: ${why}`).to.be.greaterThan(1);
+      expect(m.delivered.steady_ratio_single_path, why).to.be.a('number').and.greaterThan(0);
+      expect(m.delivered.steady_ratio_multipath, why).to.be.a('number').and.greaterThan(0);
+      // the senders started together, and the switches came after them
+      expect(m.onset.senders_spread_ms, why).to.be.below(1000);
+      for (const s of m.switch_list) expect(s.t_s, why).to.be.greaterThan(0);
+      expect(m.max_link_utilization_end, why).to.be.a('number').and.greaterThan(0);
+      // a sample every 0.1 s over the 10 s of load, and the receivers' own intervals
+      const rows = readCsv(join(dir, m.matrix, 'delivered.csv'));
+      expect(rows.length, why).to.be.within(90, 101);
+      expect(Number(rows[rows.length - 1].total_mbps), why).to.be.greaterThan(0);
+      expect(readCsv(join(dir, m.matrix, 'receiver-intervals.csv')).length, why).to.be.at.least(90 * m.demands.length);
+      for (const f of ['delivered', 'delivered-per-class', 'snapshot-before', 'snapshot-converged']) expect(isPng(join(dir, m.matrix, `${f}.png`)), f).to.equal(true);
+      expect(readFileSync(join(dir, m.matrix, 'delivered.svg'), 'utf8')).to.contain('single-path optimum');
+    }
+    // reference-demo: high and low share r1->r2 (130 Mbit/s on 100) at the start: something moves
+    expect(summary.matrices[0].switches, report.table).to.be.at.least(1);
+    expect(summary.matrices[0].first_switch.onset_to_decision_ms).to.be.a('number').and.greaterThan(0);
+    expect(report.goals.map((g) => g.goal)).to.include('reference-demo: oscillations in the settle window');
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
   it('scenario3: the RTT rises with the load and falls once the ping\'s class has moved', async () => {
     const { dir, summary, report } = await runShort('scenario3');
     expect(summary.pings.loss_percent).to.equal(0);

@@ -77,6 +77,18 @@ function useLab(label: string): () => Lab {
   return () => lab!;
 }
 
+
+/** The NetlinkError `fn` throws (fails when it throws nothing or something else). */
+function catchErr(fn: () => void): NetlinkError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).to.be.instanceOf(NetlinkError);
+    return e as NetlinkError;
+  }
+  throw new Error('expected a NetlinkError');
+}
+
 describe('netlink against the kernel (privileged)', function () {
   this.timeout(30_000);
 
@@ -253,18 +265,56 @@ describe('netlink against the kernel (privileged)', function () {
     });
   });
 
+  describe('the typed API: routes and rules by value, batches of typed changes', () => {
+    const lab = useLab('nl-typed');
+
+    it('replaceRoute creates then replaces; addRoute refuses an existing route; deleteRoute removes it', () => {
+      const a = lab().route('fd60::', 64, { encap: { type: 'seg6', mode: 'encap', segments: ['fc00:6::1'] } });
+      lab().rtnl.replaceRoute(a);
+      expect(lab().show('fd60::/64').segs).to.deep.equal(['fc00:6::1']);
+      lab().rtnl.replaceRoute({ ...a, encap: { type: 'seg6', mode: 'encap', segments: ['fc00:6::2', 'fc00:6::3'] } });
+      expect(lab().show('fd60::/64').segs).to.deep.equal(['fc00:6::2', 'fc00:6::3']);
+      const e = catchErr(() => lab().rtnl.addRoute(a, 'add fd60::/64'));
+      expect(e.message).to.equal('add fd60::/64: EEXIST');
+      lab().rtnl.deleteRoute(a);
+      expect(lab().ns.ipJson('-6', 'route', 'show', 'fd60::/64')).to.deep.equal([]);
+      lab().rtnl.addRoute(a);
+      expect(lab().dumped('fd60::', 64).encap).to.deep.equal(a.encap);
+    });
+
+    it('addRule refuses an identical rule unless exclusive: false, which adds it beside; deleteRule removes one', () => {
+      const rule: Rule = { family: C.AF_INET6, priority: 600, fwmark: 6, table: 600 };
+      const at600 = () => lab().ns.ipJson('-6', 'rule', 'show').filter((r: any) => r.priority === 600);
+      lab().rtnl.addRule(rule);
+      expect(catchErr(() => lab().rtnl.addRule(rule)).code).to.equal('EEXIST');
+      lab().rtnl.addRule(rule, { exclusive: false });
+      expect(at600()).to.have.length(2);
+      lab().rtnl.deleteRule(rule);
+      expect(at600()).to.have.length(1);
+      lab().rtnl.deleteRule(rule);
+      expect(at600()).to.have.length(0);
+    });
+
+    it('batch: one result per change, in order; a failed change does not stop the others', () => {
+      const results = lab().rtnl.batch([
+        { op: 'replaceRoute', route: lab().route('fd61::', 64) },
+        { op: 'addRoute', route: lab().route('fd62::', 64, { oif: 9999 }) },
+        { op: 'deleteRoute', route: lab().route('fd63::', 64) },
+        { op: 'addRule', rule: { family: C.AF_INET6, priority: 610, table: 610 } },
+      ]);
+      expect(results.map((e) => e?.code)).to.deep.equal([undefined, 'ENODEV', 'ESRCH', undefined]);
+      expect(lab().dumped('fd61::', 64).oif).to.equal(lab().veth0);
+      expect(lab().rtnl.rules().some((r) => r.priority === 610 && r.table === 610)).to.equal(true);
+    });
+
+    it('routeGet: the kernel\'s route to a destination, undefined when unreachable', () => {
+      expect(lab().rtnl.routeGet('fd00:2::99')?.oif).to.equal(lab().veth1);
+      expect(lab().rtnl.routeGet('2001:db8::1')).to.equal(undefined);
+    });
+  });
+
   describe('errors', () => {
     const lab = useLab('nl-errors');
-
-    const catchErr = (fn: () => void): NetlinkError => {
-      try {
-        fn();
-      } catch (e) {
-        expect(e).to.be.instanceOf(NetlinkError);
-        return e as NetlinkError;
-      }
-      throw new Error('expected a NetlinkError');
-    };
 
     it('EEXIST when the route exists and NLM_F_EXCL is set', () => {
       const r = lab().route('fd40::', 64);

@@ -18,8 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  C, NlWriter, align4, attrs, decodeAddress, decodeLink, decodeRoute, decodeRule, encodeAddress, encodeRoute, encodeRule,
-  readSeg6Encap, readSeg6LocalEncap, type Address, type Link, type LwtEncap, type Route, type Rule,
+  C, NlWriter, align4, attrs, decodeAddress, decodeLink, decodeRoute, decodeRule, encodeAddress, encodeOp, encodeRoute, encodeRule,
+  readSeg6Encap, readSeg6LocalEncap, type Address, type Link, type LwtEncap, type Route, type RtnlOp, type Rule,
 } from '../../netlink/index.js';
 
 // ---------------------------------------------------------------- fixtures
@@ -549,4 +549,24 @@ describe('codec: address dump entry against kernel golden bytes', () => {
     expect(spaced(body.subarray(0, 2)), 'family, prefixlen').to.equal(spaced(k.bytes.subarray(0, 2)));
     expect(body.readUInt32LE(4), 'ifa_index').to.equal(VETH0);
   });
+});
+
+describe('codec: typed changes (encodeOp), the requests behind Rtnl.batch and the agent', () => {
+  const route: Route = decodeRoute(kernel('seg6-encap').bytes);
+  const rule: Rule = decodeRule(kernel('rule-selectors').bytes);
+  const cases: [RtnlOp, number, number][] = [
+    [{ op: 'addRoute', route }, C.RTM_NEWROUTE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL],
+    [{ op: 'replaceRoute', route }, C.RTM_NEWROUTE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_REPLACE],
+    [{ op: 'deleteRoute', route }, C.RTM_DELROUTE, C.NLM_F_REQUEST],
+    [{ op: 'addRule', rule }, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL],
+    [{ op: 'addRule', rule, exclusive: false }, C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE],
+    [{ op: 'deleteRule', rule }, C.RTM_DELRULE, C.NLM_F_REQUEST],
+  ];
+  for (const [op, type, flags] of cases) {
+    it(`${op.op}${'exclusive' in op ? ` (exclusive: ${op.exclusive})` : ''}: the message type, the flags, and the object encoded as the codec does`, () => {
+      const body = emit(type, flags, (w, seq) => encodeOp(w, seq, op));
+      const direct = emit(type, flags, (w, seq) => ('route' in op ? encodeRoute(w, type, flags, seq, op.route) : encodeRule(w, type, flags, seq, op.rule)));
+      expect(spaced(body)).to.equal(spaced(direct));
+    });
+  }
 });

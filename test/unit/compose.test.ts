@@ -1,12 +1,13 @@
 // The checked-in docker-compose.yml is the one the topology generates, and it
 // says what the deployment promises (docker-compose itself validates it where installed).
+import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { composeFile } from '../../compose/generate.js';
+import { composeFile } from '../../topology/compose.js';
 import { loadTopology } from '../../topology/load.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -18,7 +19,7 @@ describe('compose/docker-compose.yml', () => {
   const doc = parse(text);
 
   it('is exactly what `srv6-lab compose reference` generates', () => {
-    expect(text).to.equal(composeFile(t, 'topology/reference.yaml'));
+    expect(text).to.equal(composeFile(t, 'topology/reference.yaml', AGENT_NODE_FLAGS));
   });
 
   it('runs every router unprivileged with NET_ADMIN, its agent on the management address only', () => {
@@ -66,5 +67,27 @@ describe('compose/docker-compose.yml', () => {
     }
     const r = spawnSync('docker-compose', ['-f', CHECKED_IN, 'config', '--quiet'], { encoding: 'utf8', cwd: dirname(CHECKED_IN) });
     expect(r.status, r.stderr).to.equal(0);
+  });
+});
+
+describe('layers: compose/ may use hostsetup/, never the other way', () => {
+  /** The repository-relative files a TypeScript file imports (relative imports only). */
+  const imports = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'(\.[^']+)'/gm)]
+    .map((m) => relative(ROOT, resolve(dirname(file), m[1])));
+  const sources = (dir: string): string[] => readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'native' ? [] : sources(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+
+  it('finds the imports it checks (compose/deploy.ts uses hostsetup/host)', () => {
+    expect(imports(join(ROOT, 'compose', 'deploy.ts'))).to.include(join('hostsetup', 'host.js'));
+  });
+
+  it('hostsetup/ (srv6-hostsetup, srv6-lab) imports nothing from compose/', () => {
+    const files = sources('hostsetup');
+    expect(files).to.include(join('hostsetup', 'lab', 'main.ts'));
+    const upward = files.flatMap((f) => imports(join(ROOT, f)).filter((i) => i.startsWith('compose/')).map((i) => `${f} -> ${i}`));
+    expect(upward).to.deep.equal([]);
   });
 });

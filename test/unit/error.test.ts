@@ -1,9 +1,15 @@
-// netlink/error.ts: NLMSG_ERROR decoding, with and without the kernel's extended ack.
+// netlink/error.ts: NLMSG_ERROR decoding, with and without the kernel's extended ack:
+// on messages built here, and on real kernel refusals captured as golden bytes
+// (test/fixtures/extack, written by test/fixtures/capture-extack.ts).
 import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { kernelError } from '../../agent/errors.js';
 import { C, NetlinkError, NlWriter, ackError, errnoName, fromSyscallError, messages, parseAck, type NlMsg } from '../../netlink/index.js';
+import { EXTACK_CASES, EXTACK_SEQ, extackRequest } from '../fixtures/extack-cases.js';
 
 const { errno } = constants;
 
@@ -21,18 +27,21 @@ function request(): Buffer {
  * An NLMSG_ERROR as the kernel builds it (netlink_ack): error, then the original
  * header (NLM_F_CAPPED) or the whole original message, then the TLVs (NLM_F_ACK_TLVS).
  */
-function errorMsg(err: number, opts: { capped?: boolean; extack?: string; offset?: number } = {}): NlMsg {
-  const orig = request();
+function errorBytes(orig: Buffer, pid: number, err: number, opts: { capped?: boolean; extack?: string; offset?: number } = {}): Buffer {
   const w = new NlWriter();
   const tlvs = opts.extack !== undefined || opts.offset !== undefined;
   const flags = (opts.capped ? C.NLM_F_CAPPED : 0) | (tlvs ? C.NLM_F_ACK_TLVS : 0);
-  const at = w.begin(C.NLMSG_ERROR, flags, 77, 4242);
+  const at = w.begin(C.NLMSG_ERROR, flags, orig.readUInt32LE(8), pid);
   w.i32(-err);
   w.bytes(opts.capped ? orig.subarray(0, C.NLMSG_HDRLEN) : orig);
   if (opts.extack !== undefined) w.attrString(C.NLMSGERR_ATTR_MSG, opts.extack);
   if (opts.offset !== undefined) w.attrU32(C.NLMSGERR_ATTR_OFFS, opts.offset);
   w.end(at);
-  const [msg] = [...messages(w.take())];
+  return w.take();
+}
+
+function errorMsg(err: number, opts: { capped?: boolean; extack?: string; offset?: number } = {}): NlMsg {
+  const [msg] = [...messages(errorBytes(request(), 4242, err, opts))];
   return msg;
 }
 
@@ -75,6 +84,98 @@ describe('error: parseAck', () => {
     const body = Buffer.concat([msg.body, tlv]);
     expect(parseAck({ ...msg, flags: msg.flags | C.NLM_F_ACK_TLVS, body })).to.deep.equal({ errno: errno.EINVAL, extack: 'no nul' });
   });
+});
+
+// ---------------------------------------------------------------- kernel golden bytes
+
+function fixturesDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'test', 'fixtures', 'extack');
+    if (dirname(dir) === dir) throw new Error('no package.json above the test');
+  }
+}
+
+function loadHex(file: string): { comments: string[]; bytes: Buffer } {
+  const lines = readFileSync(join(fixturesDir(), file), 'utf8').split('\n');
+  const hex = lines.filter((l) => !l.startsWith('#')).join('').replace(/\s+/g, '');
+  if (!/^([0-9a-f]{2})+$/.test(hex)) throw new Error(`${file}: not hex`);
+  return { comments: lines.filter((l) => l.startsWith('#')).map((l) => l.slice(1).trim()), bytes: Buffer.from(hex, 'hex') };
+}
+
+/** linux/netlink.h enum nlmsgerr_attrs: the policy the blamed attribute failed (parseAck skips it). */
+const NLMSGERR_ATTR_POLICY = 4;
+
+/** What the kernel said to each captured request (the capture's own summary is its second comment line). */
+const EXPECTED: Record<string, { errno: number; extack: string; offset?: number; blamed?: { type: number; value: number } }> = {
+  'multipath-device-only': { errno: errno.EINVAL, extack: 'Device only routes can not be added for IPv6 using the multipath API.' },
+  'seg6local-end-dt6-no-table': { errno: errno.EINVAL, extack: 'table or vrftable must be specified' },
+  'rule-dscp-out-of-range': { errno: errno.ERANGE, extack: 'Error parsing msg', offset: 44, blamed: { type: C.FRA_DSCP, value: 64 } },
+};
+
+describe('error: real kernel refusals (golden bytes from test/fixtures/capture-extack.ts)', () => {
+  it('has an expectation for every captured case, and a capture for every expectation', () => {
+    expect(EXTACK_CASES.map((c) => c.name).sort()).to.deep.equal(Object.keys(EXPECTED).sort());
+  });
+
+  for (const c of EXTACK_CASES) {
+    describe(c.name, () => {
+      const want = EXPECTED[c.name];
+      const reply = loadHex(`${c.name}.hex`);
+      const sent = loadHex(`${c.name}.request.hex`);
+      const msgs = () => [...messages(reply.bytes)];
+
+      it('is one NLMSG_ERROR for the request, header capped, with TLVs (NETLINK_CAP_ACK + NETLINK_EXT_ACK)', () => {
+        const all = msgs();
+        expect(all).to.have.length(1);
+        expect(all[0].type).to.equal(C.NLMSG_ERROR);
+        expect(all[0].seq).to.equal(EXTACK_SEQ);
+        expect(all[0].flags).to.equal(C.NLM_F_CAPPED | C.NLM_F_ACK_TLVS);
+        expect(reply.bytes.readUInt32LE(0), 'nlmsg_len').to.equal(reply.bytes.length);
+        // the echoed original header is the request's, as sent
+        expect(reply.bytes.subarray(C.NLMSG_HDRLEN + 4, C.NLMSG_HDRLEN + 4 + C.NLMSG_HDRLEN)).to.deep.equal(sent.bytes.subarray(0, C.NLMSG_HDRLEN));
+      });
+
+      it(`parses: ${errnoName(want.errno)}, the kernel's text${want.offset !== undefined ? ' and the offset' : ', no offset'}`, () => {
+        const ack = parseAck(msgs()[0]);
+        expect(ack).to.deep.equal({ errno: want.errno, extack: want.extack, ...(want.offset !== undefined ? { extackOffset: want.offset } : {}) });
+        const e = ackError(ack, c.name);
+        expect(e.code).to.equal(errnoName(want.errno));
+        expect(e.message).to.equal(`${c.name}: ${errnoName(want.errno)}: ${want.extack}`);
+        expect(reply.comments[1]).to.contain(JSON.stringify(want.extack));
+      });
+
+      if (c.ip) {
+        it('is what iproute2 prints for the same request', () => {
+          expect(reply.comments[2]).to.equal(`ip ${c.ip!.join(' ')}  ->  Error: ${want.extack.replace(/\.$/, '')}.`);
+        });
+      }
+
+      it('emits: our encoder still sends the request the kernel refused, byte for byte', () => {
+        expect(extackRequest(c).toString('hex')).to.equal(sent.bytes.toString('hex'));
+      });
+
+      if (want.blamed) {
+        it('the offset points at the attribute the kernel blamed, in our request', () => {
+          const off = want.offset!;
+          expect(sent.bytes.readUInt16LE(off + 2) & C.NLA_TYPE_MASK).to.equal(want.blamed!.type);
+          expect(sent.bytes.readUInt16LE(off)).to.equal(5); // a u8 attribute: header + 1 byte
+          expect(sent.bytes[off + 4]).to.equal(want.blamed!.value);
+        });
+      }
+
+      it('emits: the NLMSG_ERROR these tests build is the kernel\'s, byte for byte (bar the policy it describes)', () => {
+        const pid = reply.bytes.readUInt32LE(12);
+        const ours = errorBytes(sent.bytes, pid, want.errno, { capped: true, extack: want.extack, offset: want.offset });
+        // the kernel may add NLMSGERR_ATTR_POLICY after the offset: nothing else
+        const rest = reply.bytes.subarray(ours.length);
+        if (rest.length) {
+          expect(rest.readUInt16LE(0), 'one trailing attribute').to.equal(rest.length);
+          expect(rest.readUInt16LE(2) & C.NLA_TYPE_MASK).to.equal(NLMSGERR_ATTR_POLICY);
+        }
+        expect(ours.subarray(4).toString('hex')).to.equal(reply.bytes.subarray(4, ours.length).toString('hex'));
+      });
+    });
+  }
 });
 
 describe('error: NetlinkError', () => {

@@ -5,10 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cdfChart, decimate, timeSeriesChart } from '../../bench/plot/charts.js';
-import { renderSvg, svgToPng, writePlot } from '../../bench/plot/png.js';
-import { linearScale, logScale } from '../../bench/plot/scale.js';
-import { escapeXml } from '../../bench/plot/svg.js';
-import { topologySnapshot, utilizationColour } from '../../bench/plot/topology.js';
+import { renderSvg, svgToPng, writePlot } from '../../controller/ctl/draw/png.js';
+import { linearScale, logScale } from '../../controller/ctl/draw/scale.js';
+import { escapeXml } from '../../controller/ctl/draw/svg.js';
+import { topologySnapshot, utilizationColour } from '../../controller/ctl/draw/topology.js';
 import type { Flow, LinkState, Topology } from '../../controller/ctl/types.js';
 import { initialPath, loadTopology } from '../../topology/index.js';
 

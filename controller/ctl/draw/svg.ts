@@ -1,13 +1,13 @@
 // A tiny SVG builder: elements are strings, text and attribute values are
 // escaped, numbers are rounded so that large drawings stay small.
 
-export const FONT_FAMILY = 'DejaVu Sans, sans-serif';
+const FONT_FAMILY = 'DejaVu Sans, sans-serif';
 
 /** Okabe–Ito, reordered so that the first colours read best as lines on white
  * (its yellow is replaced by an olive that keeps contrast). */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#999933'];
 
-export type AttrValue = string | number | undefined | null | false;
+type AttrValue = string | number | undefined | null | false;
 export type Attrs = Record<string, AttrValue>;
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -19,7 +19,7 @@ export function escapeXml(s: string): string {
   return s.replace(NOT_XML, '\uFFFD').replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 
-export function fmt(n: number, decimals = 2): string {
+function fmt(n: number, decimals = 2): string {
   if (!Number.isFinite(n)) return '0';
   const scale = 10 ** decimals;
   const r = Math.round(n * scale) / scale;
@@ -59,7 +59,7 @@ export function circle(cx: number, cy: number, r: number, attrs: Attrs = {}): st
 export type Point = [number, number];
 
 /** Pixel coordinates to one decimal: plenty for a raster, and short. */
-export function pointList(points: Point[]): string {
+function pointList(points: Point[]): string {
   return points.map(([x, y]) => `${fmt(x, 1)},${fmt(y, 1)}`).join(' ');
 }
 

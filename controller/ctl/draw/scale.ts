@@ -13,7 +13,7 @@ export interface Scale {
 }
 
 /** The smallest 1, 2 or 5 times a power of ten that is at least raw. */
-export function niceStep(raw: number): number {
+function niceStep(raw: number): number {
   const base = 10 ** Math.floor(Math.log10(raw));
   for (const m of [1, 2, 5]) if (m * base >= raw * (1 - 1e-9)) return m * base;
   return 10 * base;

@@ -2,12 +2,16 @@
 // inside, NET_ADMIN, no privileged), one for the controller, a network per core
 // link, the management network, and the two macvlan networks on the host's
 // physical NICs (parents from the environment, the seed's names by default).
+// A pure derivation from the topology (text out, nothing touched), so it lives
+// here, below both of its users: the Docker deployment (compose/: srv6-deploy,
+// its certificates) and `srv6-lab compose` (hostsetup/lab/), which must not
+// import compose/.
 import { stringify } from 'yaml';
-import { endpoints, neighbors } from '../topology/derive.js';
-import { parseIfAddr, parseNet, withLastGroup, type Net } from '../topology/ipv6.js';
-import type { External, Topology } from '../topology/model.js';
+import { endpoints, neighbors } from './derive.js';
+import { parseIfAddr, parseNet, withLastGroup, type Net } from './ipv6.js';
+import type { External, Topology } from './model.js';
 
-export const IMAGE = 'srv6-orchestrator:${SRV6_TAG:-latest}';
+const IMAGE = 'srv6-orchestrator:${SRV6_TAG:-latest}';
 export const CONTROLLER_PORT = 50052;
 export const METRICS_PORT = 9464;
 
@@ -40,7 +44,8 @@ function externalNetwork(e: External) {
   };
 }
 
-export function composeFile(t: Topology, topologyInImage: string): string {
+/** `agentNodeFlags`: Node options the agent runs with (agent/runtime.ts: the layer above says which). */
+export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags: readonly string[] = []): string {
   const networks: Record<string, unknown> = {
     mgmt: {
       driver: 'bridge',
@@ -98,7 +103,7 @@ export function composeFile(t: Topology, topologyInImage: string): string {
         SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}',
       },
       volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
-      command: ['dist/agent/main.js'],
+      command: [...agentNodeFlags, 'dist/agent/main.js'],
       networks: nets,
       healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', listen, r.name], interval: '5s', timeout: '3s', retries: 5, start_period: '5s' },
       restart: 'unless-stopped',

@@ -1,0 +1,124 @@
+// Planning a batch, without I/O: validated ops against a snapshot of the
+// kernel's routes and rules become the typed changes to send (netlink RtnlOp),
+// each op's outcome, and what the snapshot had for every object touched (what
+// a rollback or the journal puts back).
+import { status } from '@grpc/grpc-js';
+import { C, type Route, type RtnlOp, type Rule } from '../netlink/index.js';
+import { isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
+import { ApiError } from './errors.js';
+
+export type Outcome = 'created' | 'replaced' | 'deleted' | 'unchanged' | 'absent';
+
+/** One validated operation. */
+export type ParsedOp =
+  | { kind: 'route'; action: 'upsert' | 'delete'; field: string; obj: Route }
+  | { kind: 'rule'; action: 'upsert' | 'delete'; field: string; obj: Rule };
+
+/** One kernel change of a batch. */
+export interface Step {
+  /** the index of the op it belongs to (-1: a rollback step) */
+  op: number;
+  /** the identity of the kernel object the step touches */
+  key: string;
+  what: string;
+  change: RtnlOp;
+}
+
+/** Every object a batch touches, as the snapshot had it. */
+export interface Originals {
+  /** per route key: the route there was (undefined: none) and the key itself as a route */
+  routes: Map<string, { before?: Route; at: Route }>;
+  /** per rule key: the rules there were */
+  rules: Map<string, Rule[]>;
+  /** the rules the batch adds */
+  added: Rule[];
+}
+
+export interface Plan {
+  steps: Step[];
+  outcomes: Outcome[];
+  originals: Originals;
+}
+
+/** Just what RTM_DELROUTE needs to pick exactly our route: table, prefix, metric, protocol. */
+const keyRoute = (r: Route, protocol: number): Route => ({
+  family: C.AF_INET6, dst: r.dst, dstLen: r.dstLen, table: r.table, priority: r.priority, protocol, scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST,
+});
+
+/**
+ * Plans ops, in order, against the snapshot (routes by routeKey, rules; both
+ * updated as the plan goes). Throws FAILED_PRECONDITION for an object of
+ * another protocol. Adds the table of every SID it writes to sidTables.
+ */
+export function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string, Route>; rules: Rule[] }, proto: number, sidTables: Set<number>): Plan {
+  const { routes } = snapshot;
+  let { rules } = snapshot;
+  const originals: Originals = { routes: new Map(), rules: new Map(), added: [] };
+  const steps: Step[] = [];
+  const outcomes: Outcome[] = [];
+
+  ops.forEach((op, i) => {
+    if (op.kind === 'route') {
+      const r = op.obj;
+      const key = routeKey(r);
+      const before = routes.get(key);
+      if (before && before.protocol !== proto) {
+        throw new ApiError(status.FAILED_PRECONDITION, `${op.field}: ${key} exists and belongs to protocol ${before.protocol}; this agent only changes what it owns (protocol ${proto})`);
+      }
+      if (!originals.routes.has(key)) originals.routes.set(key, { before, at: r });
+      if (op.action === 'upsert') {
+        if (before && sameRoute(r, before)) return void outcomes.push('unchanged');
+        if (isSid(r)) sidTables.add(r.table);
+        steps.push({ op: i, key, what: `upsert ${isSid(r) ? 'SID' : 'route'} ${key}`, change: { op: 'replaceRoute', route: r } });
+        routes.set(key, r);
+        outcomes.push(before ? 'replaced' : 'created');
+      } else {
+        if (!before) return void outcomes.push('absent');
+        steps.push({ op: i, key, what: `delete ${key}`, change: { op: 'deleteRoute', route: keyRoute(r, proto) } });
+        routes.delete(key);
+        outcomes.push('deleted');
+      }
+    } else {
+      const r = op.obj;
+      const key = ruleKey(r);
+      const existing = rules.filter((x) => ruleKey(x) === key);
+      const foreign = existing.find((x) => x.protocol !== proto);
+      if (foreign) {
+        throw new ApiError(status.FAILED_PRECONDITION, `${op.field}: rule ${key} exists and belongs to protocol ${foreign.protocol}; this agent only changes what it owns (protocol ${proto})`);
+      }
+      if (!originals.rules.has(key)) originals.rules.set(key, existing);
+      const deleteRule = (old: Rule): Step => ({ op: i, key, what: `delete rule ${key} table ${old.table}`, change: { op: 'deleteRule', rule: old } });
+      if (op.action === 'upsert') {
+        if (existing.length === 1 && sameRule(r, existing[0])) return void outcomes.push('unchanged');
+        // make before break: the new rule goes in beside the old ones (even an identical one), which go next
+        steps.push({ op: i, key, what: `add rule ${key} table ${r.table}`, change: { op: 'addRule', rule: r, exclusive: false } });
+        originals.added.push(r);
+        for (const old of existing) steps.push(deleteRule(old));
+        rules = [...rules.filter((x) => ruleKey(x) !== key), r];
+        outcomes.push(existing.length ? 'replaced' : 'created');
+      } else {
+        const victims = existing.filter((x) => !op.obj.table || x.table === op.obj.table);
+        if (!victims.length) return void outcomes.push('absent');
+        for (const old of victims) steps.push(deleteRule(old));
+        rules = rules.filter((x) => !victims.includes(x));
+        outcomes.push('deleted');
+      }
+    }
+  });
+  return { steps, outcomes, originals };
+}
+
+/** The steps that put every object in originals back as it was. */
+export function restoreSteps({ routes, rules, added }: Originals, protocol: number): Step[] {
+  const steps: Step[] = [];
+  for (const [key, { before, at }] of [...routes].reverse()) {
+    steps.push(before
+      ? { op: -1, key, what: `restore ${key}`, change: { op: 'replaceRoute', route: before } }
+      : { op: -1, key, what: `remove ${key}`, change: { op: 'deleteRoute', route: keyRoute(at, protocol) } });
+  }
+  for (const r of added) steps.push({ op: -1, key: ruleKey(r), what: `remove rule ${ruleKey(r)}`, change: { op: 'deleteRule', rule: r } });
+  for (const list of rules.values()) {
+    for (const r of list) steps.push({ op: -1, key: ruleKey(r), what: `restore rule ${ruleKey(r)}`, change: { op: 'addRule', rule: r } });
+  }
+  return steps;
+}

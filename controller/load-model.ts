@@ -1,0 +1,140 @@
+// What the policy knows of the load: each link direction's smoothed rate,
+// corrected for the switches on their way (a moved flow counts on its new
+// path and off its old one until the meter shows it, and congestion rounds
+// wait as long), each flow's own share, and what each flow carries for
+// placement.
+import { arcsAlong } from './cspf.js';
+import { flowKey, type Flow } from './flow.js';
+import type { NetGraph } from './graph.js';
+import type { LinkDirection, Meter } from './meter.js';
+
+/** how long a switch's load counts where it went, in telemetry intervals: until the smoothed rates show it */
+export const MOVING_INTERVALS = 3;
+
+/** the clock of rounds, moves and hold-downs: monotonic milliseconds (hrtime) */
+export const monoMs = () => Number(process.hrtime.bigint() / 1_000_000n);
+
+interface Moving { key: string; from: number[]; to: number[]; bps: number; untilMs: number }
+
+export class LoadModel {
+  private readonly moving = new Map<string, Moving>();
+
+  constructor(
+    private readonly g: NetGraph,
+    private readonly meter: Meter,
+    /** the meter's link direction behind every arc */
+    private readonly arcDirection: readonly LinkDirection[],
+    private readonly intervalMs: () => number,
+  ) {}
+
+  private ids(path: readonly string[]): number[] {
+    return path.map((n) => this.g.id(n));
+  }
+
+  /**
+   * ms until a congestion round may move a flow on `path` again (0: now):
+   * while a switch onto or off one of its links is not in the meter yet, the
+   * latest sample over the threshold is the one the switch was decided on.
+   */
+  settlingFor(path: readonly string[], nowMs: number): number {
+    const arcs = new Set(this.g.arcsOf(path).map((a) => a.id));
+    let until = 0;
+    for (const m of this.moving.values()) {
+      if (m.untilMs <= nowMs) continue;
+      const touches = [m.from, m.to].some((p) => (arcsAlong(this.g, p) ?? []).some((a) => arcs.has(a.id)));
+      if (touches) until = Math.max(until, m.untilMs);
+    }
+    return Math.max(0, until - nowMs);
+  }
+
+  /**
+   * A switch decided now: its load (what the placement put on its new path,
+   * else its egress rate) counts on its new path and off the old one until the
+   * meter shows it, and congestion rounds on those links wait as long.
+   */
+  noteSwitch(flow: Flow, to: string[], bps?: number, nowMs = monoMs()): void {
+    const untilMs = nowMs + MOVING_INTERVALS * this.intervalMs();
+    if (flow.multipath) return;
+    this.moving.set(flowKey(flow.cls.name, flow.dir), {
+      key: flowKey(flow.cls.name, flow.dir), from: this.ids(flow.path), to: this.ids(to),
+      bps: bps ?? this.meter.classRate(flow.cls.name, flow.dir).bps, untilMs,
+    });
+  }
+
+  /** bits/s the recent switches moved onto (+) or off (-) each arc */
+  movingLoad(nowMs: number, except?: string): Float64Array {
+    const delta = new Float64Array(this.g.arcs.length);
+    for (const [k, m] of this.moving) {
+      if (m.untilMs < nowMs) {
+        this.moving.delete(k);
+        continue;
+      }
+      if (k === except) continue;
+      for (const a of arcsAlong(this.g, m.to) ?? []) delta[a.id] += m.bps;
+      for (const a of arcsAlong(this.g, m.from) ?? []) delta[a.id] -= m.bps;
+    }
+    return delta;
+  }
+
+  /** bits/s on every arc: smoothed measurement plus the moves on their way */
+  load(nowMs = monoMs(), except?: string): Float64Array {
+    const load = this.movingLoad(nowMs, except);
+    this.arcDirection.forEach((d, i) => (load[i] = Math.max(0, load[i] + d.utilization * d.capacityBps)));
+    return load;
+  }
+
+  /** arcs whose link is down */
+  down(): Set<number> {
+    return new Set(this.g.arcs.filter((a) => !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
+  }
+
+  /** The flow's own bits/s on each arc now (its rate spread over the paths it uses). */
+  ownLoad(flow: Flow): Float64Array {
+    const own = new Float64Array(this.g.arcs.length);
+    const bps = this.meter.classRate(flow.cls.name, flow.dir).bps;
+    const spread = flow.multipath ?? [{ path: flow.path, weight: 1 }];
+    const total = spread.reduce((s, w) => s + w.weight, 0);
+    for (const w of spread) for (const a of this.g.arcsOf(w.path)) own[a.id] += (bps * w.weight) / total;
+    return own;
+  }
+
+  /** bits/s on every arc without the flow itself */
+  othersLoad(flow: Flow, nowMs: number): Float64Array {
+    const load = this.load(nowMs, flowKey(flow.cls.name, flow.dir));
+    const own = this.ownLoad(flow);
+    for (let i = 0; i < load.length; i++) load[i] = Math.max(0, load[i] - own[i]);
+    return load;
+  }
+
+  /**
+   * What each flow carries on each arc of its path, for placement: its egress
+   * rate, plus a share (by rate) of the load the arc carries beyond what the
+   * flows on it explain. Every packet between the UPF and the server belongs
+   * to a class (the last one takes the rest), so that excess is theirs: the
+   * egress counters lag the links' at an onset, and agents sample a little
+   * apart. A flow alone on a full path must not look smaller than the load
+   * it would take along. Placed at its largest such figure.
+   */
+  effectiveLoads(flows: Flow[], load: Float64Array): Map<Flow, { perArc: Map<number, number>; bps: number }> {
+    const own = new Map(flows.map((f) => [f, this.ownLoad(f)]));
+    const known = new Float64Array(this.g.arcs.length);
+    for (const o of own.values()) o.forEach((x, i) => (known[i] += x));
+    const out = new Map<Flow, { perArc: Map<number, number>; bps: number }>();
+    for (const f of flows) {
+      const mine = own.get(f)!;
+      const rate = this.meter.classRate(f.cls.name, f.dir).bps;
+      const perArc = new Map<number, number>();
+      let bps = rate;
+      for (const a of this.g.arcsOf(f.path)) {
+        const excess = Math.max(0, load[a.id] - known[a.id]);
+        const share = known[a.id] > 0 ? mine[a.id] / known[a.id] : 0;
+        const x = mine[a.id] + excess * share;
+        perArc.set(a.id, x);
+        if (!f.multipath) bps = Math.max(bps, x);
+      }
+      out.set(f, { perArc, bps });
+    }
+    return out;
+  }
+
+}

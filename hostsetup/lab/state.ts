@@ -1,0 +1,60 @@
+// The lab's record: its name and namespace names, its run directory, and the
+// lab.json in it that says what was built and started (so `down` and `status`
+// work from any process, and after a crash). Every other lab module reads or
+// writes the lab through these.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const RUN_ROOT = '/run/srv6-lab';
+export const DEFAULT_LAB = 'srv6lab';
+
+export interface AgentRecord {
+  pid: number;
+  socket: string;
+  management: string;
+  log: string;
+}
+
+export interface ControllerRecord {
+  pid: number;
+  socket: string;
+  log: string;
+  metrics: string;
+}
+
+export interface LabState {
+  name: string;
+  topologyFile: string;
+  namespaces: string[];
+  agents: Record<string, AgentRecord>;
+  controller?: ControllerRecord;
+  shaping: string;
+  startedAt: string;
+}
+
+export const runDir = (lab: string) => join(RUN_ROOT, lab);
+export const nsName = (lab: string, node: string) => `${lab}-${node}`;
+
+export function readLabState(lab: string): LabState | undefined {
+  try {
+    return JSON.parse(readFileSync(join(runDir(lab), 'lab.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLabState(state: LabState): void {
+  writeFileSync(join(runDir(state.name), 'lab.json'), JSON.stringify(state, null, 2));
+}
+
+/** Runs a command; its stdout, or an error with its stderr. */
+export function sh(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout || `exit ${r.status}`).trim()}`);
+  return r.stdout;
+}
+
+export function existingNamespaces(): string[] {
+  return sh('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
+}

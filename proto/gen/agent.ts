@@ -1,0 +1,77 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { ApplyRequest as _srv6_agent_v1_ApplyRequest, ApplyRequest__Output as _srv6_agent_v1_ApplyRequest__Output } from './srv6/agent/v1/ApplyRequest';
+import type { ApplyResponse as _srv6_agent_v1_ApplyResponse, ApplyResponse__Output as _srv6_agent_v1_ApplyResponse__Output } from './srv6/agent/v1/ApplyResponse';
+import type { Flavors as _srv6_agent_v1_Flavors, Flavors__Output as _srv6_agent_v1_Flavors__Output } from './srv6/agent/v1/Flavors';
+import type { GetInfoRequest as _srv6_agent_v1_GetInfoRequest, GetInfoRequest__Output as _srv6_agent_v1_GetInfoRequest__Output } from './srv6/agent/v1/GetInfoRequest';
+import type { Interface as _srv6_agent_v1_Interface, Interface__Output as _srv6_agent_v1_Interface__Output } from './srv6/agent/v1/Interface';
+import type { InterfaceCounters as _srv6_agent_v1_InterfaceCounters, InterfaceCounters__Output as _srv6_agent_v1_InterfaceCounters__Output } from './srv6/agent/v1/InterfaceCounters';
+import type { KernelSupport as _srv6_agent_v1_KernelSupport, KernelSupport__Output as _srv6_agent_v1_KernelSupport__Output } from './srv6/agent/v1/KernelSupport';
+import type { ListStateRequest as _srv6_agent_v1_ListStateRequest, ListStateRequest__Output as _srv6_agent_v1_ListStateRequest__Output } from './srv6/agent/v1/ListStateRequest';
+import type { Nexthop as _srv6_agent_v1_Nexthop, Nexthop__Output as _srv6_agent_v1_Nexthop__Output } from './srv6/agent/v1/Nexthop';
+import type { Op as _srv6_agent_v1_Op, Op__Output as _srv6_agent_v1_Op__Output } from './srv6/agent/v1/Op';
+import type { OpResult as _srv6_agent_v1_OpResult, OpResult__Output as _srv6_agent_v1_OpResult__Output } from './srv6/agent/v1/OpResult';
+import type { PortRange as _srv6_agent_v1_PortRange, PortRange__Output as _srv6_agent_v1_PortRange__Output } from './srv6/agent/v1/PortRange';
+import type { Route as _srv6_agent_v1_Route, Route__Output as _srv6_agent_v1_Route__Output } from './srv6/agent/v1/Route';
+import type { RouterAgentClient as _srv6_agent_v1_RouterAgentClient, RouterAgentDefinition as _srv6_agent_v1_RouterAgentDefinition } from './srv6/agent/v1/RouterAgent';
+import type { RouterEvent as _srv6_agent_v1_RouterEvent, RouterEvent__Output as _srv6_agent_v1_RouterEvent__Output } from './srv6/agent/v1/RouterEvent';
+import type { RouterInfo as _srv6_agent_v1_RouterInfo, RouterInfo__Output as _srv6_agent_v1_RouterInfo__Output } from './srv6/agent/v1/RouterInfo';
+import type { RouterState as _srv6_agent_v1_RouterState, RouterState__Output as _srv6_agent_v1_RouterState__Output } from './srv6/agent/v1/RouterState';
+import type { Rule as _srv6_agent_v1_Rule, Rule__Output as _srv6_agent_v1_Rule__Output } from './srv6/agent/v1/Rule';
+import type { Seg6Encap as _srv6_agent_v1_Seg6Encap, Seg6Encap__Output as _srv6_agent_v1_Seg6Encap__Output } from './srv6/agent/v1/Seg6Encap';
+import type { SetPathRequest as _srv6_agent_v1_SetPathRequest, SetPathRequest__Output as _srv6_agent_v1_SetPathRequest__Output } from './srv6/agent/v1/SetPathRequest';
+import type { SetPathsReply as _srv6_agent_v1_SetPathsReply, SetPathsReply__Output as _srv6_agent_v1_SetPathsReply__Output } from './srv6/agent/v1/SetPathsReply';
+import type { SetPathsRequest as _srv6_agent_v1_SetPathsRequest, SetPathsRequest__Output as _srv6_agent_v1_SetPathsRequest__Output } from './srv6/agent/v1/SetPathsRequest';
+import type { Sid as _srv6_agent_v1_Sid, Sid__Output as _srv6_agent_v1_Sid__Output } from './srv6/agent/v1/Sid';
+import type { SidCounters as _srv6_agent_v1_SidCounters, SidCounters__Output as _srv6_agent_v1_SidCounters__Output } from './srv6/agent/v1/SidCounters';
+import type { SidSample as _srv6_agent_v1_SidSample, SidSample__Output as _srv6_agent_v1_SidSample__Output } from './srv6/agent/v1/SidSample';
+import type { SyncRequest as _srv6_agent_v1_SyncRequest, SyncRequest__Output as _srv6_agent_v1_SyncRequest__Output } from './srv6/agent/v1/SyncRequest';
+import type { SyncResponse as _srv6_agent_v1_SyncResponse, SyncResponse__Output as _srv6_agent_v1_SyncResponse__Output } from './srv6/agent/v1/SyncResponse';
+import type { TelemetryRequest as _srv6_agent_v1_TelemetryRequest, TelemetryRequest__Output as _srv6_agent_v1_TelemetryRequest__Output } from './srv6/agent/v1/TelemetryRequest';
+import type { TelemetrySample as _srv6_agent_v1_TelemetrySample, TelemetrySample__Output as _srv6_agent_v1_TelemetrySample__Output } from './srv6/agent/v1/TelemetrySample';
+import type { WatchEventsRequest as _srv6_agent_v1_WatchEventsRequest, WatchEventsRequest__Output as _srv6_agent_v1_WatchEventsRequest__Output } from './srv6/agent/v1/WatchEventsRequest';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  srv6: {
+    agent: {
+      v1: {
+        ApplyRequest: MessageTypeDefinition<_srv6_agent_v1_ApplyRequest, _srv6_agent_v1_ApplyRequest__Output>
+        ApplyResponse: MessageTypeDefinition<_srv6_agent_v1_ApplyResponse, _srv6_agent_v1_ApplyResponse__Output>
+        Flavors: MessageTypeDefinition<_srv6_agent_v1_Flavors, _srv6_agent_v1_Flavors__Output>
+        GetInfoRequest: MessageTypeDefinition<_srv6_agent_v1_GetInfoRequest, _srv6_agent_v1_GetInfoRequest__Output>
+        Interface: MessageTypeDefinition<_srv6_agent_v1_Interface, _srv6_agent_v1_Interface__Output>
+        InterfaceCounters: MessageTypeDefinition<_srv6_agent_v1_InterfaceCounters, _srv6_agent_v1_InterfaceCounters__Output>
+        KernelSupport: MessageTypeDefinition<_srv6_agent_v1_KernelSupport, _srv6_agent_v1_KernelSupport__Output>
+        ListStateRequest: MessageTypeDefinition<_srv6_agent_v1_ListStateRequest, _srv6_agent_v1_ListStateRequest__Output>
+        Nexthop: MessageTypeDefinition<_srv6_agent_v1_Nexthop, _srv6_agent_v1_Nexthop__Output>
+        Op: MessageTypeDefinition<_srv6_agent_v1_Op, _srv6_agent_v1_Op__Output>
+        OpResult: MessageTypeDefinition<_srv6_agent_v1_OpResult, _srv6_agent_v1_OpResult__Output>
+        PortRange: MessageTypeDefinition<_srv6_agent_v1_PortRange, _srv6_agent_v1_PortRange__Output>
+        Route: MessageTypeDefinition<_srv6_agent_v1_Route, _srv6_agent_v1_Route__Output>
+        RouterAgent: SubtypeConstructor<typeof grpc.Client, _srv6_agent_v1_RouterAgentClient> & { service: _srv6_agent_v1_RouterAgentDefinition }
+        RouterEvent: MessageTypeDefinition<_srv6_agent_v1_RouterEvent, _srv6_agent_v1_RouterEvent__Output>
+        RouterInfo: MessageTypeDefinition<_srv6_agent_v1_RouterInfo, _srv6_agent_v1_RouterInfo__Output>
+        RouterState: MessageTypeDefinition<_srv6_agent_v1_RouterState, _srv6_agent_v1_RouterState__Output>
+        Rule: MessageTypeDefinition<_srv6_agent_v1_Rule, _srv6_agent_v1_Rule__Output>
+        Seg6Encap: MessageTypeDefinition<_srv6_agent_v1_Seg6Encap, _srv6_agent_v1_Seg6Encap__Output>
+        SetPathRequest: MessageTypeDefinition<_srv6_agent_v1_SetPathRequest, _srv6_agent_v1_SetPathRequest__Output>
+        SetPathsReply: MessageTypeDefinition<_srv6_agent_v1_SetPathsReply, _srv6_agent_v1_SetPathsReply__Output>
+        SetPathsRequest: MessageTypeDefinition<_srv6_agent_v1_SetPathsRequest, _srv6_agent_v1_SetPathsRequest__Output>
+        Sid: MessageTypeDefinition<_srv6_agent_v1_Sid, _srv6_agent_v1_Sid__Output>
+        SidCounters: MessageTypeDefinition<_srv6_agent_v1_SidCounters, _srv6_agent_v1_SidCounters__Output>
+        SidSample: MessageTypeDefinition<_srv6_agent_v1_SidSample, _srv6_agent_v1_SidSample__Output>
+        SyncRequest: MessageTypeDefinition<_srv6_agent_v1_SyncRequest, _srv6_agent_v1_SyncRequest__Output>
+        SyncResponse: MessageTypeDefinition<_srv6_agent_v1_SyncResponse, _srv6_agent_v1_SyncResponse__Output>
+        TelemetryRequest: MessageTypeDefinition<_srv6_agent_v1_TelemetryRequest, _srv6_agent_v1_TelemetryRequest__Output>
+        TelemetrySample: MessageTypeDefinition<_srv6_agent_v1_TelemetrySample, _srv6_agent_v1_TelemetrySample__Output>
+        WatchEventsRequest: MessageTypeDefinition<_srv6_agent_v1_WatchEventsRequest, _srv6_agent_v1_WatchEventsRequest__Output>
+      }
+    }
+  }
+}
+
