@@ -1,7 +1,9 @@
 // Scenario 3 of the seed, latency while a switch is triggered by load: ping
-// UPF -> server every 10 ms the whole time; in the middle, class high is sent
-// at 1.5x the capacity of r1->r2, which the ping's class (low) shares: the
-// queue there raises the RTT until the controller moves low away. Recorded:
+// UPF -> server every 10 ms the whole time, in class low with 10 Mbit/s of
+// other low traffic (a class under its rate floor is never moved for
+// congestion: the pings alone would be); in the middle, class high is sent at
+// 1.5x the capacity of r1->r2, which low shares: the queue there raises the
+// RTT until the controller moves low away. Recorded:
 // every RTT with its time, the switches, per-class throughput and snapshots;
 // plotted as an RTT time series with the switches marked.
 import { sendTraffic } from '../hostsetup/lab/traffic.js';
@@ -14,6 +16,8 @@ import { percentiles } from './stats.js';
 import { ping } from './tools/ping.js';
 
 const HIGH = 0xfffc4;
+/** class low besides the pings: 10 Mbit/s of 1200-byte packets */
+const LOW_PPS = 1000;
 
 export const scenario3: Benchmark = {
   name: 'scenario3',
@@ -39,6 +43,7 @@ export const scenario3: Benchmark = {
       // for the whole timeline, however many pings ping manages to send in it
       const stopPing = new AbortController();
       const pinging = ping({ netns: lab.ns('upf'), dst, count: 0, intervalS: pingInterval, signal: stopPing.signal });
+      const lowTraffic = sendTraffic({ netns: lab.ns('upf'), dst, port: 7402, pps: LOW_PPS, size: 1200, durationMs: total * 1000 });
       await sleep(before * 1000);
       const loadOn = rec.seconds(Date.now());
       await sendTraffic({ netns: lab.ns('upf'), dst, port: 7401, pps: 15_000, size: 1200, durationMs: load * 1000, flowlabel: HIGH });
@@ -46,6 +51,7 @@ export const scenario3: Benchmark = {
       await sleep(after * 1000);
       stopPing.abort();
       const result = await pinging;
+      await lowTraffic;
       await rec.stop();
 
       const rtt = result.samples.filter((s) => !s.duplicate).map((s) => ({ t_s: rec.seconds(s.unixMs), seq: s.seq, rtt_ms: s.rttMs }));

@@ -16,6 +16,21 @@ export const monoMs = () => Number(process.hrtime.bigint() / 1_000_000n);
 
 interface Moving { key: string; from: number[]; to: number[]; bps: number; untilMs: number }
 
+/** samples a link's recent peak looks back over */
+export const PEAK_SAMPLES = 5;
+
+/**
+ * A link direction's load for placement: the smoothed rate, or its peak over
+ * the last PEAK_SAMPLES samples if that is higher. TCP flows and a busy host
+ * make single samples dip; a path only counts as free when it has been free
+ * for a few samples, so a dip never draws a class onto it.
+ */
+function recentLoad(d: LinkDirection): number {
+  let peak = d.utilization * d.capacityBps;
+  for (const h of d.history.slice(-PEAK_SAMPLES)) peak = Math.max(peak, h.bps);
+  return peak;
+}
+
 export class LoadModel {
   private readonly moving = new Map<string, Moving>();
 
@@ -79,7 +94,7 @@ export class LoadModel {
   /** bits/s on every arc: smoothed measurement plus the moves on their way */
   load(nowMs = monoMs(), except?: string): Float64Array {
     const load = this.movingLoad(nowMs, except);
-    this.arcDirection.forEach((d, i) => (load[i] = Math.max(0, load[i] + d.utilization * d.capacityBps)));
+    this.arcDirection.forEach((d, i) => (load[i] = Math.max(0, load[i] + recentLoad(d))));
     return load;
   }
 

@@ -4,8 +4,9 @@
 // before the meter shows it).
 //
 // least-utilized, one round:
-//  1. The load on every link direction: the smoothed measured rate, corrected
-//     for the switches of the last few intervals.
+//  1. The load on every link direction (load-model.ts): the smoothed
+//     measured rate or its recent peak, corrected for the switches of the
+//     last few intervals.
 //  2. A flow must move when its path crosses a down link or breaks its
 //     constraints; it may move for congestion when a link of its path is over
 //     its threshold in the latest sample, it is not held down, its rate is
@@ -17,6 +18,9 @@
 //  4. A congestion round is applied only when it lowers the round objective
 //     (highest utilisation of the links it touches) by the hysteresis; a
 //     forced move is applied whatever the objective.
+// Over 300 lines: one round is one piece (who must or may move, the joint
+// placement, and the modes that do not place); the load model, the flow types
+// and the path search are in load-model.ts, flow.ts and cspf.ts.
 import { endpoints, pathLinks } from '../topology/derive.js';
 import { pathKey, pathText } from '../topology/format.js';
 export { pathKey };

@@ -1,6 +1,8 @@
 // Everything the other components compute from a topology: neighbours, underlay
 // routes, candidate paths, segment lists. Pure functions; a Topology is treated
 // as immutable (its adjacency is cached per object).
+// Over 300 lines: one set of pure functions over one cached graph, which the
+// agent, the lab, the compose file and the controller all derive from.
 import { parseNet, withLastGroup } from './ipv6.js';
 import type { Direction, External, FlowClass, Link, LinkEnd, Router, Topology } from './model.js';
 

@@ -1,6 +1,8 @@
 // Value checks of a structurally valid topology file, and its conversion to the
 // model. Every problem goes to `problems`; the model is built as far as
 // possible so that one run reports everything.
+// Over 300 lines: one pass over the file that must report every problem at
+// once; the class checks are in classes.ts, the uniqueness claims in claims.ts.
 import { contains, parseAddress, parseIfAddr, parseNet, withHost, withLastGroup, type IfAddr } from './ipv6.js';
 import { DIRECTIONS, type Direction, type External, type FlowClass, type Link, type Router, type Topology } from './model.js';
 import type { DocPath, Problems } from './problems.js';

@@ -13,6 +13,7 @@
 //  - iproute2 leaves the alignment padding after some attributes
 //    uninitialised (seen: `06 00 15 00 07 00 01 00`, `... 05 00 74 64`), so
 //    comparisons with iproute2's requests zero the padding on both sides.
+// Over 300 lines: one golden-bytes table per message kind.
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

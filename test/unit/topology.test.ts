@@ -1,5 +1,6 @@
 // topology/: the bundled files, the derived routes and paths, and every check
 // of the loader with its exact message.
+// Over 300 lines: one test per check of the loader, each with its exact message.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import {
