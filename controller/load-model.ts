@@ -17,7 +17,7 @@ export const monoMs = () => Number(process.hrtime.bigint() / 1_000_000n);
 interface Moving { key: string; from: number[]; to: number[]; bps: number; untilMs: number }
 
 /** samples a link's recent peak looks back over */
-export const PEAK_SAMPLES = 5;
+const PEAK_SAMPLES = 5;
 
 /**
  * A link direction's load for placement: the smoothed rate, or its peak over
