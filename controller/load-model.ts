@@ -47,12 +47,11 @@ export class LoadModel {
   }
 
   /**
-   * ms until a congestion round may move a flow on `path` again (0: now):
-   * while a switch onto or off one of its links is not in the meter yet, the
-   * latest sample over the threshold is the one the switch was decided on.
+   * ms until the latest samples of these arcs count again for a congestion
+   * round (0: now): while a switch onto or off one of them is not in the meter
+   * yet, its sample over the threshold is the one the switch was decided on.
    */
-  settlingFor(path: readonly string[], nowMs: number): number {
-    const arcs = new Set(this.g.arcsOf(path).map((a) => a.id));
+  settlingFor(arcs: ReadonlySet<number>, nowMs: number): number {
     let until = 0;
     for (const m of this.moving.values()) {
       if (m.untilMs <= nowMs) continue;

@@ -123,9 +123,9 @@ export class PolicyEngine {
   }
 
   /** The path's arcs over `threshold` in their latest sample (moves on their way counted), with that utilisation. */
-  private congested(path: string[], threshold: number, moving: Float64Array): { d: LinkDirection; utilization: number }[] {
+  private congested(path: string[], threshold: number, moving: Float64Array): { arc: number; d: LinkDirection; utilization: number }[] {
     return this.g.arcsOf(path)
-      .map((a) => ({ d: this.arcDirection[a.id], utilization: (this.arcDirection[a.id].rawBps + moving[a.id]) / a.capacityBps }))
+      .map((a) => ({ arc: a.id, d: this.arcDirection[a.id], utilization: (this.arcDirection[a.id].rawBps + moving[a.id]) / a.capacityBps }))
       .filter((x) => x.d.onsetNs !== undefined && x.utilization > threshold);
   }
 
@@ -199,9 +199,9 @@ export class PolicyEngine {
         out.set(flow, { ...base, action: 'hold-down', reason: `${hotNames} over ${pct(p.threshold)}; held down for ${p.holdDownMs} ms after its last switch` });
         continue;
       }
-      const settling = this.model.settlingFor(flow.path, nowMs);
+      const settling = this.model.settlingFor(new Set(hot.map((h) => h.arc)), nowMs);
       if (settling > 0) {
-        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; settling: the last switches on its links reach the meter in ${settling} ms` });
+        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; settling: the last switches on those links reach the meter in ${settling} ms` });
         continue;
       }
       // until the egress has counted this class over a congested window (the agents sample on the same

@@ -255,7 +255,9 @@ export function initialPath(t: Topology, cls: FlowClass, dir: Direction): string
   const given = cls.initialPath[dir];
   if (given) return [...given];
   // the shortest path that meets the class's constraints (the loader checked one exists)
-  const paths = candidatePaths(t, dir, 64);
+  const c = cls.constraints;
+  const constrained = c.maxHops !== undefined || c.avoidRouters.length > 0 || c.avoidLinks.length > 0 || c.via.length > 0;
+  const paths = candidatePaths(t, dir, constrained ? 64 : 1);
   const shortest = paths.find((p) => !constraintProblems(t, cls, dir, p).length) ?? paths[0];
   if (!shortest) throw new Error(`no path for ${dir} traffic`);
   return shortest;

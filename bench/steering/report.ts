@@ -9,7 +9,7 @@ import { timeSeriesChart } from '../plot/charts.js';
 import { shortPath } from '../recorder.js';
 import { goal, type Goal, type Row, type RunDir } from '../results.js';
 import type { TextInterval } from '../tools/iperf-live.js';
-import { GOAL_INTERVALS, GOAL_RATIO, LATE_FACTOR, mean, SMOOTH_SAMPLES, type Analysis } from './analysis.js';
+import { GOAL_INTERVALS, GOAL_RATIO, HOLD_S, LATE_FACTOR, mean, type Analysis } from './analysis.js';
 import { arrow, BASE_PORT, flowId, flowName, type Options, type Recorded } from './recording.js';
 
 const round = (v: number, digits = 3) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null);
@@ -19,7 +19,7 @@ export function reportMatrix(m: DemandMatrix, o: Options, out: RunDir, r: Record
   const { opt } = r;
   const {
     optMbps, gradeMbps, multiMbps, onset, spreadMs, rel, received, bins, perFlow, total, late, smoothed, inSettle, steadyMbps, convergencePhaseMbps,
-    t90Ms, firstReachMs, moves, own, beforeLoad, failedSwitches, lastMove, convergedMs, perFlowSwitches, others, perOtherSwitches, maxSwitches,
+    t90Ms, firstReachMs, dipsInSettle, moves, own, beforeLoad, failedSwitches, lastMove, convergedMs, perFlowSwitches, others, perOtherSwitches, maxSwitches,
     settleOsc, settleSwitches, controllerOsc, controllerOscTotal, controllerOscSettle, firstMove, hottest,
   } = a;
   const names = m.flows.map(flowName);
@@ -100,6 +100,7 @@ export function reportMatrix(m: DemandMatrix, o: Options, out: RunDir, r: Record
     },
     time_to_90pct_ms: t90Ms, time_to_90pct_intervals: intervals(t90Ms),
     first_reach_90pct_ms: firstReachMs, first_reach_90pct_intervals: intervals(firstReachMs),
+    dips_in_settle_window: dipsInSettle,
     converged_ms: convergedMs === null ? null : round(convergedMs, 1), converged_intervals: intervals(convergedMs),
     first_switch: firstMove ? {
       flow: `${firstMove.class}/${firstMove.direction}`, onset_to_decision_ms: round(Number(firstMove.unix_ms) - onset, 1),
@@ -165,7 +166,7 @@ export const MEASURED = {
   onset: 'the iperf3 senders\' own start of the test: each client\'s interval lines are read as they are printed and placed on this benchmark\'s wall clock (start = min(arrival - interval end)); the earliest client. An outside clock, not the controller\'s',
   delivered: 'the sum over the iperf3 receivers (servers, -i sample) of what each counted per interval, binned on the same clock from the onset; steady = the mean over the settle window',
   optimum: 'controller/optimum.ts on the matrix\'s demands: singlePathOptimum (one path per class and direction, max-min fair rates) and multipathOptimum (fractional, LP), on the links\' capacity; single_path_goodput_mbps: the single-path optimum\'s placement with each demand\'s max-min share taken of the wire capacity and counted in payload, as iperf3 counts (1428-byte payloads in 1514-byte frames plus 48 + 16 per hop of SRv6): what that placement can deliver on a saturated link',
-  time_to_90pct: `end of the first sample whose delivered total is at or above ${GOAL_RATIO} x the single-path optimum and from which the total, averaged over ${SMOOTH_SAMPLES} samples centred, stays there until the load ends; samples overlapping an iperf3 interval (sender's or receiver's) longer than ${LATE_FACTOR} x the sample interval (the process was not scheduled in time: a busy host) are left out of that check and counted in late_samples`,
+  time_to_90pct: `end of the first sample whose delivered total is at or above ${GOAL_RATIO} x the single-path optimum (in payload) and from which every 1 s average of the total holds there for ${HOLD_S} s; later dips are counted in dips_in_settle_window (samples of the settle window under the level); samples overlapping an iperf3 interval (sender's or receiver's) longer than ${LATE_FACTOR} x the sample interval (the process was not scheduled in time: a busy host) are left out of that check and counted in late_samples`,
   converged: 'the last switch during the load (switch events: ok, a path change, not a pin; until 3 telemetry intervals after the senders stopped), from the onset',
   oscillations: 'a class and direction switching to a path it had left before (from the switch stream); the controller\'s own count (the events\' oscillations field) beside it when it reports one',
   max_link_utilization_end: 'GetTopology 1.5 s before the load ends: the highest utilisation over every link direction',
