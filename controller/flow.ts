@@ -52,7 +52,7 @@ export type Trigger = 'congestion' | 'link-down' | 'constraint' | 'tiered' | 'we
 
 export interface RoundSummary {
   id: number;
-  /** flow keys placed in this round, largest rate first */
+  /** flow keys placed in this round, in the order they were placed */
   movers: string[];
   before: Objective;
   after: Objective;

@@ -1,9 +1,11 @@
 // Joint placement: the classes that move in one round are taken off the
 // graph together and put back one after the other, largest rate first, each
 // on its best path (cspf.ts) against one shared residual graph, so two classes
-// never pile onto the same free path. The round's objective is the highest
-// utilisation of the links it touches (their old and new paths: elsewhere
-// nothing changes), then the total number of links the movers use. A
+// never pile onto the same free path. The order matters (who goes first keeps
+// its path): largest first, and each mover first in turn; the best wins. The
+// round's objective is the highest utilisation of the links it touches (their
+// old and new paths: elsewhere nothing changes), then the total number of
+// links the movers use. A
 // placement never ends worse by that objective than leaving every mover where
 // it is (then it is what it returns).
 import { arcsAlong, cspf, type CspfResult, type PathConstraintIds } from './cspf.js';
@@ -39,6 +41,9 @@ export interface Placement {
   load: Float64Array;
 }
 
+/** path searches a round may spend on trying orders (each order costs one per mover) */
+const MAX_PATH_SEARCHES = 48;
+
 /** whether b is worse than a by the objective's order (utilisation, then links) */
 function worse(b: Objective, a: Objective): boolean {
   return b.maxUtilization > a.maxUtilization + 1e-9 || (Math.abs(b.maxUtilization - a.maxUtilization) <= 1e-9 && b.hops > a.hops);
@@ -71,9 +76,38 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
   const beforeLoad = Float64Array.from(residual);
   for (const m of movers) for (const a of arcsAlong(g, m.current) ?? []) beforeLoad[a.id] += m.bps;
   const before = objective(g, beforeLoad, touched, down, brokenBefore ? Infinity : undefined, hopsBefore);
+  // largest first, and each mover first with the rest largest first: the greedy's order decides who
+  // keeps its path, and the best of these few orders is what the round proposes
+  const largestFirst = [...movers].sort((x, y) => y.bps - x.bps || (x.id < y.id ? -1 : 1));
+  const rotations = largestFirst.slice(1, Math.floor(MAX_PATH_SEARCHES / Math.max(1, movers.length)));
+  const orders = [largestFirst, ...rotations.map((m) => [m, ...largestFirst.filter((x) => x !== m)])];
+  let best: Greedy | undefined;
+  for (const order of orders) {
+    const tried = greedy(g, order, residual, touched, down);
+    const stillBroken = movers.some((m) => !('ok' in tried.results.get(m.id)!) && (arcsAlong(g, m.current) ?? [undefined]).some((a) => !a || down?.has(a.id)));
+    tried.after = objective(g, tried.residual, tried.touched, down, stillBroken ? Infinity : undefined, tried.hops);
+    if (!best || worse(best.after!, tried.after)) best = tried;
+  }
+  const { results, after } = best!;
+  // largest-first is greedy: where it ends worse than leaving everyone in place, leave everyone in place
+  if (worse(after!, before)) return { results: stay(g, movers, beforeLoad), before, after: before, load: beforeLoad };
+  return { results, before, after: after!, load: best!.residual };
+}
+
+interface Greedy {
+  results: Placement['results'];
+  residual: Float64Array;
+  touched: Set<number>;
+  hops: number;
+  after?: Objective;
+}
+
+/** The movers put back one after the other in this order, each on its CSPF path against what the ones before left. */
+function greedy(g: NetGraph, order: readonly Mover[], base: Float64Array, baseTouched: ReadonlySet<number>, down?: ReadonlySet<number>): Greedy {
+  const residual = Float64Array.from(base);
+  const touched = new Set(baseTouched);
   const results: Placement['results'] = new Map();
-  let hopsAfter = 0;
-  const order = [...movers].sort((x, y) => y.bps - x.bps || (x.id < y.id ? -1 : 1));
+  let hops = 0;
   for (const m of order) {
     const r = cspf(g, { from: m.from, to: m.to, bps: m.bps, load: residual, down, constraints: m.constraints, current: m.current, stayMargin: m.stayMargin });
     if ('ok' in r) {
@@ -82,20 +116,16 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
         residual[a.id] += m.bps;
         touched.add(a.id);
       }
-      hopsAfter += r.ok.hops;
+      hops += r.ok.hops;
       results.set(m.id, { ...r, residualBps: free });
     } else {
       // no path meets its constraints: it stays where it is
       for (const a of arcsAlong(g, m.current) ?? []) residual[a.id] += m.bps;
-      hopsAfter += Math.max(0, m.current.length - 1);
+      hops += Math.max(0, m.current.length - 1);
       results.set(m.id, r);
     }
   }
-  const stillBroken = movers.some((m) => !('ok' in results.get(m.id)!) && (arcsAlong(g, m.current) ?? [undefined]).some((a) => !a || down?.has(a.id)));
-  const after = objective(g, residual, touched, down, stillBroken ? Infinity : undefined, hopsAfter);
-  // largest-first is greedy: where it ends worse than leaving everyone in place, leave everyone in place
-  if (worse(after, before)) return { results: stay(g, movers, beforeLoad), before, after: before, load: beforeLoad };
-  return { results, before, after, load: residual };
+  return { results, residual, touched, hops };
 }
 
 /** Every mover on its current path, as a placement result. */

@@ -14,7 +14,8 @@
 //     A flow's rate for placement is its egress rate plus its share of the
 //     load its links carry beyond what the flows on them explain.
 //  3. Those flows are placed jointly (placement.ts): taken off, put back
-//     largest first, each on its CSPF path over the residual capacity.
+//     one after the other (largest first, or each first in turn: the best
+//     order), each on its CSPF path over the residual capacity.
 //  4. A congestion round is applied only when it lowers the round objective
 //     (highest utilisation of the links it touches) by the hysteresis; a
 //     forced move is applied whatever the objective.
@@ -241,7 +242,7 @@ export class PolicyEngine {
     const hysteresis = Math.min(...movers.map((f) => f.policy.hysteresis));
     const applied = mustMove || gain >= hysteresis;
     const summary: RoundSummary = { id: ++this.roundId, movers: [...plan.results.keys()], before: plan.before, after: plan.after, applied };
-    const objective = `round ${summary.id} (${summary.movers.join(', ')}, largest first): highest utilisation of the links it touches ${pct(plan.before.maxUtilization)} -> ${pct(plan.after.maxUtilization)}, ${plan.before.hops} -> ${plan.after.hops} links`;
+    const objective = `round ${summary.id} (${summary.movers.join(', ')}, placed in this order): highest utilisation of the links it touches ${pct(plan.before.maxUtilization)} -> ${pct(plan.after.maxUtilization)}, ${plan.before.hops} -> ${plan.after.hops} links`;
     for (const [key, r] of plan.results) {
       const flow = byKey.get(key)!;
       const prev = out.get(flow)!;

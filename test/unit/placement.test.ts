@@ -12,12 +12,12 @@ import { gridGraph, mulberry32, randomGraph } from '../helpers/graphs.js';
 
 /**
  * The placement delivers at least this share of the single-path optimum on
- * every instance below (measured: min 0.82, median 1.0, 23 of 24 at the
- * optimum). It minimises the highest utilisation, largest demand first; the
- * optimum maximises what max-min fair sharing delivers: where the two
- * objectives part, the placement can lose up to a fifth.
+ * every instance below (measured: all 24 at the optimum; with largest-first
+ * alone, before each mover was also tried first, min 0.82). It minimises the
+ * highest utilisation; the optimum maximises what max-min fair sharing
+ * delivers: where the two objectives part, it can lose some.
  */
-export const DELIVERED_BOUND = 0.8;
+export const DELIVERED_BOUND = 0.95;
 /** ... and at least this share on the median instance */
 export const MEDIAN_BOUND = 0.97;
 

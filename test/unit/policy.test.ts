@@ -219,6 +219,25 @@ describe('policy: stillness and floors (reference network)', () => {
     expect(d.get(low)!.path).to.deep.equal(viaR3);
   });
 
+  it('tries each mover first: the smaller class keeps the path the larger would have to share, the larger takes the free one', () => {
+    // reverse: low 60 (r6-r5-r2-r1) and high 50 (r6-r5-r3-r1) share r6->r5; forward low 50 uses r2->r5.
+    // Largest first keeps low on r6->r5 and leaves high only r2->r5 (100 %); high first keeps high and
+    // sends low to the free r6-r4-r2-r1 (60 %)
+    const { flow, load, decide } = setup(t);
+    const lowRev = flow('low', ['r6', 'r5', 'r2', 'r1'], 60, {}, 'reverse');
+    const highRev = flow('high', ['r6', 'r5', 'r3', 'r1'], 50, {}, 'reverse');
+    flow('low', viaR2R5, 50);
+    load(['r6', 'r5'], 110);
+    load(['r5', 'r2', 'r1'], 60);
+    load(['r5', 'r3', 'r1'], 50);
+    load(viaR2R5, 50);
+    const d = decide();
+    expect(d.get(highRev)!.action, d.get(highRev)!.reason).to.equal('keep');
+    expect(d.get(lowRev)!.action, d.get(lowRev)!.reason).to.equal('switch');
+    expect(d.get(lowRev)!.path).to.deep.equal(['r6', 'r4', 'r2', 'r1']);
+    expect(d.get(lowRev)!.round!.after.maxUtilization).to.be.closeTo(0.6, 1e-6);
+  });
+
   it('a pinned class falls back to the best live path when its pin goes down, and returns when it is back', () => {
     const { flow, linkDown, decide } = setup(t);
     const medium = flow('medium', viaR3, 10, { mode: 'static' });

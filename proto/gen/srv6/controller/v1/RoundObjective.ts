@@ -8,7 +8,7 @@ import type { Long } from '@grpc/proto-loader';
 export interface RoundObjective {
   'id'?: (number | string | Long);
   /**
-   * flow keys "class/direction", largest rate first
+   * flow keys "class/direction", in the order they were placed
    */
   'movers'?: (string)[];
   /**
@@ -30,7 +30,7 @@ export interface RoundObjective {
 export interface RoundObjective__Output {
   'id': (string);
   /**
-   * flow keys "class/direction", largest rate first
+   * flow keys "class/direction", in the order they were placed
    */
   'movers': (string)[];
   /**
