@@ -41,8 +41,14 @@ export interface Placement {
   load: Float64Array;
 }
 
-/** path searches a round may spend on trying orders (each order costs one per mover) */
-const MAX_PATH_SEARCHES = 48;
+/**
+ * What a round may spend on trying orders, in arcs searched (an order costs a
+ * path search per mover, a search about the graph's arcs): every order on the
+ * bundled networks and on 10x10 grids, largest first only on a 500-router
+ * grid, where the extra orders took the controller to a full core
+ * (`srv6-bench scale`: decision p50 11 -> 50 ms).
+ */
+const ORDER_BUDGET_ARCS = 20_000;
 
 /** whether b is worse than a by the objective's order (utilisation, then links) */
 function worse(b: Objective, a: Objective): boolean {
@@ -79,7 +85,8 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
   // largest first, and each mover first with the rest largest first: the greedy's order decides who
   // keeps its path, and the best of these few orders is what the round proposes
   const largestFirst = [...movers].sort((x, y) => y.bps - x.bps || (x.id < y.id ? -1 : 1));
-  const rotations = largestFirst.slice(1, Math.floor(MAX_PATH_SEARCHES / Math.max(1, movers.length)));
+  const orderBudget = Math.floor(ORDER_BUDGET_ARCS / (g.arcs.length * Math.max(1, movers.length)));
+  const rotations = largestFirst.slice(1, Math.max(1, orderBudget));
   const orders = [largestFirst, ...rotations.map((m) => [m, ...largestFirst.filter((x) => x !== m)])];
   let best: Greedy | undefined;
   for (const order of orders) {
