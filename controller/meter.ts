@@ -40,8 +40,14 @@ interface Counter {
   uncertainNs: bigint;
 }
 
-/** a rate whose window's two ends together are less certain than this share of its length is skipped */
+/**
+ * a rate whose window's two ends together are less certain than this share of
+ * its length is skipped, unless they are within UNCERTAINTY_FLOOR_NS (a link
+ * dump takes a few hundred microseconds: at a 10 ms interval the share alone
+ * would skip most samples)
+ */
 const MAX_WINDOW_UNCERTAINTY = 0.05;
+const UNCERTAINTY_FLOOR_NS = 2_000_000;
 
 /** One agent sample as the telemetry stream delivers it: the API's message. */
 export type TelemetrySample = TelemetrySample__Output;
@@ -140,7 +146,7 @@ export class Meter {
     this.counters.set(k, { bytes, packets, monoNs, receivedNs, wallMs, uncertainNs });
     if (!prev || monoNs <= prev.monoNs || bytes < prev.bytes) return undefined;
     // an agent descheduled while it read its counters: the window's length is not known well enough
-    if (Number(uncertainNs + prev.uncertainNs) > MAX_WINDOW_UNCERTAINTY * Number(monoNs - prev.monoNs)) return undefined;
+    if (Number(uncertainNs + prev.uncertainNs) > Math.max(MAX_WINDOW_UNCERTAINTY * Number(monoNs - prev.monoNs), UNCERTAINTY_FLOOR_NS)) return undefined;
     const secs = Number(monoNs - prev.monoNs) / 1e9;
     const bps = (Number(bytes - prev.bytes) * 8) / secs;
     return { bps, rawBps: bps, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs, sinceWallMs: prev.wallMs, wallMs };

@@ -88,12 +88,15 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
   const orderBudget = Math.floor(ORDER_BUDGET_ARCS / (g.arcs.length * Math.max(1, movers.length)));
   const rotations = largestFirst.slice(1, Math.max(1, orderBudget));
   const orders = [largestFirst, ...rotations.map((m) => [m, ...largestFirst.filter((x) => x !== m)])];
+  // another order must beat largest first by the movers' margin: on a near tie the larger class keeps
+  // its path (moving it would move the congestion with it)
+  const margin = Math.max(0, ...movers.map((m) => m.stayMargin ?? 0));
   let best: Greedy | undefined;
   for (const order of orders) {
     const tried = greedy(g, order, residual, touched, down);
     const stillBroken = movers.some((m) => !('ok' in tried.results.get(m.id)!) && (arcsAlong(g, m.current) ?? [undefined]).some((a) => !a || down?.has(a.id)));
     tried.after = objective(g, tried.residual, tried.touched, down, stillBroken ? Infinity : undefined, tried.hops);
-    if (!best || worse(best.after!, tried.after)) best = tried;
+    if (!best || (margin > 0 ? tried.after.maxUtilization < best.after!.maxUtilization - margin : worse(best.after!, tried.after))) best = tried;
   }
   const { results, after } = best!;
   // largest-first is greedy: where it ends worse than leaving everyone in place, leave everyone in place
