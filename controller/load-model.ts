@@ -90,11 +90,9 @@ export class LoadModel {
     return delta;
   }
 
-  /** bits/s on every arc: smoothed measurement plus the moves on their way */
-  load(nowMs = monoMs(), except?: string): Float64Array {
-    const load = this.movingLoad(nowMs, except);
-    this.arcDirection.forEach((d, i) => (load[i] = Math.max(0, load[i] + recentLoad(d))));
-    return load;
+  /** bits/s on every arc: the measurement (recent peak) plus `moving`, the moves on their way */
+  load(moving: Float64Array): Float64Array {
+    return Float64Array.from(moving, (m, i) => Math.max(0, m + recentLoad(this.arcDirection[i])));
   }
 
   /** arcs whose link is down */
@@ -114,7 +112,7 @@ export class LoadModel {
 
   /** bits/s on every arc without the flow itself */
   othersLoad(flow: Flow, nowMs: number): Float64Array {
-    const load = this.load(nowMs, flowKey(flow.cls.name, flow.dir));
+    const load = this.load(this.movingLoad(nowMs, flowKey(flow.cls.name, flow.dir)));
     const own = this.ownLoad(flow);
     for (let i = 0; i < load.length; i++) load[i] = Math.max(0, load[i] - own[i]);
     return load;

@@ -58,8 +58,7 @@ export interface ClassRate {
   pps: number;
   /** the latest window alone */
   rawBps: number;
-  /** the agent's wall time at the start and at the end of the latest window */
-  sinceWallMs: number;
+  /** the agent's wall time at the end of the latest window */
   wallMs: number;
   /** controller clock (hrtime ns) at the start of the window the rate was measured over */
   sinceNs: bigint;
@@ -149,7 +148,7 @@ export class Meter {
     if (Number(uncertainNs + prev.uncertainNs) > Math.max(MAX_WINDOW_UNCERTAINTY * Number(monoNs - prev.monoNs), UNCERTAINTY_FLOOR_NS)) return undefined;
     const secs = Number(monoNs - prev.monoNs) / 1e9;
     const bps = (Number(bytes - prev.bytes) * 8) / secs;
-    return { bps, rawBps: bps, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs, sinceWallMs: prev.wallMs, wallMs };
+    return { bps, rawBps: bps, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs, wallMs };
   }
 
   /** A link is down when either end says so (telemetry oper state or a link-down event). */
@@ -184,6 +183,6 @@ export class Meter {
   }
 
   classRate(cls: string, dir: Direction): ClassRate {
-    return this.classRates.get(flowKey(cls, dir)) ?? { bps: 0, rawBps: 0, pps: 0, sinceNs: -1n, sinceWallMs: 0, wallMs: 0 };
+    return this.classRates.get(flowKey(cls, dir)) ?? { bps: 0, rawBps: 0, pps: 0, sinceNs: -1n, wallMs: 0 };
   }
 }

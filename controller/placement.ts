@@ -37,8 +37,6 @@ export interface Placement {
   results: Map<string, CspfResult & { residualBps?: number }>;
   before: Objective;
   after: Objective;
-  /** the arc loads with every mover where the placement put it (movers without a path stay where they are) */
-  load: Float64Array;
 }
 
 /**
@@ -100,8 +98,8 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
   }
   const { results, after } = best!;
   // largest-first is greedy: where it ends worse than leaving everyone in place, leave everyone in place
-  if (worse(after!, before)) return { results: stay(g, movers, beforeLoad), before, after: before, load: beforeLoad };
-  return { results, before, after: after!, load: best!.residual };
+  if (worse(after!, before)) return { results: stay(g, movers, beforeLoad), before, after: before };
+  return { results, before, after: after! };
 }
 
 interface Greedy {

@@ -22,10 +22,9 @@
 // Over 300 lines: one round is one piece (who must or may move, the joint
 // placement, and the modes that do not place); the load model, the flow types
 // and the path search are in load-model.ts, flow.ts and cspf.ts.
-import { endpoints, pathLinks } from '../topology/derive.js';
+import { endpoints } from '../topology/derive.js';
 import { pathKey, pathText } from '../topology/format.js';
-export { pathKey };
-import type { Direction, Link, Topology } from '../topology/model.js';
+import type { Direction, Topology } from '../topology/model.js';
 import { arcsAlong, bottleneck, cspf, diversePaths, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
 import { NetGraph } from './graph.js';
 import type { LinkDirection, Meter } from './meter.js';
@@ -92,10 +91,6 @@ export class PolicyEngine {
     return c;
   }
 
-  pathUp(path: string[]): boolean {
-    return pathLinks(this.t, path).every((l: Link) => this.meter.linkUp(l));
-  }
-
   /** Up to k paths as link-diverse as the graph allows, over live links, meeting the flow's constraints. */
   candidates(flow: Flow, k = K_PATHS): string[][] {
     const { ingress, egress } = endpoints(this.t, flow.dir);
@@ -107,8 +102,7 @@ export class PolicyEngine {
    * not where it runs now): what the flow would see there. Down: Infinity.
    */
   cost(flow: Flow, path: string[], others = this.model.othersLoad(flow, monoMs())): number {
-    if (!this.pathUp(path)) return Infinity;
-    return bottleneck(this.g.arcsOf(path), others, this.meter.classRate(flow.cls.name, flow.dir).bps);
+    return this.pathCost(path, others, this.meter.classRate(flow.cls.name, flow.dir).bps, this.model.down());
   }
 
   /** Why the flow cannot use `path` now: a down link or one of its constraints; undefined: it can. */
@@ -139,38 +133,39 @@ export class PolicyEngine {
     const nowMs = Number(nowMonoNs / 1_000_000n);
     const out = new Map<Flow, Decision>();
     const down = this.model.down();
-    const load = this.model.load(nowMs);
     const moving = this.model.movingLoad(nowMs);
+    const load = this.model.load(moving);
     const tiers = new Map<Direction, number>();
     const forced: Flow[] = [];
     const congested: { flow: Flow; onsetNs: bigint }[] = [];
     const waiting: Flow[] = [];
 
     for (const flow of flows) {
-      const own = this.model.ownLoad(flow);
-      const others = Float64Array.from(load, (x, i) => Math.max(0, x - own[i]));
       const ownBps = this.meter.classRate(flow.cls.name, flow.dir).bps;
-      const current = this.ids(flow.path);
-      const violation = pathViolation(this.g, current, down, this.constraints(flow));
+      const violation = pathViolation(this.g, this.ids(flow.path), down, this.constraints(flow));
+      // the load without the flow itself: only multipath, the modes that do not place and down paths need it
+      let othersLoad: Float64Array | undefined;
+      const others = () => (othersLoad ??= ((own) => Float64Array.from(load, (x, i) => Math.max(0, x - own[i])))(this.model.ownLoad(flow)));
+      // a single path carries the flow's own rate on each of its links: its cost is the links' load
       const currentCost = flow.multipath
-        ? Math.max(...flow.multipath.map((w) => this.pathCost(w.path, others, ownBps, down)))
-        : violation === 'down' ? Infinity : bottleneck(this.g.arcsOf(flow.path), others, ownBps);
+        ? Math.max(...flow.multipath.map((w) => this.pathCost(w.path, others(), ownBps, down)))
+        : violation === 'down' ? Infinity : Math.max(...this.g.arcsOf(flow.path).map((a) => Math.max(load[a.id], ownBps) / a.capacityBps));
       const base: Decision = { action: 'keep', path: flow.path, multipath: flow.multipath, currentCost, proposedCost: currentCost, reason: '' };
       const p = flow.policy;
       const held = flow.lastSwitchMonoNs > 0n && nowMonoNs - flow.lastSwitchMonoNs < BigInt(p.holdDownMs) * 1_000_000n;
 
       if (p.mode === 'static') {
-        out.set(flow, this.decideStatic(flow, base, others, ownBps, down));
+        out.set(flow, this.decideStatic(flow, base, others(), ownBps, down));
         continue;
       }
       if (p.mode === 'tiered') {
         const tier = tiers.get(flow.dir) ?? 0;
         tiers.set(flow.dir, tier + 1);
-        out.set(flow, this.decideTiered(flow, base, tier, held, others, ownBps, down, violation));
+        out.set(flow, this.decideTiered(flow, base, tier, held, others(), ownBps, down, violation));
         continue;
       }
       if (p.mode === 'weighted-multipath') {
-        out.set(flow, this.decideWeights(flow, base, held, others, down, violation));
+        out.set(flow, this.decideWeights(flow, base, held, others(), down, violation));
         continue;
       }
       // least-utilized: collect the round's movers

@@ -10,7 +10,8 @@ import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage } from '../proto/load
 import { roundObjective, type Controller, type SwitchEvent } from './controller.js';
 import { NetGraph } from './graph.js';
 import { demandUtilization, maxMinFair, multipathOptimum, singlePathOptimum, topologyDemands } from './optimum.js';
-import { K_PATHS, MODES, pathKey, type Mode } from './policy.js';
+import { pathKey } from '../topology/format.js';
+import { K_PATHS, MODES, type Mode } from './policy.js';
 
 class BadRequest extends Error {}
 

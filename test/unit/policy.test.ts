@@ -15,7 +15,7 @@ function setup(t: Topology) {
   const flows: Flow[] = [];
   const flow = (cls: string, path: string[], mbps: number, policy: Partial<FlowPolicy> = {}, dir: 'forward' | 'reverse' = 'forward'): Flow => {
     // measured over a window that began after any congestion in these tests (wall time 1000 -> 1100)
-    meter.classRates.set(`${cls}/${dir}`, { bps: mbps * 1e6, rawBps: mbps * 1e6, pps: 0, sinceNs: 1n, sinceWallMs: 1000, wallMs: 1100 });
+    meter.classRates.set(`${cls}/${dir}`, { bps: mbps * 1e6, rawBps: mbps * 1e6, pps: 0, sinceNs: 1n, wallMs: 1100 });
     const f: Flow = {
       cls: t.classes.find((c) => c.name === cls)!, dir, ingress: path[0], egress: path[path.length - 1], path,
       policy: { mode: 'least-utilized', threshold: THRESHOLD, hysteresis: 0.1, holdDownMs: 1000, ...policy },
@@ -199,7 +199,7 @@ describe('policy: stillness and floors (reference network)', () => {
     const { meter, flow, load, decide } = setup(t);
     const low = flow('low', viaR2R5, 30);
     const high = flow('high', viaR2R4, 70);
-    meter.classRates.set('high/forward', { ...meter.classRate('high', 'forward'), sinceWallMs: 800, wallMs: 900 });
+    meter.classRates.set('high/forward', { ...meter.classRate('high', 'forward'), wallMs: 900 });
     load(['r1', 'r2'], 100);
     const d = decide();
     expect(d.get(high)!.action).to.equal('wait');
