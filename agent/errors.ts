@@ -1,7 +1,7 @@
 // gRPC status errors that name the field, the value and what was expected.
 import { status } from '@grpc/grpc-js';
 import { constants } from 'node:os';
-import type { NetlinkError } from '../netlink/index.js';
+import { NetlinkError } from '../netlink/index.js';
 
 export class ApiError extends Error {
   constructor(readonly code: status, message: string) {
@@ -42,4 +42,19 @@ export function kernelError(where: string, err: NetlinkError, suffix = ''): ApiE
       + `or raise the memory limit of the agent's cgroup (the kernel charges route memory to it)${suffix}`);
   }
   return new ApiError(code, `${where}: the kernel refused it: ${err.message}${suffix}`);
+}
+
+/**
+ * What a client hears when a batch was interrupted by something other than the
+ * kernel's answer (a timeout, a closed socket, an exception) and rolled back.
+ */
+export function transportError(e: unknown, where: string, rollbackProblems: string[], journal?: string): ApiError {
+  const cause = e instanceof Error ? e.message : String(e);
+  const code = e instanceof NetlinkError && e.errno === errno.ETIMEDOUT ? status.DEADLINE_EXCEEDED
+    : e instanceof NetlinkError && (e.errno === errno.EBADF || e.errno === errno.ECONNRESET) ? status.UNAVAILABLE
+    : status.INTERNAL;
+  const outcome = rollbackProblems.length
+    ? `the rollback was incomplete (${rollbackProblems.join('; ')})${journal ? `; the journal ${journal} is kept and finished before the next change` : ''}`
+    : 'the batch was rolled back, nothing changed';
+  return new ApiError(code, `${where}: interrupted (${cause}); ${outcome}`);
 }

@@ -1,23 +1,30 @@
-// The journal: while a batch of several steps runs, the snapshot of what it
-// touches waits in a file, so that an agent killed half-way can put the router
-// back at its next start (OwnedState.recoverJournal).
+// The journal: while a batch of several steps runs, the steps that undo it wait
+// in a file, encoded as the netlink requests they are, so that an agent killed
+// half-way can put the router back at its next start by sending them
+// (OwnedState.recoverJournal). Binary: 30,000 steps encode in tens of
+// milliseconds where their JSON took a blocking 170.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Originals } from './plan.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { encodeOp, NlWriter, type RtnlOp } from '../netlink/index.js';
 
-export function writeJournal(file: string, { routes, rules, added }: Originals): void {
+/** Steps encoded between two chances for the event loop to run. */
+const SLICE = 2000;
+
+export async function writeJournal(file: string, undo: readonly RtnlOp[]): Promise<void> {
+  const w = new NlWriter(undo.length * 160 + 64);
+  for (let i = 0; i < undo.length; i++) {
+    if (i && i % SLICE === 0) await yieldToLoop();
+    encodeOp(w, 0, undo[i]);
+  }
   mkdirSync(dirname(file), { recursive: true });
-  // counters are read-only state (and bigints): not part of what a restore writes back
-  const text = JSON.stringify({ routes: [...routes], rules: [...rules], added }, (k, v) => (k === 'counters' ? undefined : v));
-  writeFileSync(`${file}.tmp`, text);
+  writeFileSync(`${file}.tmp`, w.buf.subarray(0, w.len));
   renameSync(`${file}.tmp`, file);
 }
 
-/** What a journal left behind holds, or undefined when there is none. */
-export function readJournal(file: string): Originals | undefined {
-  if (!existsSync(file)) return undefined;
-  const j = JSON.parse(readFileSync(file, 'utf8'));
-  return { routes: new Map(j.routes), rules: new Map(j.rules), added: j.added };
+/** The requests a journal left behind holds, or undefined when there is none. */
+export function readJournal(file: string): Buffer | undefined {
+  return existsSync(file) ? readFileSync(file) : undefined;
 }
 
 export function removeJournal(file: string): void {

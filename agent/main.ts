@@ -60,11 +60,20 @@ if (opts.interfaceNames) {
   }
 }
 
+// A bug that escapes a handler leaves state nobody can vouch for: log it and exit non-zero. A batch
+// cut short this way leaves its journal, which the next start rolls back (OwnedState.recoverJournal).
+const die = (kind: string) => (err: unknown) => {
+  log.fatal({ err }, `${kind}: exiting; a batch in progress is rolled back at the next start`);
+  process.exit(70);
+};
+process.on('uncaughtException', die('uncaught exception'));
+process.on('unhandledRejection', die('unhandled rejection'));
+
 let agent: Agent;
 try {
   // one journal per agent: the network namespace's inode tells two labs' r1 apart
   const journal = opts.journal ?? `/run/srv6-agent/${opts.name}-${statSync('/proc/self/ns/net').ino}.journal`;
-  agent = new Agent({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined, journal });
+  agent = await Agent.start({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined, journal });
 } catch (e) {
   log.fatal({ err: e }, 'cannot start (is this root, in the router\'s namespace?)');
   process.exit(1);
@@ -96,7 +105,7 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
-  if (opts.flushOnExit) log.info({ removed: agent.state.flush() }, 'flushed owned state');
+  if (opts.flushOnExit) log.info({ removed: await agent.state.flush() }, 'flushed owned state');
   await agent.shutdown();
   process.exit(0);
 };

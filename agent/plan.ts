@@ -3,9 +3,13 @@
 // each op's outcome, and what the snapshot had for every object touched (what
 // a rollback or the journal puts back).
 import { status } from '@grpc/grpc-js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { C, type Route, type RtnlOp, type Rule } from '../netlink/index.js';
 import { isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
 import { ApiError } from './errors.js';
+
+/** Ops planned between two chances for the event loop to run. */
+const PLAN_SLICE = 1000;
 
 export type Outcome = 'created' | 'replaced' | 'deleted' | 'unchanged' | 'absent';
 
@@ -50,14 +54,21 @@ const keyRoute = (r: Route, protocol: number): Route => ({
  * updated as the plan goes). Throws FAILED_PRECONDITION for an object of
  * another protocol. Adds the table of every SID it writes to sidTables.
  */
-export function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string, Route>; rules: Rule[] }, proto: number, sidTables: Set<number>): Plan {
+export async function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string, Route>; rules: Rule[] }, proto: number, sidTables: Set<number>): Promise<Plan> {
   const { routes } = snapshot;
   let { rules } = snapshot;
   const originals: Originals = { routes: new Map(), rules: new Map(), added: [] };
   const steps: Step[] = [];
   const outcomes: Outcome[] = [];
 
-  ops.forEach((op, i) => {
+  for (let i = 0; i < ops.length; i++) {
+    // a large batch lets the event loop run other work between slices
+    if (i && i % PLAN_SLICE === 0) await yieldToLoop();
+    planOp(ops[i], i);
+  }
+  return { steps, outcomes, originals };
+
+  function planOp(op: ParsedOp, i: number): void {
     if (op.kind === 'route') {
       const r = op.obj;
       const key = routeKey(r);
@@ -104,8 +115,7 @@ export function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string, Route
         outcomes.push('deleted');
       }
     }
-  });
-  return { steps, outcomes, originals };
+  }
 }
 
 /** The steps that put every object in originals back as it was. */

@@ -7,12 +7,16 @@ import { release } from 'node:os';
 import type { Logger } from 'pino';
 import { C, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
+import { slicedCodec } from '../proto/sliced.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
-import { ApiError } from './errors.js';
+import { ApiError, transportError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, sample } from './telemetry.js';
+
+const applyRequest = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyRequest', 'ops');
+const applyResponse = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyResponse', 'results');
 
 export const AGENT_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
@@ -54,26 +58,47 @@ export class Agent {
   private readonly health: HealthImplementation;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   private readonly startedMs = Date.now();
-  private readonly rtnl: Rtnl;
 
-  constructor(private readonly opts: AgentOptions) {
-    this.rtnl = new Rtnl();
-    if (opts.sidAnchor) ensureSidAnchor(this.rtnl, opts.sidAnchor);
-    this.state = new OwnedState(this.rtnl, opts.protocol, opts.log, opts.sidAnchor, opts.journal);
-    this.state.recoverJournal();
+  /** Opens the netlink sockets, makes the SID anchor, finishes a batch a previous agent left, and builds the service. */
+  static async start(opts: AgentOptions): Promise<Agent> {
+    if (opts.sidAnchor) {
+      const rtnl = new Rtnl();
+      try {
+        ensureSidAnchor(rtnl, opts.sidAnchor);
+      } finally {
+        rtnl.close();
+      }
+    }
+    const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal });
+    try {
+      await state.recoverJournal();
+      return new Agent(opts, state);
+    } catch (e) {
+      state.close();
+      throw e;
+    }
+  }
+
+  private constructor(private readonly opts: AgentOptions, state: OwnedState) {
+    this.state = state;
     this.events = new EventHub(opts.name, this.state);
     const max = opts.maxMessageBytes ?? 32 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, 'grpc.enable_channelz': 0 });
     const pkg = loadPackage(AGENT_PROTO);
-    const service = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
+    const loaded = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
+    // Apply's ops and results are coded by its handler, a slice at a time (proto/sliced.ts)
+    const service = { ...loaded, Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes } };
     this.server.addService(service, {
       GetInfo: this.unary('GetInfo', () => this.getInfo()),
-      Apply: this.unary('Apply', (req: { ops: ApiOp[]; dry_run: boolean }, t0) => this.response(this.state.apply(req.ops, req.dry_run), t0)),
-      SetPath: this.unary('SetPath', (req: ApiSetPath, t0) => this.response(this.state.setPath(req), t0)),
+      Apply: this.unary('Apply', async (bytes: Buffer, t0) => {
+        const req = await applyRequest.decode(bytes) as { ops: ApiOp[]; dry_run: boolean };
+        return applyResponse.encode(this.response(await this.state.apply(req.ops, req.dry_run), t0));
+      }),
+      SetPath: this.unary('SetPath', async (req: ApiSetPath, t0) => this.response(await this.state.setPath(req), t0)),
       SetPaths: (call: grpc.ServerDuplexStream<any, any>) => this.setPaths(call),
       ListState: this.unary('ListState', () => this.state.listState()),
-      Sync: this.unary('Sync', (req: { desired: ApiState | null; dry_run: boolean }, t0) => {
-        const r = this.state.sync(req.desired ?? {}, req.dry_run);
+      Sync: this.unary('Sync', async (req: { desired: ApiState | null; dry_run: boolean }, t0) => {
+        const r = await this.state.sync(req.desired ?? {}, req.dry_run);
         return { added: r.added, changed: r.changed, removed: r.removed, unchanged: r.unchanged, apply: r.result ? this.response(r.result, t0) : null };
       }),
       StreamTelemetry: (call: grpc.ServerWritableStream<any, any>) => this.streamTelemetry(call),
@@ -84,26 +109,28 @@ export class Agent {
     new ReflectionService(pkg).addToServer(this.server);
   }
 
-  /** Wraps a synchronous handler: ApiErrors become their status, anything else INTERNAL; timing logged. */
-  private unary<Req, Res>(method: string, fn: (req: Req, t0: bigint) => Res): Unary<Req, Res> {
+  /** Wraps a handler: ApiErrors become their status, a netlink timeout DEADLINE_EXCEEDED, anything else INTERNAL; timing logged. */
+  private unary<Req, Res>(method: string, fn: (req: Req, t0: bigint) => Promise<Res>): Unary<Req, Res> {
     return (call, callback) => {
       const t0 = process.hrtime.bigint();
-      try {
-        const res = fn(call.request, t0);
-        this.opts.log.debug({ method, us: Number(process.hrtime.bigint() - t0) / 1000 }, 'rpc');
-        callback(null, res);
-      } catch (e) {
-        const api = e instanceof ApiError ? e : new ApiError(grpc.status.INTERNAL, `${method}: ${(e as Error).message}`);
-        if (!(e instanceof ApiError)) this.opts.log.error({ method, err: e }, 'rpc failed unexpectedly');
-        else this.opts.log.info({ method, code: grpc.status[api.code], message: api.message }, 'rpc rejected');
-        callback({ code: api.code, details: api.message });
-      }
+      fn(call.request, t0).then(
+        (res) => {
+          this.opts.log.debug({ method, us: Number(process.hrtime.bigint() - t0) / 1000 }, 'rpc');
+          callback(null, res);
+        },
+        (e: unknown) => {
+          const api = e instanceof ApiError ? e : transportError(e, method, []);
+          if (!(e instanceof ApiError)) this.opts.log.error({ method, err: e }, 'rpc failed unexpectedly');
+          else this.opts.log.info({ method, code: grpc.status[api.code], message: api.message }, 'rpc rejected');
+          callback({ code: api.code, details: api.message });
+        },
+      );
     };
   }
 
   /** SetPath per stream message: the same handler, its status in the reply, the stream kept open. */
   private setPaths(call: grpc.ServerDuplexStream<{ id: string; request: ApiSetPath | null }, object>): void {
-    const handle = this.unary('SetPath', (req: ApiSetPath, t0) => this.response(this.state.setPath(req), t0));
+    const handle = this.unary('SetPath', async (req: ApiSetPath, t0) => this.response(await this.state.setPath(req), t0));
     call.on('data', (m: { id: string; request: ApiSetPath | null }) => {
       handle({ request: m.request ?? {} } as grpc.ServerUnaryCall<ApiSetPath, object>, (err, result) => {
         const e = err as { code?: number; details?: string } | null;
@@ -121,9 +148,9 @@ export class Agent {
     return { results, kernel_ns: String(r.kernelNs), total_ns: String(total), acked_mono_ns: String(r.ackedMonoNs) };
   }
 
-  private getInfo() {
-    const links = this.state.refreshLinks();
-    const addrs = this.rtnl.addresses(C.AF_INET6);
+  private async getInfo() {
+    const links = await this.state.refreshLinks();
+    const addrs = await this.state.reader.addresses(C.AF_INET6);
     return {
       name: this.opts.name,
       agent_version: AGENT_VERSION,
@@ -153,14 +180,16 @@ export class Agent {
     }
     let seq = 0;
     let blocked = false;
+    let sampling = false;
     const opts = { interfaces: req.interfaces ?? [], includeSids: req.include_sids };
     const tick = () => {
-      if (blocked) return; // a slow reader gets fewer samples, never a growing queue
-      try {
-        blocked = !call.write(sample(this.opts.name, this.state, ++seq, opts));
-      } catch (e) {
-        this.opts.log.error({ err: e }, 'telemetry sample failed');
-      }
+      // a slow reader gets fewer samples, never a growing queue; a sample still being read is not doubled
+      if (blocked || sampling) return;
+      sampling = true;
+      sample(this.opts.name, this.state, ++seq, opts).then(
+        (s) => { blocked = !call.write(s); },
+        (e: unknown) => this.opts.log.error({ err: e }, 'telemetry sample failed'),
+      ).finally(() => { sampling = false; });
     };
     call.on('drain', () => (blocked = false));
     // Samples fall on multiples of the interval on the wall clock, so every agent (on one host, or
@@ -168,11 +197,15 @@ export class Agent {
     // at its egress with the load on a link at the ingress window for window.
     tick();
     let timer: NodeJS.Timeout;
+    // a timer may fire a little before the wall-clock boundary it aims at: then it waits out the rest
+    let boundary = 0;
     const schedule = () => {
-      timer = setTimeout(() => {
-        tick();
-        schedule();
-      }, interval - (Date.now() % interval));
+      const now = Date.now();
+      if (now >= boundary) {
+        if (boundary) tick();
+        boundary = now - (now % interval) + interval;
+      }
+      timer = setTimeout(schedule, boundary - now);
     };
     schedule();
     this.track(call, () => clearTimeout(timer));
@@ -212,6 +245,6 @@ export class Agent {
       this.server.tryShutdown(() => { clearTimeout(timer); resolve(); });
     });
     this.events.close();
-    this.rtnl.close();
+    this.state.close();
   }
 }

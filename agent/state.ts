@@ -1,16 +1,19 @@
 // The agent's owned kernel state: atomic ordered batches with rollback, the
-// path switch, listing and reconciliation. Everything here is synchronous, so
-// batches never interleave. Planning is plan.ts's; the kernel is reached only
-// through the typed netlink API (Rtnl: routes, rules, links, batches).
+// path switch, listing and reconciliation. Changes run one after the other
+// (a batch never interleaves with another, and the journal of one is never
+// overwritten by the next); reads go over a socket of their own, so a large
+// batch does not hold them up. Planning is plan.ts's; the kernel is reached
+// only through the typed netlink API on the event loop (AsyncRtnl).
 import { status } from '@grpc/grpc-js';
 import { constants } from 'node:os';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { C, notSent, type Link, type NetlinkError, type Route, type Rtnl, type Rule } from '../netlink/index.js';
+import { AsyncRtnl, C, NetlinkError, notSent, type Link, type Route, type Rule } from '../netlink/index.js';
 import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
 import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
-import { ApiError, invalid, kernelError, missing } from './errors.js';
+import { ApiError, invalid, kernelError, missing, transportError } from './errors.js';
 import { readJournal, removeJournal, writeJournal } from './journal.js';
-import { planBatch, restoreSteps, type Originals, type Outcome, type ParsedOp, type Step } from './plan.js';
+import { planBatch, restoreSteps, type Originals, type Outcome, type ParsedOp, type Plan, type Step } from './plan.js';
 import * as V from './validate.js';
 
 export type { Outcome } from './plan.js';
@@ -23,45 +26,137 @@ export interface ApplyResult {
   steps: number;
 }
 
+export interface StateOptions {
+  protocol: number;
+  log: Logger;
+  /** the interface SIDs without a dev are bound to */
+  sidAnchor?: string;
+  /** where a multi-step batch's snapshot waits until the batch is done (see recoverJournal) */
+  journal?: string;
+  /** a namespace other than this process's (tests) */
+  netns?: string;
+}
+
 const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, constants.errno.EEXIST]);
+/** Ops validated between two chances for the event loop to run other work. */
+const VALIDATE_CHUNK = 1000;
+
+/** What validation looked up and did not find in the agent's caches: fetched, then validation runs again. */
+interface Misses {
+  links: boolean;
+  routeDevs: Set<string>;
+}
 
 export class OwnedState {
   private linkByName = new Map<string, Link>();
   private linkByIndex = new Map<number, Link>();
   /** tables holding SIDs we own: where telemetry reads SID counters */
   readonly sidTables = new Set<number>([C.RT_TABLE_MAIN]);
+  /** the routes this agent owns, by routeKey, as it last wrote or read them; undefined: read them again */
+  private owned?: Map<string, Route>;
+  /** the change in progress: the next one starts when it is settled */
+  private changes: Promise<unknown> = Promise.resolve();
+  readonly protocol: number;
+  readonly sidAnchor?: string;
+  private readonly log: Logger;
+  private readonly journal?: string;
 
-  constructor(
-    readonly rtnl: Rtnl,
-    readonly protocol: number,
-    private readonly log: Logger,
-    /** the interface SIDs without a dev are bound to */
-    readonly sidAnchor?: string,
-    /** where a multi-step batch's snapshot waits until the batch is done (see recoverJournal) */
-    private readonly journal?: string,
+  private constructor(
+    /** changes, and the snapshots they are planned against */
+    readonly rtnl: AsyncRtnl,
+    /** reads that must not wait for a batch: links, listings, telemetry */
+    readonly reader: AsyncRtnl,
+    opts: StateOptions,
   ) {
-    this.refreshLinks();
+    this.protocol = opts.protocol;
+    this.log = opts.log;
+    this.sidAnchor = opts.sidAnchor;
+    this.journal = opts.journal;
   }
 
-  refreshLinks(): Link[] {
-    const links = this.rtnl.links();
+  static async open(opts: StateOptions): Promise<OwnedState> {
+    const state = new OwnedState(new AsyncRtnl({ netns: opts.netns }), new AsyncRtnl({ netns: opts.netns }), opts);
+    try {
+      await state.refreshLinks();
+      return state;
+    } catch (e) {
+      state.close();
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.rtnl.close();
+    this.reader.close();
+  }
+
+  async refreshLinks(): Promise<Link[]> {
+    const links = await this.reader.links();
     this.linkByName = new Map(links.map((l) => [l.name, l]));
     this.linkByIndex = new Map(links.map((l) => [l.index, l]));
     return links;
   }
 
+  /** The links as last read (the event hub's link monitor keeps them current). */
+  links(): Link[] {
+    return [...this.linkByIndex.values()];
+  }
+
   ifname = (index: number | undefined): string => (index ? (this.linkByIndex.get(index)?.name ?? `if${index}`) : '');
 
-  private ctx(): V.ResolveContext {
+  /**
+   * Validation's lookups answered from the caches. With misses given, a name or
+   * route not cached is noted and answered with a placeholder (see resolve).
+   */
+  private ctx(routeDevs: Map<string, number | undefined>, misses?: Misses): V.ResolveContext {
     return {
       protocol: this.protocol,
       ifindex: (name) => {
-        if (!this.linkByName.has(name)) this.refreshLinks();
-        return this.linkByName.get(name)?.index;
+        const index = this.linkByName.get(name)?.index;
+        if (index === undefined && misses) {
+          misses.links = true;
+          return 0;
+        }
+        return index;
       },
-      routeDev: (addr) => this.rtnl.routeGet(addr)?.oif,
+      routeDev: (addr) => {
+        if (!routeDevs.has(addr) && misses) {
+          misses.routeDevs.add(addr);
+          return 0;
+        }
+        return routeDevs.get(addr);
+      },
       sidAnchor: this.sidAnchor,
     };
+  }
+
+  /**
+   * Runs validate against the caches; when it needed something they lack (a
+   * link created since, a route lookup), fetches that and runs it again.
+   */
+  private async resolve<T>(validate: (ctx: V.ResolveContext) => Promise<T>): Promise<T> {
+    const routeDevs = new Map<string, number | undefined>();
+    const misses: Misses = { links: false, routeDevs: new Set() };
+    let first: { value: T } | { error: unknown };
+    try {
+      first = { value: await validate(this.ctx(routeDevs, misses)) };
+    } catch (error) {
+      first = { error };
+    }
+    if (!misses.links && !misses.routeDevs.size) {
+      if ('error' in first) throw first.error;
+      return first.value;
+    }
+    if (misses.links) await this.refreshLinks();
+    for (const addr of misses.routeDevs) routeDevs.set(addr, (await this.reader.routeGet(addr))?.oif);
+    return validate(this.ctx(routeDevs));
+  }
+
+  /** Runs fn after every change before it has settled. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(fn);
+    this.changes = run.catch(() => undefined);
+    return run;
   }
 
   // ---------- parsing ----------
@@ -76,64 +171,93 @@ export class OwnedState {
     };
   }
 
-  parseOps(ops: ApiOp[], prefix = 'ops'): ParsedOp[] {
+  private parseOp(op: ApiOp, i: number, prefix: string, ctx: V.ResolveContext): ParsedOp {
+    const field = `${prefix}[${i}]`;
+    const action = op.action === 'DELETE' || op.action === 1 ? 'delete' : op.action === 'UPSERT' || op.action === 0 || op.action === undefined ? 'upsert' : null;
+    if (!action) throw invalid(`${field}.action`, op.action, 'UPSERT or DELETE');
+    const object = op.object ?? (op.route ? 'route' : op.sid ? 'sid' : op.rule ? 'rule' : undefined);
+    switch (object) {
+      case 'route':
+        return { kind: 'route', action, field: `${field}.route`, obj: action === 'upsert' ? V.route(`${field}.route`, op.route, ctx) : this.routeKeyOnly(`${field}.route`, op.route, false) };
+      case 'sid':
+        return { kind: 'route', action, field: `${field}.sid`, obj: action === 'upsert' ? V.sid(`${field}.sid`, op.sid, ctx) : this.routeKeyOnly(`${field}.sid`, op.sid, true) };
+      case 'rule':
+        return { kind: 'rule', action, field: `${field}.rule`, obj: V.rule(`${field}.rule`, op.rule, ctx) };
+      default:
+        throw missing(field, 'one of route, sid or rule');
+    }
+  }
+
+  /** Validates every op (letting the event loop run between chunks of a large batch). */
+  async parseOps(ops: ApiOp[], prefix = 'ops'): Promise<ParsedOp[]> {
     if (!Array.isArray(ops) || ops.length === 0) throw missing(prefix, 'at least one op');
-    const ctx = this.ctx();
-    return ops.map((op, i): ParsedOp => {
-      const field = `${prefix}[${i}]`;
-      const action = op.action === 'DELETE' || op.action === 1 ? 'delete' : op.action === 'UPSERT' || op.action === 0 || op.action === undefined ? 'upsert' : null;
-      if (!action) throw invalid(`${field}.action`, op.action, 'UPSERT or DELETE');
-      const object = op.object ?? (op.route ? 'route' : op.sid ? 'sid' : op.rule ? 'rule' : undefined);
-      switch (object) {
-        case 'route':
-          return { kind: 'route', action, field: `${field}.route`, obj: action === 'upsert' ? V.route(`${field}.route`, op.route, ctx) : this.routeKeyOnly(`${field}.route`, op.route, false) };
-        case 'sid':
-          return { kind: 'route', action, field: `${field}.sid`, obj: action === 'upsert' ? V.sid(`${field}.sid`, op.sid, ctx) : this.routeKeyOnly(`${field}.sid`, op.sid, true) };
-        case 'rule':
-          return { kind: 'rule', action, field: `${field}.rule`, obj: V.rule(`${field}.rule`, op.rule, ctx) };
-        default:
-          throw missing(field, 'one of route, sid or rule');
+    return this.resolve(async (ctx) => {
+      const out: ParsedOp[] = new Array(ops.length);
+      for (let i = 0; i < ops.length; i++) {
+        if (i && i % VALIDATE_CHUNK === 0) await yieldToLoop();
+        out[i] = this.parseOp(ops[i], i, prefix, ctx);
       }
+      return out;
     });
   }
 
   // ---------- apply ----------
 
-  /** Validates, plans against a fresh snapshot, applies in order; on any failure restores the snapshot. */
-  applyParsed(ops: ParsedOp[], dryRun: boolean): ApplyResult {
+  /** Plans ops against a fresh snapshot of the tables they touch and applies them in order; any failure restores the snapshot. */
+  private async applyParsed(ops: ParsedOp[], dryRun: boolean): Promise<ApplyResult> {
+    await this.recoverUnresolved();
     const routes = new Map<string, Route>();
     for (const table of new Set(ops.filter((o) => o.kind === 'route').map((o) => o.obj.table))) {
-      for (const r of this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
+      for (const r of await this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
     }
-    const rules: Rule[] = ops.some((o) => o.kind === 'rule') ? this.rtnl.rules(C.AF_INET6) : [];
-    const { steps, outcomes, originals } = planBatch(ops, { routes, rules }, this.protocol, this.sidTables);
+    const rules: Rule[] = ops.some((o) => o.kind === 'rule') ? await this.rtnl.rules(C.AF_INET6) : [];
+    const plan = await planBatch(ops, { routes, rules }, this.protocol, this.sidTables);
+    if (dryRun || plan.steps.length === 0) return { outcomes: plan.outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
+    return this.execute(ops, plan);
+  }
 
-    if (dryRun || steps.length === 0) return { outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
-
+  /**
+   * Sends a plan's steps and answers for them: success, or the snapshot put back
+   * whether a step failed or anything threw (a timeout, a closed socket, a bug):
+   * nothing half-done survives a batch.
+   */
+  private async execute(ops: ParsedOp[], { steps, outcomes, originals }: Plan): Promise<ApplyResult> {
     // A batch of several steps is not atomic in the kernel: if this process dies half-way, the
     // snapshot written here lets the next start put the router back as it was (recoverJournal).
     // A single step is one netlink message, all or nothing by itself: the switch path pays nothing.
     const journaled = this.journal !== undefined && steps.length > 1;
-    if (journaled) writeJournal(this.journal!, originals);
+    if (journaled) await writeJournal(this.journal!, restoreSteps(originals, this.protocol).map((st) => st.change));
     const t0 = process.hrtime.bigint();
-    // the batch is undone as a whole when one step fails: no point sending the steps after it
-    const errors = this.run(steps, true);
+    let errors: (NetlinkError | undefined)[];
+    try {
+      // the batch is undone as a whole when one step fails: no point sending the steps after it
+      errors = await this.run(steps, true);
+    } catch (e) {
+      // which steps the kernel took is unknown: put back every object the batch touches
+      this.owned = undefined;
+      const problems = await this.restore(originals).catch((r: unknown) => [`the rollback threw too: ${(r as Error).message}`]);
+      this.settleJournal(journaled, problems);
+      this.log.error({ err: e, steps: steps.length, rollbackProblems: problems }, 'batch interrupted, rolled back');
+      throw transportError(e, `${ops[0].field}${ops.length > 1 ? ` .. ${ops[ops.length - 1].field}` : ''}`, problems, this.journal);
+    }
     const acked = process.hrtime.bigint();
     const failed = errors.findIndex((e) => e !== undefined);
     if (failed < 0) {
       if (journaled) removeJournal(this.journal!);
-      return { outcomes, dryRun, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
+      this.noteApplied(steps);
+      return { outcomes, dryRun: false, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
     }
 
+    this.owned = undefined;
     const applied = errors.filter((e) => e === undefined).length;
     // only what the kernel was sent needs putting back
     const sentKeys = new Set(steps.filter((_, i) => !notSent(errors[i])).map((st) => st.key));
-    const rollbackProblems = this.restore({
+    const rollbackProblems = await this.restore({
       routes: new Map([...originals.routes].filter(([k]) => sentKeys.has(k))),
       rules: new Map([...originals.rules].filter(([k]) => sentKeys.has(k))),
       added: originals.added.filter((r) => sentKeys.has(ruleKey(r))),
-    });
-    if (journaled) removeJournal(this.journal!);
+    }).catch((r: unknown) => [`the rollback threw: ${(r as Error).message}`]);
+    this.settleJournal(journaled, rollbackProblems);
     const step = steps[failed];
     const err = errors[failed]!;
     this.log.warn({ op: step.op, step: step.what, errno: err.code, extack: err.extack, applied, rollbackProblems }, 'batch failed, rolled back');
@@ -143,13 +267,41 @@ export class OwnedState {
     throw kernelError(`${ops[step.op].field} (${step.what})`, err, `; the batch was rolled back (${applied} applied step(s) undone), nothing changed`);
   }
 
-  /** At start: a journal left behind means the previous agent died inside a batch; undo it. */
-  recoverJournal(): string[] | undefined {
-    const j = this.journal ? readJournal(this.journal) : undefined;
-    if (!j) return undefined;
-    const problems = this.restore(j);
-    removeJournal(this.journal!);
-    this.log.warn({ restored: j.routes.size + j.rules.size, problems }, 'rolled back a batch the previous agent did not finish');
+  /** After a rollback: the journal goes when the router is as before, and stays (for the next batch or start to finish) when not. */
+  private settleJournal(journaled: boolean, problems: string[]): void {
+    if (journaled && !problems.length) removeJournal(this.journal!);
+  }
+
+  /** Keeps the cache of owned routes in step with what a batch just did. */
+  private noteApplied(steps: Step[]): void {
+    if (!this.owned) return;
+    for (const { key, change } of steps) {
+      if (change.op === 'replaceRoute' || change.op === 'addRoute') this.owned.set(key, change.route);
+      else if (change.op === 'deleteRoute') this.owned.delete(key);
+    }
+  }
+
+  /**
+   * A journal still there belongs to a batch whose rollback did not finish:
+   * finish it before anything else is changed (and never overwrite it).
+   */
+  private async recoverUnresolved(): Promise<void> {
+    if (!this.journal || !readJournal(this.journal)) return;
+    const problems = await this.recoverJournal('finished rolling back an earlier batch');
+    if (problems?.length) {
+      throw new ApiError(status.UNAVAILABLE, `an earlier batch could not be rolled back (${problems.join('; ')}); its journal ${this.journal} is kept and no change is accepted until it can be`);
+    }
+  }
+
+  /** At start, and before a change when one is left: a journal means a batch was not finished; undo it. */
+  async recoverJournal(what = 'rolled back a batch the previous agent did not finish'): Promise<string[] | undefined> {
+    const undo = this.journal ? readJournal(this.journal) : undefined;
+    if (!undo) return undefined;
+    this.owned = undefined;
+    const errors = await this.rtnl.replayAsync(undo);
+    const problems = errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`undo step ${i + 1} of ${errors.length}: ${e.message}`] : []));
+    if (!problems.length) removeJournal(this.journal!);
+    this.log.warn({ restored: errors.length, problems }, what);
     return problems;
   }
 
@@ -158,43 +310,73 @@ export class OwnedState {
    * (see RtnlSession.transact) are resent when no two steps touch the same object,
    * so a resend cannot reorder changes to one object.
    */
-  private run(steps: Step[], stopOnError = false): (NetlinkError | undefined)[] {
+  private run(steps: Step[], stopOnError = false): Promise<(NetlinkError | undefined)[]> {
     const unique = new Set(steps.map((s) => s.key)).size === steps.length;
     return this.rtnl.batch(steps.map((s) => s.change), { retryENOMEM: unique, stopOnError });
   }
 
   /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */
-  private restore(originals: Originals): string[] {
+  private async restore(originals: Originals): Promise<string[]> {
     const steps = restoreSteps(originals, this.protocol);
-    const errors = this.run(steps);
+    const errors = await this.run(steps);
     return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${steps[i].what}: ${e.message}`] : []));
   }
 
-  apply(ops: ApiOp[], dryRun: boolean): ApplyResult {
-    return this.applyParsed(this.parseOps(ops), dryRun);
+  apply(ops: ApiOp[], dryRun: boolean): Promise<ApplyResult> {
+    return this.exclusive(async () => this.applyParsed(await this.parseOps(ops), dryRun));
   }
 
-  setPath(req: ApiSetPath): ApplyResult {
-    const ctx = this.ctx();
-    const route = V.route('request', {
-      prefix: req.prefix, table: req.table, metric: req.metric, dev: req.dev, via: req.via,
-      encap: { mode: req.mode, segments: req.segments, hmac_key_id: req.hmac_key_id },
-    }, ctx);
-    return this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: route }], false);
+  /**
+   * The switch: one route replaced in one netlink round trip. Planned against
+   * the cache of owned routes, not a dump (a class's table is the agent's own:
+   * a foreign route there is not looked for).
+   */
+  setPath(req: ApiSetPath): Promise<ApplyResult> {
+    return this.exclusive(async () => {
+      const route = await this.resolve(async (ctx) => V.route('request', {
+        prefix: req.prefix, table: req.table, metric: req.metric, dev: req.dev, via: req.via,
+        encap: { mode: req.mode, segments: req.segments, hmac_key_id: req.hmac_key_id },
+      }, ctx));
+      await this.recoverUnresolved();
+      const key = routeKey(route);
+      const before = (await this.ownedRoutes()).get(key);
+      const ops: ParsedOp[] = [{ kind: 'route', action: 'upsert', field: 'request', obj: route }];
+      const plan = await planBatch(ops, { routes: new Map(before ? [[key, before]] : []), rules: [] }, this.protocol, this.sidTables);
+      if (plan.steps.length === 0) return { outcomes: plan.outcomes, dryRun: false, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
+      if (before) return this.execute(ops, plan);
+      // Not ours as far as the cache knows: add it exclusively, so that a route someone else put
+      // there makes the kernel answer EEXIST instead of being overwritten; then plan as Apply does.
+      plan.steps[0].change = { op: 'addRoute', route };
+      try {
+        return await this.execute(ops, plan);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === status.ALREADY_EXISTS)) throw e;
+        this.owned = undefined;
+        return this.applyParsed(ops, false);
+      }
+    });
+  }
+
+  private async ownedRoutes(): Promise<Map<string, Route>> {
+    if (!this.owned) {
+      const routes = await this.rtnl.routes(C.AF_INET6, { protocol: this.protocol });
+      this.owned = new Map(routes.map((r) => [routeKey(r), r]));
+    }
+    return this.owned;
   }
 
   // ---------- list / sync ----------
 
-  ownedKernelState(): { routes: Route[]; rules: Rule[] } {
+  async ownedKernelState(rtnl = this.reader): Promise<{ routes: Route[]; rules: Rule[] }> {
     return {
-      routes: this.rtnl.routes(C.AF_INET6, { protocol: this.protocol }),
-      rules: this.rtnl.rules(C.AF_INET6).filter((r) => r.protocol === this.protocol),
+      routes: await rtnl.routes(C.AF_INET6, { protocol: this.protocol }),
+      rules: (await rtnl.rules(C.AF_INET6)).filter((r) => r.protocol === this.protocol),
     };
   }
 
-  listState(): ApiState {
-    this.refreshLinks();
-    const { routes, rules } = this.ownedKernelState();
+  async listState(): Promise<ApiState> {
+    await this.refreshLinks();
+    const { routes, rules } = await this.ownedKernelState();
     for (const r of routes) if (isSid(r)) this.sidTables.add(r.table);
     return {
       routes: routes.filter((r) => !isSid(r)).map((r) => apiRoute(r, this.ifname)),
@@ -204,57 +386,59 @@ export class OwnedState {
   }
 
   sync(desired: ApiState, dryRun: boolean) {
-    const ctx = this.ctx();
-    const wanted: ParsedOp[] = [
-      ...(desired.routes ?? []).map((r, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.routes[${i}]`, obj: V.route(`desired.routes[${i}]`, r, ctx) })),
-      ...(desired.sids ?? []).map((s, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.sids[${i}]`, obj: V.sid(`desired.sids[${i}]`, s, ctx) })),
-      ...(desired.rules ?? []).map((r, i): ParsedOp => ({ kind: 'rule', action: 'upsert', field: `desired.rules[${i}]`, obj: V.rule(`desired.rules[${i}]`, r as ApiRule, ctx) })),
-    ];
-    const keyOf = (o: ParsedOp) => (o.kind === 'route' ? routeKey(o.obj) : `rule ${ruleKey(o.obj)}`);
-    const seen = new Map<string, string>();
-    for (const o of wanted) {
-      const k = keyOf(o);
-      if (seen.has(k)) throw invalid(o.field, k, `a unique object (${seen.get(k)} has the same identity)`);
-      seen.set(k, o.field);
-    }
-    const current = this.ownedKernelState();
-    const currentRoutes = new Map(current.routes.map((r) => [routeKey(r), r]));
-    const currentRules = new Map(current.rules.map((r) => [`rule ${ruleKey(r)}`, r]));
-    const added: string[] = [], changed: string[] = [], removed: string[] = [];
-    let unchanged = 0;
-    for (const o of wanted) {
-      const k = keyOf(o);
-      const cur = o.kind === 'route' ? currentRoutes.get(k) : currentRules.get(k);
-      if (!cur) added.push(k);
-      else if (o.kind === 'route' ? sameRoute(o.obj, cur as Route) : sameRule(o.obj, cur as Rule)) unchanged++;
-      else changed.push(k);
-    }
-    const removals: ParsedOp[] = [];
-    for (const [k, r] of currentRoutes) {
-      if (seen.has(k)) continue;
-      removed.push(k);
-      removals.push({ kind: 'route', action: 'delete', field: `owned ${k}`, obj: r });
-    }
-    for (const [k, r] of currentRules) {
-      if (seen.has(k)) continue;
-      removed.push(k);
-      removals.push({ kind: 'rule', action: 'delete', field: `owned ${k}`, obj: r });
-    }
-    // make before break: new and changed objects first, then removals (rules before the routes they select)
-    const ops = [...wanted, ...removals.filter((o) => o.kind === 'rule'), ...removals.filter((o) => o.kind === 'route')];
-    const result = ops.length ? this.applyParsed(ops, dryRun) : undefined;
-    return { added, changed, removed, unchanged, result };
+    return this.exclusive(async () => {
+      const wanted = await this.resolve(async (ctx) => [
+        ...(desired.routes ?? []).map((r, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.routes[${i}]`, obj: V.route(`desired.routes[${i}]`, r, ctx) })),
+        ...(desired.sids ?? []).map((s, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.sids[${i}]`, obj: V.sid(`desired.sids[${i}]`, s, ctx) })),
+        ...(desired.rules ?? []).map((r, i): ParsedOp => ({ kind: 'rule', action: 'upsert', field: `desired.rules[${i}]`, obj: V.rule(`desired.rules[${i}]`, r as ApiRule, ctx) })),
+      ]);
+      const keyOf = (o: ParsedOp) => (o.kind === 'route' ? routeKey(o.obj) : `rule ${ruleKey(o.obj)}`);
+      const seen = new Map<string, string>();
+      for (const o of wanted) {
+        const k = keyOf(o);
+        if (seen.has(k)) throw invalid(o.field, k, `a unique object (${seen.get(k)} has the same identity)`);
+        seen.set(k, o.field);
+      }
+      const current = await this.ownedKernelState(this.rtnl);
+      const currentRoutes = new Map(current.routes.map((r) => [routeKey(r), r]));
+      const currentRules = new Map(current.rules.map((r) => [`rule ${ruleKey(r)}`, r]));
+      const added: string[] = [], changed: string[] = [], removed: string[] = [];
+      let unchanged = 0;
+      for (const o of wanted) {
+        const k = keyOf(o);
+        const cur = o.kind === 'route' ? currentRoutes.get(k) : currentRules.get(k);
+        if (!cur) added.push(k);
+        else if (o.kind === 'route' ? sameRoute(o.obj, cur as Route) : sameRule(o.obj, cur as Rule)) unchanged++;
+        else changed.push(k);
+      }
+      const removals: ParsedOp[] = [];
+      for (const [k, r] of currentRoutes) {
+        if (seen.has(k)) continue;
+        removed.push(k);
+        removals.push({ kind: 'route', action: 'delete', field: `owned ${k}`, obj: r });
+      }
+      for (const [k, r] of currentRules) {
+        if (seen.has(k)) continue;
+        removed.push(k);
+        removals.push({ kind: 'rule', action: 'delete', field: `owned ${k}`, obj: r });
+      }
+      // make before break: new and changed objects first, then removals (rules before the routes they select)
+      const ops = [...wanted, ...removals.filter((o) => o.kind === 'rule'), ...removals.filter((o) => o.kind === 'route')];
+      const result = ops.length ? await this.applyParsed(ops, dryRun) : undefined;
+      return { added, changed, removed, unchanged, result };
+    });
   }
 
   /** Removes everything this agent owns (used by tests and `--flush-on-exit`). */
-  flush(): number {
-    const { routes, rules } = this.ownedKernelState();
-    const ops: ParsedOp[] = [
-      ...rules.map((r): ParsedOp => ({ kind: 'rule', action: 'delete', field: 'flush', obj: r })),
-      ...routes.map((r): ParsedOp => ({ kind: 'route', action: 'delete', field: 'flush', obj: r })),
-    ];
-    if (ops.length) this.applyParsed(ops, false);
-    return ops.length;
+  flush(): Promise<number> {
+    return this.exclusive(async () => {
+      const { routes, rules } = await this.ownedKernelState(this.rtnl);
+      const ops: ParsedOp[] = [
+        ...rules.map((r): ParsedOp => ({ kind: 'rule', action: 'delete', field: 'flush', obj: r })),
+        ...routes.map((r): ParsedOp => ({ kind: 'route', action: 'delete', field: 'flush', obj: r })),
+      ];
+      if (ops.length) await this.applyParsed(ops, false);
+      return ops.length;
+    });
   }
 }
-

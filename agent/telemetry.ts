@@ -12,12 +12,12 @@ export interface SampleOptions {
   includeSids: boolean;
 }
 
-export function sample(router: string, state: OwnedState, seq: number, opts: SampleOptions) {
+export async function sample(router: string, state: OwnedState, seq: number, opts: SampleOptions) {
   const wanted = opts.interfaces.length ? new Set(opts.interfaces) : undefined;
   // the interface counters' time: the middle of their read, and how uncertain it is (a descheduled
   // agent between the kernel's copy and our clock would skew every rate computed from it)
   const before = process.hrtime.bigint();
-  const links = state.rtnl.links();
+  const links = await state.reader.links();
   const after = process.hrtime.bigint();
   const monoNs = (before + after) / 2n;
   const interfaces = links
@@ -32,7 +32,7 @@ export function sample(router: string, state: OwnedState, seq: number, opts: Sam
   const sids = [];
   if (opts.includeSids) {
     for (const table of state.sidTables) {
-      for (const r of state.rtnl.routes(C.AF_INET6, { table, protocol: state.protocol })) {
+      for (const r of await state.reader.routes(C.AF_INET6, { table, protocol: state.protocol })) {
         if (!isSid(r) || r.encap?.type !== 'seg6local' || !r.encap.counters) continue;
         const c = r.encap.counters;
         sids.push({

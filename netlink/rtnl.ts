@@ -2,18 +2,18 @@
 // plain typed arguments, and batches of typed changes. Callers never see
 // message types, NLM_F_* flags or encoders: which request each call is (and
 // with which flags) is decided here, on top of the session (session.ts).
-// Synchronous: every call returns once the kernel has answered (microseconds
-// for a route operation).
+// Rtnl is synchronous (command-line tools, tests): every call returns once the
+// kernel has answered. AsyncRtnl is the part a server needs, on the event loop.
 import { constants } from 'node:os';
 import { decodeAddress, encodeAddress, encodeAddressDump, type Address } from './addr.js';
-import type { NlWriter } from './attr.js';
+import type { NlMsg, NlWriter } from './attr.js';
 import * as C from './constants.js';
 import { NetlinkError } from './error.js';
 import { decodeLink, encodeLinkChange, encodeLinkCreate, encodeLinkDelete, encodeLinkDump, type Link, type LinkSpec } from './link.js';
 import { decodeNeighbour, encodeNeighbourDump, type Neighbour } from './neigh.js';
 import { decodeRoute, encodeRoute, encodeRouteDump, encodeRouteGet, type Route } from './route.js';
 import { decodeRule, encodeRule, encodeRuleDump, type Rule } from './rule.js';
-import { RtnlSession, type TransactOptions } from './session.js';
+import { RtnlSession, type Builder, type TransactOptions } from './session.js';
 
 const { errno } = constants;
 
@@ -108,36 +108,92 @@ export class Rtnl extends RtnlSession {
   // ---------- reads ----------
 
   links(): Link[] {
-    return this.dump((w, seq) => encodeLinkDump(w, seq), (m) => (m.type === C.RTM_NEWLINK ? decodeLink(m.body) : undefined));
+    return this.dump(...READS.links());
   }
 
   addresses(family = C.AF_INET6): Address[] {
-    return this.dump((w, seq) => encodeAddressDump(w, seq, family), (m) => (m.type === C.RTM_NEWADDR ? decodeAddress(m.body) : undefined));
+    return this.dump(...READS.addresses(family));
   }
 
   /** Routes, filtered in the kernel; a table that does not exist yet is empty (the kernel says ENOENT). */
-  routes(family = C.AF_INET6, filter: { table?: number; protocol?: number } = {}): Route[] {
+  routes(family = C.AF_INET6, filter: RouteFilter = {}): Route[] {
     try {
-      return this.dump(
-        (w, seq) => encodeRouteDump(w, seq, family, filter),
-        (m) => (m.type === C.RTM_NEWROUTE ? decodeRoute(m.body) : undefined),
-      );
+      return this.dump(...READS.routes(family, filter));
     } catch (e) {
-      if (filter.table && e instanceof NetlinkError && e.errno === errno.ENOENT) return [];
-      throw e;
+      return emptyTable(e, filter);
     }
   }
 
   rules(family = C.AF_INET6): Rule[] {
-    return this.dump((w, seq) => encodeRuleDump(w, seq, family), (m) => (m.type === C.RTM_NEWRULE ? decodeRule(m.body) : undefined));
+    return this.dump(...READS.rules(family));
   }
 
   neighbours(family = C.AF_INET6): Neighbour[] {
-    return this.dump((w, seq) => encodeNeighbourDump(w, seq, family), (m) => (m.type === C.RTM_NEWNEIGH ? decodeNeighbour(m.body) : undefined));
+    return this.dump(...READS.neighbours(family));
   }
 
   /** The kernel's route lookup for an IPv6 destination (like `ip -6 route get`), or undefined if unreachable. */
   routeGet(dst: string, table?: number): Route | undefined {
-    return this.get((w, seq) => encodeRouteGet(w, seq, dst, table), (m) => decodeRoute(m.body), [errno.ENETUNREACH, errno.EHOSTUNREACH]);
+    return this.get(...READS.routeGet(dst, table));
   }
 }
+
+/**
+ * The same API on the event loop, for servers (the agent): every call resolves
+ * once the kernel has answered, without blocking the thread meanwhile, and the
+ * calls of one instance run one after the other (RtnlSession).
+ */
+export class AsyncRtnl extends RtnlSession {
+  batch(ops: readonly RtnlOp[], opts: TransactOptions = {}): Promise<(NetlinkError | undefined)[]> {
+    return this.transactAsync(ops.length, (w, i, seq) => encodeOp(w, seq, ops[i]), opts);
+  }
+
+  links(): Promise<Link[]> {
+    return this.dumpAsync(...READS.links());
+  }
+
+  addresses(family = C.AF_INET6): Promise<Address[]> {
+    return this.dumpAsync(...READS.addresses(family));
+  }
+
+  async routes(family = C.AF_INET6, filter: RouteFilter = {}): Promise<Route[]> {
+    try {
+      return await this.dumpAsync(...READS.routes(family, filter));
+    } catch (e) {
+      return emptyTable(e, filter);
+    }
+  }
+
+  rules(family = C.AF_INET6): Promise<Rule[]> {
+    return this.dumpAsync(...READS.rules(family));
+  }
+
+  routeGet(dst: string, table?: number): Promise<Route | undefined> {
+    return this.getAsync(...READS.routeGet(dst, table));
+  }
+}
+
+type RouteFilter = { table?: number; protocol?: number };
+
+function emptyTable(e: unknown, filter: RouteFilter): Route[] {
+  if (filter.table && e instanceof NetlinkError && e.errno === errno.ENOENT) return [];
+  throw e;
+}
+
+type Dump<T> = [build: Builder, decode: (m: NlMsg) => T | undefined, what: string];
+type Get<T> = [build: Builder, decode: (m: NlMsg) => T, absent: number[], what: string];
+
+/** Each read once: its request, how its replies decode, and its name in errors. */
+const READS = {
+  links: (): Dump<Link> => [(w, seq) => encodeLinkDump(w, seq), (m) => (m.type === C.RTM_NEWLINK ? decodeLink(m.body) : undefined), 'link dump'],
+  addresses: (family: number): Dump<Address> => [(w, seq) => encodeAddressDump(w, seq, family), (m) => (m.type === C.RTM_NEWADDR ? decodeAddress(m.body) : undefined), 'address dump'],
+  routes: (family: number, filter: RouteFilter): Dump<Route> => [
+    (w, seq) => encodeRouteDump(w, seq, family, filter), (m) => (m.type === C.RTM_NEWROUTE ? decodeRoute(m.body) : undefined),
+    `route dump${filter.table ? ` of table ${filter.table}` : ''}`,
+  ],
+  rules: (family: number): Dump<Rule> => [(w, seq) => encodeRuleDump(w, seq, family), (m) => (m.type === C.RTM_NEWRULE ? decodeRule(m.body) : undefined), 'rule dump'],
+  neighbours: (family: number): Dump<Neighbour> => [(w, seq) => encodeNeighbourDump(w, seq, family), (m) => (m.type === C.RTM_NEWNEIGH ? decodeNeighbour(m.body) : undefined), 'neighbour dump'],
+  routeGet: (dst: string, table?: number): Get<Route> => [
+    (w, seq) => encodeRouteGet(w, seq, dst, table), (m) => decodeRoute(m.body), [errno.ENETUNREACH, errno.EHOSTUNREACH], `route get ${dst}`,
+  ],
+};

@@ -1,17 +1,24 @@
 // The transport: an AF_NETLINK socket from our N-API addon (netlink/native/netlink.c).
 import { loadAddon, netnsPath } from './addon.js';
 import { NETLINK_ROUTE } from './constants.js';
-import { fromSyscallError } from './error.js';
+import { constants } from 'node:os';
+import { fromSyscallError, NetlinkError } from './error.js';
+
+const { errno } = constants;
 
 /** The socket half of netlink_native.node (the other half, sysctl files in a namespace, is sysctl.ts's). */
 interface Native {
   open(protocol: number, groups: number[], netns: string | null, bufferBytes: number, timeoutMs: number, nonblocking: boolean): number;
   portId(fd: number): number;
   send(fd: number, buf: Buffer, length: number): number;
-  recv(fd: number, buf: Buffer): number;
+  recv(fd: number, buf: Buffer, nonblocking: boolean): number;
   close(fd: number): void;
   watch(fd: number, cb: (err: Error | null, buf: Buffer | null) => void): unknown;
   unwatch(handle: unknown): void;
+  readiness(fd: number, cb: (status: number) => void): unknown;
+  arm(handle: unknown): void;
+  disarm(handle: unknown): void;
+  closeReadiness(handle: unknown): void;
 }
 
 const native = loadAddon<Native>('netlink_native.node');
@@ -61,11 +68,43 @@ export class NetlinkSocket {
   /** Blocks for the next datagram; the returned view is valid until the next recv(). */
   recv(): Buffer {
     try {
-      const n = native.recv(this.fd, this.rx);
+      const n = native.recv(this.fd, this.rx, false);
       return this.rx.subarray(0, n);
     } catch (e) {
       throw fromSyscallError(e);
     }
+  }
+
+  /** The next datagram if one is queued, else undefined; the view is valid until the next receive. */
+  tryRecv(): Buffer | undefined {
+    try {
+      const n = native.recv(this.fd, this.rx, true);
+      return n < 0 ? undefined : this.rx.subarray(0, n);
+    } catch (e) {
+      throw fromSyscallError(e);
+    }
+  }
+
+  private ready?: { handle: unknown; wake?: (err?: Error) => void };
+
+  /**
+   * Resolves when a datagram can be read, on the event loop (uv_poll); rejects
+   * with ETIMEDOUT after timeoutMs.
+   */
+  readable(timeoutMs: number, what: string): Promise<void> {
+    this.ready ??= { handle: native.readiness(this.fd, (status) => this.ready?.wake?.(status < 0 ? new NetlinkError(-status, undefined, undefined, what) : undefined)) };
+    const ready = this.ready;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => ready.wake?.(new NetlinkError(errno.ETIMEDOUT, undefined, undefined, `${what}: no answer from the kernel in ${timeoutMs} ms`)), timeoutMs);
+      ready.wake = (err) => {
+        ready.wake = undefined;
+        clearTimeout(timer);
+        native.disarm(ready.handle);
+        if (err) reject(err);
+        else resolve();
+      };
+      native.arm(ready.handle);
+    });
   }
 
   /** Calls cb for every datagram as it arrives, on the event loop. Returns a stop function. */
@@ -77,6 +116,10 @@ export class NetlinkSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.ready) {
+      this.ready.wake?.(new NetlinkError(errno.EBADF, undefined, undefined, 'the netlink socket was closed'));
+      native.closeReadiness(this.ready.handle);
+    }
     native.close(this.fd);
   }
 }

@@ -139,21 +139,25 @@ static napi_value Send(napi_env env, napi_callback_info info) {
   return result;
 }
 
-// recv(fd, buffer) -> bytes received into buffer (blocks up to the socket's timeout)
+// recv(fd, buffer, nonblocking) -> bytes received into buffer; blocking: waits up to the
+// socket's timeout; nonblocking: -1 when nothing is queued
 static napi_value Recv(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int32_t fd;
   void *data;
   size_t cap;
+  bool nonblocking = false;
   get_int(env, argv[0], &fd);
   napi_get_buffer_info(env, argv[1], &data, &cap);
+  if (argc > 2) napi_get_value_bool(env, argv[2], &nonblocking);
   ssize_t n;
   do {
-    n = recv(fd, data, cap, 0);
+    n = recv(fd, data, cap, nonblocking ? MSG_DONTWAIT : 0);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return throw_errno(env, "recv", errno);
+  if (n < 0 && nonblocking && (errno == EAGAIN || errno == EWOULDBLOCK)) n = -1;
+  else if (n < 0) return throw_errno(env, "recv", errno);
   napi_value result;
   napi_create_int32(env, (int32_t)n, &result);
   return result;
@@ -277,6 +281,97 @@ static napi_value Unwatch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- readiness, one shot: the request/reply session waits for its ack on the event loop ----
+
+typedef struct {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context async;
+  bool closed;
+} ready_t;
+
+static void on_ready(uv_poll_t *handle, int status, int events) {
+  ready_t *r = (ready_t *)handle->data;
+  uv_poll_stop(&r->poll);
+  if (r->closed) return;
+  napi_handle_scope scope;
+  napi_open_handle_scope(r->env, &scope);
+  napi_value cb, recv_this, ignored, argv[1];
+  napi_get_reference_value(r->env, r->callback, &cb);
+  napi_get_global(r->env, &recv_this);
+  napi_create_int32(r->env, status, &argv[0]);
+  if (napi_make_callback(r->env, r->async, recv_this, cb, 1, argv, &ignored) == napi_pending_exception) {
+    napi_value exception;
+    napi_get_and_clear_last_exception(r->env, &exception);
+    napi_fatal_exception(r->env, exception);
+  }
+  napi_close_handle_scope(r->env, scope);
+}
+
+static void on_ready_closed(uv_handle_t *handle) { free(handle->data); }
+
+// readiness(fd, callback(status)) -> handle: arm(handle) calls back once when fd is readable
+static napi_value Readiness(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  get_int(env, argv[0], &fd);
+  ready_t *r = calloc(1, sizeof *r);
+  r->env = env;
+  uv_loop_t *loop;
+  napi_get_uv_event_loop(env, &loop);
+  int rc = uv_poll_init(loop, &r->poll, fd);
+  if (rc != 0) {
+    free(r);
+    return throw_errno(env, "uv_poll_init", -rc);
+  }
+  r->poll.data = r;
+  napi_create_reference(env, argv[1], 1, &r->callback);
+  napi_value name;
+  napi_create_string_utf8(env, "netlink.ready", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, NULL, name, &r->async);
+  napi_value handle;
+  napi_create_external(env, r, NULL, NULL, &handle);
+  return handle;
+}
+
+static ready_t *ready_arg(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  ready_t *r = NULL;
+  napi_get_value_external(env, argv[0], (void **)&r);
+  return r && !r->closed ? r : NULL;
+}
+
+static napi_value Arm(napi_env env, napi_callback_info info) {
+  ready_t *r = ready_arg(env, info);
+  if (r) {
+    int rc = uv_poll_start(&r->poll, UV_READABLE, on_ready);
+    if (rc != 0) return throw_errno(env, "uv_poll_start", -rc);
+  }
+  return NULL;
+}
+
+static napi_value Disarm(napi_env env, napi_callback_info info) {
+  ready_t *r = ready_arg(env, info);
+  if (r) uv_poll_stop(&r->poll);
+  return NULL;
+}
+
+static napi_value CloseReadiness(napi_env env, napi_callback_info info) {
+  ready_t *r = ready_arg(env, info);
+  if (!r) return NULL;
+  r->closed = true;
+  uv_poll_stop(&r->poll);
+  napi_delete_reference(env, r->callback);
+  napi_async_destroy(env, r->async);
+  uv_close((uv_handle_t *)&r->poll, on_ready_closed);
+  return NULL;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, Open, NULL, NULL, NULL, napi_default, NULL},
@@ -286,6 +381,10 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"close", NULL, Close, NULL, NULL, NULL, napi_default, NULL},
       {"watch", NULL, Watch, NULL, NULL, NULL, napi_default, NULL},
       {"unwatch", NULL, Unwatch, NULL, NULL, NULL, napi_default, NULL},
+      {"readiness", NULL, Readiness, NULL, NULL, NULL, napi_default, NULL},
+      {"arm", NULL, Arm, NULL, NULL, NULL, napi_default, NULL},
+      {"disarm", NULL, Disarm, NULL, NULL, NULL, napi_default, NULL},
+      {"closeReadiness", NULL, CloseReadiness, NULL, NULL, NULL, napi_default, NULL},
       // sysctl.c: not netlink, here for the namespace switch it shares with open()
       {"fileInNetns", NULL, FileInNetns, NULL, NULL, NULL, napi_default, NULL},
   };
