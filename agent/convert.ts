@@ -1,11 +1,13 @@
 // Kernel objects -> API objects, identity keys, and "is this already so?" comparison.
-import { C, type LwtEncap, type Nexthop, type Route, type Rule } from '../netlink/index.js';
+import { align4, C, type LwtEncap, type Nexthop, type RawAttr, type Route, type Rule } from '../netlink/index.js';
 import type { ApiNexthop, ApiRoute, ApiRule, ApiSid } from './api.js';
 import { ROUTE_TYPES } from './validate.js';
 
 const typeNames = Object.fromEntries(Object.entries(ROUTE_TYPES).map(([k, v]) => [v, k]));
 
-export const isSid = (r: Route) => r.encap?.type === 'seg6local';
+/** A seg6local route: one this agent models, or one whose action it does not know (kept opaque). */
+export const isSid = (r: Route) =>
+  r.encap?.type === 'seg6local' || (r.encap?.type === 'opaque' && r.encap.encapType === C.LWTUNNEL_ENCAP_SEG6_LOCAL);
 
 /** IPv6 routes and SIDs share one identity: the kernel replaces by (table, dst/len, metric). */
 export const routeKey = (r: Pick<Route, 'table' | 'dst' | 'dstLen' | 'priority'>) =>
@@ -31,8 +33,14 @@ export function ruleKey(r: Rule): string {
 const sameList = (a: readonly unknown[] | undefined, b: readonly unknown[] | undefined) =>
   (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
 
+const sameRaw = (a: RawAttr[], b: RawAttr[]) => a.length === b.length && a.every((x, i) => x.rawType === b[i].rawType && x.value.equals(b[i].value));
+
+/** Compares what this agent models; attributes it does not know are not part of a desired route. */
 function sameEncap(a: LwtEncap | undefined, b: LwtEncap | undefined): boolean {
   if (!a || !b) return a === b;
+  if (a.type === 'opaque' || b.type === 'opaque') {
+    return a.type === 'opaque' && b.type === 'opaque' && a.encapType === b.encapType && sameRaw(a.attrs, b.attrs);
+  }
   if (a.type === 'seg6' || b.type === 'seg6') {
     return a.type === 'seg6' && b.type === 'seg6' && a.mode === b.mode && sameList(a.segments, b.segments) && (a.hmacKeyId ?? 0) === (b.hmacKeyId ?? 0);
   }
@@ -78,11 +86,66 @@ export function apiRoute(r: Route, ifname: IfName): ApiRoute {
   return out;
 }
 
+/** iproute2's names of the seg6local actions in linux/seg6_local.h this agent does not model. */
+const OPAQUE_ACTIONS: Record<number, string> = {
+  [C.SEG6_LOCAL_ACTION_END_BM]: 'End.BM', [C.SEG6_LOCAL_ACTION_END_S]: 'End.S', [C.SEG6_LOCAL_ACTION_END_AS]: 'End.AS',
+  [C.SEG6_LOCAL_ACTION_END_AM]: 'End.AM', [C.SEG6_LOCAL_ACTION_END_BPF]: 'End.BPF',
+};
+const actionName = (n: number | undefined) => (n === undefined ? 'none' : (OPAQUE_ACTIONS[n] ?? `action ${n}`));
+
+/** SEG6_LOCAL_ACTION of an opaque seg6local encap. */
+function actionOf(attrs: RawAttr[]): number | undefined {
+  const v = attrs.find((a) => a.type === C.SEG6_LOCAL_ACTION)?.value;
+  return v && v.length >= 4 ? v.readUInt32LE(0) : undefined;
+}
+
+/** A constant's name in the UAPI headers (netlink/constants.ts). */
+const uapiName = (prefix: 'RTA_' | 'LWTUNNEL_ENCAP_', value: number) =>
+  Object.entries(C).find(([k, v]) => v === value && k.startsWith(prefix))?.[0];
+
+/** "(NAME, unknown to this agent; N bytes)" */
+const unknownNote = (bytes: number, name?: string) => `(${name ? `${name}, ` : ''}unknown to this agent; ${bytes} bytes)`;
+const nestBytes = (list: RawAttr[]) => list.reduce((n, a) => n + align4(C.NLA_HDRLEN + a.value.length), 0);
+
+function describeEncap(e: LwtEncap): string[] {
+  if (e.type !== 'opaque') return (e.unknown ?? []).map((a) => `${e.type} attribute ${a.type} ${unknownNote(a.value.length)}`);
+  const bytes = nestBytes(e.attrs);
+  if (e.encapType === C.LWTUNNEL_ENCAP_SEG6_LOCAL) {
+    const n = actionOf(e.attrs);
+    return [n === undefined ? `seg6local without an action ${unknownNote(bytes)}` : `seg6local action ${n} ${unknownNote(bytes, OPAQUE_ACTIONS[n])}`];
+  }
+  if (e.encapType === C.LWTUNNEL_ENCAP_SEG6) {
+    const srh = e.attrs.find((a) => a.type === C.SEG6_IPTUNNEL_SRH)?.value;
+    return [`seg6 ${srh && srh.length >= 4 ? `mode ${srh.readInt32LE(0)}` : 'without an SRH'} ${unknownNote(bytes)}`];
+  }
+  return [`encap type ${e.encapType} ${unknownNote(bytes, uapiName('LWTUNNEL_ENCAP_', e.encapType))}`];
+}
+
+/**
+ * What a route carries that this agent does not model, one readable line each:
+ * an encap it keeps opaque, attributes it does not know. Empty for what it models.
+ */
+export function opaqueParts(r: Route): string[] {
+  const attrLines = (list?: RawAttr[]) => (list ?? []).map((a) => `attribute ${a.type} ${unknownNote(a.value.length, uapiName('RTA_', a.type))}`);
+  return [
+    ...(r.encap ? describeEncap(r.encap) : []),
+    ...attrLines(r.unknown),
+    ...(r.multipath ?? []).flatMap((nh, i) => [...(nh.encap ? describeEncap(nh.encap) : []), ...attrLines(nh.unknown)].map((d) => `nexthop ${i + 1}: ${d}`)),
+  ];
+}
+
 export function apiSid(r: Route, ifname: IfName): ApiSid {
+  const sid = r.dstLen === 128 ? r.dst : `${r.dst}/${r.dstLen}`;
   const e = r.encap;
+  if (e?.type === 'opaque' && e.encapType === C.LWTUNNEL_ENCAP_SEG6_LOCAL) {
+    return {
+      sid, action: actionName(actionOf(e.attrs)), table: r.table, dev: ifname(r.oif), nh6: '', nh4: '', lookup_table: 0, vrf_table: 0,
+      segments: [], count: false, metric: r.priority ?? 0,
+    };
+  }
   if (e?.type !== 'seg6local') throw new Error('not a SID');
   const out: ApiSid = {
-    sid: r.dstLen === 128 ? r.dst : `${r.dst}/${r.dstLen}`, action: e.action, table: r.table, dev: ifname(r.oif),
+    sid, action: e.action, table: r.table, dev: ifname(r.oif),
     nh6: e.nh6 ?? '', nh4: e.nh4 ?? '', lookup_table: e.table ?? 0, vrf_table: e.vrfTable ?? 0,
     segments: e.srh?.segments ?? [], count: !!e.count, metric: r.priority ?? 0,
   };

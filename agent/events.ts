@@ -1,7 +1,7 @@
 // Kernel notifications turned into RouterEvents for WatchEvents subscribers,
 // plus the link watch that keeps the agent's interface cache current.
 import { C, RtnlMonitor, type RtnlEvent } from '../netlink/index.js';
-import { apiRoute, apiRule, apiSid, isSid } from './convert.js';
+import { apiRoute, apiRule, apiSid, isSid, opaqueParts } from './convert.js';
 import type { OwnedState } from './state.js';
 import type { RouterEvent } from '../proto/gen/srv6/agent/v1/RouterEvent.js';
 
@@ -17,7 +17,7 @@ export class EventHub {
   private readonly operState = new Map<number, string>();
 
   constructor(private readonly router: string, private readonly state: OwnedState) {
-    for (const l of state.refreshLinks()) this.operState.set(l.index, l.operstate);
+    for (const l of state.links()) this.operState.set(l.index, l.operstate);
     this.linkMonitor = new RtnlMonitor((e) => this.onEvent(e), { groups: [C.RTNLGRP_LINK] });
   }
 
@@ -43,19 +43,20 @@ export class EventHub {
   private onEvent(e: RtnlEvent): void {
     switch (e.kind) {
       case 'overrun':
-        this.state.refreshLinks();
+        this.refreshLinks();
         this.emit({ kind: 'overrun' });
         break;
       case 'link': {
         const { link } = e;
         const prev = this.operState.get(link.index);
+        if (e.op !== 'del') this.state.noteLink(link);
         if (e.op === 'del') {
           this.operState.delete(link.index);
-          this.state.refreshLinks();
+          this.refreshLinks();
           this.emit({ kind: 'link-removed', interface: link.name });
         } else if (prev === undefined) {
           this.operState.set(link.index, link.operstate);
-          this.state.refreshLinks();
+          this.refreshLinks();
           this.emit({ kind: 'link-added', interface: link.name });
         } else if (prev !== link.operstate) {
           this.operState.set(link.index, link.operstate);
@@ -66,14 +67,20 @@ export class EventHub {
       case 'route': {
         const r = e.route;
         if (r.family !== C.AF_INET6 || r.table === C.RT_TABLE_LOCAL || r.type === C.RTN_MULTICAST) return;
+        // a SID whose action this agent does not know (End.BPF, ...) is still a SID; opaque says what is not shown
         const body = isSid(r) ? { sid: apiSid(r, this.state.ifname) } : { route: apiRoute(r, this.state.ifname) };
-        this.emit({ kind: e.op === 'new' ? 'route-added' : 'route-removed', protocol: r.protocol, ...body }, r.protocol === this.state.protocol);
+        this.emit({ kind: e.op === 'new' ? 'route-added' : 'route-removed', protocol: r.protocol, opaque: opaqueParts(r), ...body }, r.protocol === this.state.protocol);
         break;
       }
       case 'rule':
         this.emit({ kind: e.op === 'new' ? 'rule-added' : 'rule-removed', protocol: e.rule.protocol ?? 0, rule: apiRule(e.rule) }, e.rule.protocol === this.state.protocol);
         break;
     }
+  }
+
+  /** Re-reads the links after a change the monitor announced; a failure leaves the cache as it was until the next one. */
+  private refreshLinks(): void {
+    this.state.refreshLinks().catch(() => undefined);
   }
 
   close(): void {

@@ -5,7 +5,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import type { Logger } from 'pino';
-import { C, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
+import { C, decodeStats, encodeStatsDump, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
 import { slicedCodec } from '../proto/sliced.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
@@ -13,9 +13,10 @@ import { ensureSidAnchor } from './anchor.js';
 import { ApiError, transportError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
-import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, sample } from './telemetry.js';
+import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, TelemetrySampler } from './telemetry.js';
 
-const applyRequest = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyRequest', 'ops');
+// ops are read as decoded (validate.ts reads enums as numbers too; an Op has no 64-bit field it reads)
+const applyRequest = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyRequest', 'ops', { decodedElements: true });
 const applyResponse = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyResponse', 'results');
 
 export const AGENT_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
@@ -55,6 +56,7 @@ export class Agent {
   readonly server: grpc.Server;
   readonly state: OwnedState;
   readonly events: EventHub;
+  private readonly sampler: TelemetrySampler;
   private readonly health: HealthImplementation;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   private readonly startedMs = Date.now();
@@ -82,6 +84,13 @@ export class Agent {
   private constructor(private readonly opts: AgentOptions, state: OwnedState) {
     this.state = state;
     this.events = new EventHub(opts.name, this.state);
+    this.sampler = new TelemetrySampler({
+      router: opts.name, link: (i) => state.link(i), sidTables: state.sidTables,
+      io: {
+        statsDump: () => state.reader.dumpAsync((w, seq) => encodeStatsDump(w, seq), (m) => (m.type === C.RTM_NEWSTATS ? decodeStats(m.body) : undefined), 'stats dump'),
+        ownRoutes: (table) => state.reader.routes(C.AF_INET6, { table, protocol: state.protocol }),
+      },
+    });
     const max = opts.maxMessageBytes ?? 32 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, 'grpc.enable_channelz': 0 });
     const pkg = loadPackage(AGENT_PROTO);
@@ -186,7 +195,7 @@ export class Agent {
       // a slow reader gets fewer samples, never a growing queue; a sample still being read is not doubled
       if (blocked || sampling) return;
       sampling = true;
-      sample(this.opts.name, this.state, ++seq, opts).then(
+      this.sampler.sample(++seq, opts).then(
         (s) => { blocked = !call.write(s); },
         (e: unknown) => this.opts.log.error({ err: e }, 'telemetry sample failed'),
       ).finally(() => { sampling = false; });

@@ -9,9 +9,11 @@ import { constants } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AsyncRtnl, C, NetlinkError, notSent, type Link, type Route, type Rule } from '../netlink/index.js';
+import type { ListStateResponse } from '../proto/gen/srv6/agent/v1/ListStateResponse.js';
 import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
 import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
 import { ApiError, invalid, kernelError, missing, transportError } from './errors.js';
+import { foreignState } from './foreign.js';
 import { readJournal, removeJournal, writeJournal } from './journal.js';
 import { planBatch, restoreSteps, type Originals, type Outcome, type ParsedOp, type Plan, type Step } from './plan.js';
 import * as V from './validate.js';
@@ -100,6 +102,16 @@ export class OwnedState {
   /** The links as last read (the event hub's link monitor keeps them current). */
   links(): Link[] {
     return [...this.linkByIndex.values()];
+  }
+
+  link = (index: number): Link | undefined => this.linkByIndex.get(index);
+
+  /** A link as a monitor event has it now (its oper state changed): the cache follows without a dump. */
+  noteLink(link: Link): void {
+    const known = this.linkByIndex.get(link.index);
+    if (!known) return;
+    known.operstate = link.operstate;
+    known.flags = link.flags;
   }
 
   ifname = (index: number | undefined): string => (index ? (this.linkByIndex.get(index)?.name ?? `if${index}`) : '');
@@ -367,21 +379,25 @@ export class OwnedState {
 
   // ---------- list / sync ----------
 
-  async ownedKernelState(rtnl = this.reader): Promise<{ routes: Route[]; rules: Rule[] }> {
+  private async ownedKernelState(): Promise<{ routes: Route[]; rules: Rule[] }> {
     return {
-      routes: await rtnl.routes(C.AF_INET6, { protocol: this.protocol }),
-      rules: (await rtnl.rules(C.AF_INET6)).filter((r) => r.protocol === this.protocol),
+      routes: await this.rtnl.routes(C.AF_INET6, { protocol: this.protocol }),
+      rules: (await this.rtnl.rules(C.AF_INET6)).filter((r) => r.protocol === this.protocol),
     };
   }
 
-  async listState(): Promise<ApiState> {
+  /** What the agent owns, and beside it what others put in the router's IPv6 tables (agent/foreign.ts). */
+  async listState(): Promise<ListStateResponse> {
     await this.refreshLinks();
-    const { routes, rules } = await this.ownedKernelState();
+    const allRoutes = await this.reader.routes(C.AF_INET6);
+    const allRules = await this.reader.rules(C.AF_INET6);
+    const routes = allRoutes.filter((r) => r.protocol === this.protocol);
     for (const r of routes) if (isSid(r)) this.sidTables.add(r.table);
     return {
       routes: routes.filter((r) => !isSid(r)).map((r) => apiRoute(r, this.ifname)),
       sids: routes.filter(isSid).map((r) => apiSid(r, this.ifname)),
-      rules: rules.map(apiRule),
+      rules: allRules.filter((r) => r.protocol === this.protocol).map(apiRule),
+      foreign: foreignState(allRoutes, allRules, this.protocol, this.ifname),
     };
   }
 
@@ -399,7 +415,7 @@ export class OwnedState {
         if (seen.has(k)) throw invalid(o.field, k, `a unique object (${seen.get(k)} has the same identity)`);
         seen.set(k, o.field);
       }
-      const current = await this.ownedKernelState(this.rtnl);
+      const current = await this.ownedKernelState();
       const currentRoutes = new Map(current.routes.map((r) => [routeKey(r), r]));
       const currentRules = new Map(current.rules.map((r) => [`rule ${ruleKey(r)}`, r]));
       const added: string[] = [], changed: string[] = [], removed: string[] = [];
@@ -432,7 +448,7 @@ export class OwnedState {
   /** Removes everything this agent owns (used by tests and `--flush-on-exit`). */
   flush(): Promise<number> {
     return this.exclusive(async () => {
-      const { routes, rules } = await this.ownedKernelState(this.rtnl);
+      const { routes, rules } = await this.ownedKernelState();
       const ops: ParsedOp[] = [
         ...rules.map((r): ParsedOp => ({ kind: 'rule', action: 'delete', field: 'flush', obj: r })),
         ...routes.map((r): ParsedOp => ({ kind: 'route', action: 'delete', field: 'flush', obj: r })),

@@ -17,10 +17,11 @@ import { scenario2 } from './scenario2.js';
 import { scenario3 } from './scenario3.js';
 import { steeringBench } from './steering.js';
 import { switchBench } from './switch.js';
+import { telemetryBench } from './telemetry.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 
-export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3, steeringBench, scaleBench];
+export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3, steeringBench, scaleBench, telemetryBench];
 
 export interface RunOptions {
   short?: boolean;

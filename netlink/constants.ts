@@ -58,6 +58,8 @@ export const RTM_GETNEIGH = 30;
 export const RTM_NEWRULE = 32;
 export const RTM_DELRULE = 33;
 export const RTM_GETRULE = 34;
+export const RTM_NEWSTATS = 92;
+export const RTM_GETSTATS = 94;
 
 // multicast groups (enum rtnetlink_groups)
 export const RTNLGRP_LINK = 1;
@@ -111,21 +113,32 @@ export const RTA_PRIORITY = 6;
 export const RTA_PREFSRC = 7;
 export const RTA_METRICS = 8;
 export const RTA_MULTIPATH = 9;
+export const RTA_PROTOINFO = 10;
 export const RTA_FLOW = 11;
 export const RTA_CACHEINFO = 12;
+export const RTA_SESSION = 13;
+export const RTA_MP_ALGO = 14;
 export const RTA_TABLE = 15;
 export const RTA_MARK = 16;
+export const RTA_MFC_STATS = 17;
 export const RTA_VIA = 18;
+export const RTA_NEWDST = 19;
 export const RTA_PREF = 20;
 export const RTA_ENCAP_TYPE = 21;
 export const RTA_ENCAP = 22;
 export const RTA_EXPIRES = 23;
 export const RTA_PAD = 24;
 export const RTA_UID = 25;
+export const RTA_TTL_PROPAGATE = 26;
 export const RTA_IP_PROTO = 27;
 export const RTA_SPORT = 28;
 export const RTA_DPORT = 29;
 export const RTA_NH_ID = 30;
+export const RTA_FLOWLABEL = 31;
+
+// RTA_METRICS members (enum RTAX_*)
+export const RTAX_MTU = 2;
+export const RTAX_ADVMSS = 8;
 
 // struct rtnexthop
 export const RTNH_LEN = 8;
@@ -134,8 +147,28 @@ export const RTNH_F_LINKDOWN = 16;
 
 // linux/lwtunnel.h
 export const LWTUNNEL_ENCAP_NONE = 0;
+export const LWTUNNEL_ENCAP_MPLS = 1;
+export const LWTUNNEL_ENCAP_IP = 2;
+export const LWTUNNEL_ENCAP_ILA = 3;
+export const LWTUNNEL_ENCAP_IP6 = 4;
 export const LWTUNNEL_ENCAP_SEG6 = 5;
+export const LWTUNNEL_ENCAP_BPF = 6;
 export const LWTUNNEL_ENCAP_SEG6_LOCAL = 7;
+export const LWTUNNEL_ENCAP_RPL = 8;
+export const LWTUNNEL_ENCAP_IOAM6 = 9;
+export const LWTUNNEL_ENCAP_XFRM = 10;
+export const LWTUNNEL_IP6_ID = 1;
+export const LWTUNNEL_IP6_DST = 2;
+export const LWTUNNEL_IP6_SRC = 3;
+export const LWTUNNEL_IP6_HOPLIMIT = 4;
+export const LWTUNNEL_IP6_TC = 5;
+export const LWTUNNEL_IP6_FLAGS = 6;
+export const LWTUNNEL_IP6_PAD = 7;
+export const LWT_BPF_IN = 1;
+export const LWT_BPF_OUT = 2;
+export const LWT_BPF_XMIT = 3;
+export const LWT_BPF_PROG_FD = 1;
+export const LWT_BPF_PROG_NAME = 2;
 
 // linux/seg6_iptunnel.h
 export const SEG6_IPTUNNEL_SRH = 1;
@@ -163,6 +196,8 @@ export const SEG6_LOCAL_BPF = 8;
 export const SEG6_LOCAL_VRFTABLE = 9;
 export const SEG6_LOCAL_COUNTERS = 10;
 export const SEG6_LOCAL_FLAVORS = 11;
+export const SEG6_LOCAL_BPF_PROG = 1;
+export const SEG6_LOCAL_BPF_PROG_NAME = 2;
 
 export const SEG6_LOCAL_ACTION_END = 1;
 export const SEG6_LOCAL_ACTION_END_X = 2;
@@ -174,6 +209,10 @@ export const SEG6_LOCAL_ACTION_END_DT6 = 7;
 export const SEG6_LOCAL_ACTION_END_DT4 = 8;
 export const SEG6_LOCAL_ACTION_END_B6 = 9;
 export const SEG6_LOCAL_ACTION_END_B6_ENCAP = 10;
+export const SEG6_LOCAL_ACTION_END_BM = 11;
+export const SEG6_LOCAL_ACTION_END_S = 12;
+export const SEG6_LOCAL_ACTION_END_AS = 13;
+export const SEG6_LOCAL_ACTION_END_AM = 14;
 export const SEG6_LOCAL_ACTION_END_BPF = 15;
 export const SEG6_LOCAL_ACTION_END_DT46 = 16;
 
@@ -249,6 +288,16 @@ export const MACVLAN_MODE_VEPA = 2;
 export const MACVLAN_MODE_BRIDGE = 4;
 export const MACVLAN_MODE_PASSTHRU = 8;
 export const VETH_INFO_PEER = 1;
+
+// struct if_stats_msg + IFLA_STATS_* (RTM_GETSTATS)
+export const IF_STATS_MSG_LEN = 12;
+export const IFLA_STATS_UNSPEC = 0;
+export const IFLA_STATS_LINK_64 = 1;
+export const IFLA_STATS_LINK_XSTATS = 2;
+export const IFLA_STATS_LINK_XSTATS_SLAVE = 3;
+export const IFLA_STATS_LINK_OFFLOAD_XSTATS = 4;
+export const IFLA_STATS_AF_SPEC = 5;
+export const IFLA_STATS_FILTER_BIT = (attr: number) => 1 << (attr - 1);
 
 export const IFF_UP = 0x1;
 export const IFF_LOOPBACK = 0x8;

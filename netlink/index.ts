@@ -6,6 +6,7 @@ export * from './seg6.js';
 export * from './route.js';
 export * from './rule.js';
 export * from './link.js';
+export * from './stats.js';
 export * from './addr.js';
 export * from './addon.js';
 export * from './socket.js';

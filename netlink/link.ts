@@ -3,7 +3,7 @@ import { attrs, attrMap, readString, NlWriter } from './attr.js';
 import * as C from './constants.js';
 
 /** struct rtnl_link_stats64, the fields telemetry reports */
-interface LinkStats {
+export interface LinkStats {
   rxPackets: bigint;
   txPackets: bigint;
   rxBytes: bigint;
@@ -40,7 +40,8 @@ export function parseMac(text: string): Buffer {
   return Buffer.from(text.split(':').map((x) => parseInt(x, 16)));
 }
 
-function readStats64(v: Buffer): LinkStats {
+/** The first fields of struct rtnl_link_stats64 (IFLA_STATS64, IFLA_STATS_LINK_64). */
+export function readStats64(v: Buffer): LinkStats {
   const u = (i: number) => v.readBigUInt64LE(i * 8);
   return {
     rxPackets: u(0), txPackets: u(1), rxBytes: u(2), txBytes: u(3),

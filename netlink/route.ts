@@ -1,9 +1,13 @@
 // struct rtmsg + RTA_* attributes: plain routes, seg6 encap routes, seg6local
 // SIDs and weighted multipath routes whose nexthops carry their own encap.
+// Attributes (and encaps) this codec does not model are kept as the kernel sent
+// them and written back after the known ones (seg6.ts: RawAttr, OpaqueEncap).
 import { attrs, NlWriter } from './attr.js';
 import * as C from './constants.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
-import { readSeg6Encap, readSeg6LocalEncap, writeSeg6Encap, writeSeg6LocalEncap, type LwtEncap } from './seg6.js';
+import {
+  rawAttr, readSeg6Encap, readSeg6LocalEncap, writeRawAttrs, writeSeg6Encap, writeSeg6LocalEncap, type LwtEncap, type OpaqueEncap, type RawAttr,
+} from './seg6.js';
 
 export interface Nexthop {
   gateway?: string;
@@ -12,6 +16,8 @@ export interface Nexthop {
   weight?: number;
   flags?: number;
   encap?: LwtEncap;
+  /** attributes of the rtnexthop this codec does not model */
+  unknown?: RawAttr[];
 }
 
 export interface Route {
@@ -34,7 +40,18 @@ export interface Route {
   encap?: LwtEncap;
   multipath?: Nexthop[];
   pref?: number;
+  /** RTA_NH_ID: the route uses a nexthop object (`ip nexthop`); gateway/oif/multipath are then the kernel's expansion of it */
+  nhId?: number;
+  /** RTA_* attributes this codec does not model (RTA_METRICS, ...), written back unchanged */
+  unknown?: RawAttr[];
 }
+
+/**
+ * Attributes a dump carries that are the kernel's bookkeeping, not part of the
+ * route: RTA_CACHEINFO (use count, expiry; ignored in a request) and RTA_PAD.
+ * Neither kept nor written back.
+ */
+const NOT_KEPT = new Set([C.RTA_CACHEINFO, C.RTA_PAD]);
 
 const attrAddr = (w: NlWriter, type: number, family: number, text: string) =>
   (family === C.AF_INET6 ? w.attrIPv6(type, text) : w.attr(type, parseIPv4(text)));
@@ -43,15 +60,16 @@ const addrText = (family: number, b: Buffer) => (family === C.AF_INET6 ? formatI
 function writeEncap(w: NlWriter, encap: LwtEncap): void {
   const at = w.nest(C.RTA_ENCAP);
   if (encap.type === 'seg6') writeSeg6Encap(w, encap);
-  else writeSeg6LocalEncap(w, encap);
+  else if (encap.type === 'seg6local') writeSeg6LocalEncap(w, encap);
+  else writeRawAttrs(w, encap.attrs);
   w.endNest(at);
-  w.attrU16(C.RTA_ENCAP_TYPE, encap.type === 'seg6' ? C.LWTUNNEL_ENCAP_SEG6 : C.LWTUNNEL_ENCAP_SEG6_LOCAL);
+  const type = encap.type === 'seg6' ? C.LWTUNNEL_ENCAP_SEG6 : encap.type === 'seg6local' ? C.LWTUNNEL_ENCAP_SEG6_LOCAL : encap.encapType;
+  w.attrU16(C.RTA_ENCAP_TYPE, type);
 }
 
-function readEncap(type: number, nest: Buffer): LwtEncap | undefined {
-  if (type === C.LWTUNNEL_ENCAP_SEG6) return readSeg6Encap(nest);
-  if (type === C.LWTUNNEL_ENCAP_SEG6_LOCAL) return readSeg6LocalEncap(nest);
-  return undefined;
+function readEncap(type: number, nest: Buffer): LwtEncap {
+  const known = type === C.LWTUNNEL_ENCAP_SEG6 ? readSeg6Encap(nest) : type === C.LWTUNNEL_ENCAP_SEG6_LOCAL ? readSeg6LocalEncap(nest) : undefined;
+  return known ?? ({ type: 'opaque', encapType: type, attrs: [...attrs(nest)].map(rawAttr) } satisfies OpaqueEncap);
 }
 
 function writeRtmsg(w: NlWriter, r: Partial<Route> & { family: number }): void {
@@ -68,10 +86,14 @@ export function encodeRoute(w: NlWriter, msgType: number, flags: number, seq: nu
   if (r.dstLen > 0 || r.family === C.AF_INET6) attrAddr(w, C.RTA_DST, r.family, r.dst);
   if (r.src !== undefined && r.srcLen) attrAddr(w, C.RTA_SRC, r.family, r.src);
   if (r.prefsrc !== undefined) attrAddr(w, C.RTA_PREFSRC, r.family, r.prefsrc);
-  if (r.gateway !== undefined) attrAddr(w, C.RTA_GATEWAY, r.family, r.gateway);
-  if (r.oif !== undefined) w.attrU32(C.RTA_OIF, r.oif);
+  // a dump expands a nexthop object into gateway/oif/multipath; a request carrying both is refused
+  // (EINVAL, "Nexthop specification and nexthop id are mutually exclusive"): the id alone
+  const nexthops = r.nhId === undefined;
+  if (!nexthops) w.attrU32(C.RTA_NH_ID, r.nhId!);
+  if (r.gateway !== undefined && nexthops) attrAddr(w, C.RTA_GATEWAY, r.family, r.gateway);
+  if (r.oif !== undefined && nexthops) w.attrU32(C.RTA_OIF, r.oif);
   if (r.priority !== undefined) w.attrU32(C.RTA_PRIORITY, r.priority);
-  if (r.multipath?.length) {
+  if (r.multipath?.length && nexthops) {
     const mp = w.nest(C.RTA_MULTIPATH, false);
     for (const nh of r.multipath) {
       const rtnh = w.reserve(C.RTNH_LEN);
@@ -80,12 +102,14 @@ export function encodeRoute(w: NlWriter, msgType: number, flags: number, seq: nu
       w.buf.writeInt32LE(nh.ifindex ?? 0, rtnh + 4);
       if (nh.gateway !== undefined) attrAddr(w, C.RTA_GATEWAY, r.family, nh.gateway);
       if (nh.encap) writeEncap(w, nh.encap);
+      writeRawAttrs(w, nh.unknown);
       w.buf.writeUInt16LE(w.len - rtnh, rtnh);
     }
     w.endNest(mp);
   }
   if (r.encap) writeEncap(w, r.encap);
   if (r.pref !== undefined) w.attrU8(C.RTA_PREF, r.pref);
+  writeRawAttrs(w, r.unknown);
   w.end(at);
   return at;
 }
@@ -99,12 +123,15 @@ function readMultipath(family: number, b: Buffer): Nexthop[] {
     const nh: Nexthop = { flags: b[off + 2], weight: b[off + 3] + 1, ifindex: b.readInt32LE(off + 4) };
     let encapType = 0;
     let encapNest: Buffer | undefined;
+    const unknown: RawAttr[] = [];
     for (const a of attrs(b, off + C.RTNH_LEN, off + len)) {
       if (a.type === C.RTA_GATEWAY) nh.gateway = addrText(family, a.value);
       else if (a.type === C.RTA_ENCAP_TYPE) encapType = a.value.readUInt16LE(0);
       else if (a.type === C.RTA_ENCAP) encapNest = a.value;
+      else unknown.push(rawAttr(a));
     }
     if (encapNest) nh.encap = readEncap(encapType, encapNest);
+    if (unknown.length) nh.unknown = unknown;
     out.push(nh);
     off += (len + 3) & ~3;
   }
@@ -128,6 +155,7 @@ export function decodeRoute(body: Buffer): Route {
   };
   let encapType = 0;
   let encapNest: Buffer | undefined;
+  const unknown: RawAttr[] = [];
   for (const a of attrs(body, C.RTMSG_LEN)) {
     const v = a.value;
     switch (a.type) {
@@ -142,18 +170,22 @@ export function decodeRoute(body: Buffer): Route {
       case C.RTA_ENCAP_TYPE: encapType = v.readUInt16LE(0); break;
       case C.RTA_ENCAP: encapNest = v; break;
       case C.RTA_PREF: r.pref = v[0]; break;
+      case C.RTA_NH_ID: r.nhId = v.readUInt32LE(0); break;
+      default: if (!NOT_KEPT.has(a.type)) unknown.push(rawAttr(a));
     }
   }
   if (encapNest) r.encap = readEncap(encapType, encapNest);
+  if (unknown.length) r.unknown = unknown;
   return r;
 }
 
 /** An RTM_GETROUTE lookup of one IPv6 destination (`ip -6 route get DST [table T]`). */
-export function encodeRouteGet(w: NlWriter, seq: number, dst: string, table?: number): void {
+export function encodeRouteGet(w: NlWriter, seq: number, dst: string): void {
+  // no RTA_TABLE: under NETLINK_GET_STRICT_CHK the kernel refuses it in a GET (EINVAL, "Unsupported
+  // attribute in get route request"); a lookup follows the policy rules
   const at = w.begin(C.RTM_GETROUTE, C.NLM_F_REQUEST, seq);
   writeRtmsg(w, { family: C.AF_INET6, dstLen: 128, table: 0 });
   w.attr(C.RTA_DST, parseIPv6(dst));
-  if (table !== undefined) w.attrU32(C.RTA_TABLE, table);
   w.end(at);
 }
 

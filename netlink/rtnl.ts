@@ -133,8 +133,8 @@ export class Rtnl extends RtnlSession {
   }
 
   /** The kernel's route lookup for an IPv6 destination (like `ip -6 route get`), or undefined if unreachable. */
-  routeGet(dst: string, table?: number): Route | undefined {
-    return this.get(...READS.routeGet(dst, table));
+  routeGet(dst: string): Route | undefined {
+    return this.get(...READS.routeGet(dst));
   }
 }
 
@@ -168,8 +168,8 @@ export class AsyncRtnl extends RtnlSession {
     return this.dumpAsync(...READS.rules(family));
   }
 
-  routeGet(dst: string, table?: number): Promise<Route | undefined> {
-    return this.getAsync(...READS.routeGet(dst, table));
+  routeGet(dst: string): Promise<Route | undefined> {
+    return this.getAsync(...READS.routeGet(dst));
   }
 }
 
@@ -193,7 +193,7 @@ const READS = {
   ],
   rules: (family: number): Dump<Rule> => [(w, seq) => encodeRuleDump(w, seq, family), (m) => (m.type === C.RTM_NEWRULE ? decodeRule(m.body) : undefined), 'rule dump'],
   neighbours: (family: number): Dump<Neighbour> => [(w, seq) => encodeNeighbourDump(w, seq, family), (m) => (m.type === C.RTM_NEWNEIGH ? decodeNeighbour(m.body) : undefined), 'neighbour dump'],
-  routeGet: (dst: string, table?: number): Get<Route> => [
-    (w, seq) => encodeRouteGet(w, seq, dst, table), (m) => decodeRoute(m.body), [errno.ENETUNREACH, errno.EHOSTUNREACH], `route get ${dst}`,
+  routeGet: (dst: string): Get<Route> => [
+    (w, seq) => encodeRouteGet(w, seq, dst), (m) => decodeRoute(m.body), [errno.ENETUNREACH, errno.EHOSTUNREACH], `route get ${dst}`,
   ],
 };

@@ -1,7 +1,10 @@
 // SRv6 lightweight tunnels: seg6 encap (linux/seg6_iptunnel.h) and seg6local
 // SIDs (linux/seg6_local.h). Segments are always in travel order here; the SRH
-// stores them reversed.
-import { attrs, type NlWriter } from './attr.js';
+// stores them reversed. What the kernel reports and this codec does not model
+// (another encap type, a seg6 mode or seg6local action it does not know, an
+// attribute it does not know) is kept as the kernel sent it, never refused:
+// writing it back gives the same bytes.
+import { attrs, type Attr, type NlWriter } from './attr.js';
 import * as C from './constants.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
 
@@ -39,9 +42,26 @@ interface Srh {
   hmacKeyId?: number;
 }
 
+/** An attribute this codec does not model, as the kernel sent it (value copied out of the receive buffer). */
+export type RawAttr = Attr;
+
 export interface Seg6Encap extends Srh {
   type: 'seg6';
   mode: Seg6Mode;
+  /** SEG6_IPTUNNEL_* attributes this codec does not model, written back after the SRH */
+  unknown?: RawAttr[];
+}
+
+/**
+ * An lwtunnel encap this codec does not model: an RTA_ENCAP_TYPE other than
+ * seg6 / seg6local, or a seg6 / seg6local encap whose mode or action it does
+ * not know. Its RTA_ENCAP attributes are kept in the kernel's order.
+ */
+export interface OpaqueEncap {
+  type: 'opaque';
+  /** RTA_ENCAP_TYPE: a LWTUNNEL_ENCAP_* value */
+  encapType: number;
+  attrs: RawAttr[];
 }
 
 interface Seg6Counters {
@@ -74,9 +94,18 @@ export interface Seg6LocalEncap {
   /** counters as dumped by the kernel */
   counters?: Seg6Counters;
   flavors?: Seg6Flavors;
+  /** SEG6_LOCAL_* attributes this codec does not model, written back after the known ones */
+  unknown?: RawAttr[];
 }
 
-export type LwtEncap = Seg6Encap | Seg6LocalEncap;
+export type LwtEncap = Seg6Encap | Seg6LocalEncap | OpaqueEncap;
+
+/** A copy of an attribute: values from attrs() point into a receive buffer that is reused. */
+export const rawAttr = (a: Attr): RawAttr => ({ type: a.type, rawType: a.rawType, value: Buffer.from(a.value) });
+
+export function writeRawAttrs(w: NlWriter, list: readonly RawAttr[] | undefined): void {
+  for (const a of list ?? []) w.attr(a.rawType, a.value);
+}
 
 /** Writes struct ipv6_sr_hdr. spareSlot reserves segments[0] for inline mode's original destination. */
 function writeSrh(w: NlWriter, srh: Srh, spareSlot: boolean): void {
@@ -114,17 +143,24 @@ export function writeSeg6Encap(w: NlWriter, e: Seg6Encap): void {
   w.buf.writeUInt16LE(w.len - srhAttr, srhAttr);
   w.buf.writeUInt16LE(C.SEG6_IPTUNNEL_SRH, srhAttr + 2);
   w.pad();
+  writeRawAttrs(w, e.unknown);
 }
 
-export function readSeg6Encap(nest: Buffer): Seg6Encap {
+/** The seg6 encap in an RTA_ENCAP payload, or undefined when its mode is one this codec does not know (or it has no SRH). */
+export function readSeg6Encap(nest: Buffer): Seg6Encap | undefined {
+  let e: Seg6Encap | undefined;
+  const unknown: RawAttr[] = [];
   for (const a of attrs(nest)) {
-    if (a.type !== C.SEG6_IPTUNNEL_SRH) continue;
-    const modeValue = a.value.readInt32LE(0);
-    const mode = modeNames[modeValue];
-    if (!mode) throw new Error(`unknown seg6 mode ${modeValue}`);
-    return { type: 'seg6', mode, ...readSrh(a.value.subarray(4), mode === 'inline') };
+    if (a.type !== C.SEG6_IPTUNNEL_SRH) {
+      unknown.push(rawAttr(a));
+      continue;
+    }
+    const mode = a.value.length >= 4 ? modeNames[a.value.readInt32LE(0)] : undefined;
+    if (!mode) return undefined;
+    e = { type: 'seg6', mode, ...readSrh(a.value.subarray(4), mode === 'inline') };
   }
-  throw new Error('seg6 encap without SEG6_IPTUNNEL_SRH');
+  if (e && unknown.length) e.unknown = unknown;
+  return e;
 }
 
 export function writeSeg6LocalEncap(w: NlWriter, e: Seg6LocalEncap): void {
@@ -159,17 +195,20 @@ export function writeSeg6LocalEncap(w: NlWriter, e: Seg6LocalEncap): void {
     if (e.flavors.lcnodeFnBits !== undefined) w.attrU8(C.SEG6_LOCAL_FLV_LCNODE_FN_BITS, e.flavors.lcnodeFnBits);
     w.endNest(at);
   }
+  writeRawAttrs(w, e.unknown);
 }
 
-export function readSeg6LocalEncap(nest: Buffer): Seg6LocalEncap {
+/** The SID in an RTA_ENCAP payload, or undefined when its action is one this codec does not know (or it has none). */
+export function readSeg6LocalEncap(nest: Buffer): Seg6LocalEncap | undefined {
   const e: Partial<Seg6LocalEncap> & { type: 'seg6local' } = { type: 'seg6local' };
   let srh: Buffer | undefined;
+  const unknown: RawAttr[] = [];
   for (const a of attrs(nest)) {
     const v = a.value;
     switch (a.type) {
       case C.SEG6_LOCAL_ACTION: {
-        const action = actionNames[v.readUInt32LE(0)];
-        if (!action) throw new Error(`unknown seg6local action ${v.readUInt32LE(0)}`);
+        const action = v.length >= 4 ? actionNames[v.readUInt32LE(0)] : undefined;
+        if (!action) return undefined;
         e.action = action;
         break;
       }
@@ -203,10 +242,12 @@ export function readSeg6LocalEncap(nest: Buffer): Seg6LocalEncap {
         e.flavors = f;
         break;
       }
+      default: unknown.push(rawAttr(a));
     }
   }
-  if (!e.action) throw new Error('seg6local encap without SEG6_LOCAL_ACTION');
+  if (!e.action) return undefined;
   // decoded once the action is known: End.B6 carries the spare segments[0] slot
   if (srh) e.srh = readSrh(srh, e.action === 'End.B6');
+  if (unknown.length) e.unknown = unknown;
   return e as Seg6LocalEncap;
 }

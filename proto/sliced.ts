@@ -17,8 +17,15 @@ export interface SlicedCodec {
   encode(message: Record<string, unknown>): Promise<Buffer>;
 }
 
-/** Codes message `type` of `file` (a path under proto/), slicing its repeated message field `field`. */
-export function slicedCodec(file: string, type: string, field: string): SlicedCodec {
+/**
+ * Codes message `type` of `file` (a path under proto/), slicing its repeated
+ * message field `field`. decodedElements: the elements are given as protobufjs
+ * decodes them, without the conversion to plain objects (40 % of the decoding
+ * time): defaults sit on their prototype, enums are numbers, a oneof's name is
+ * a getter, and a 64-bit integer would be a Long (give it only where the
+ * reader expects that).
+ */
+export function slicedCodec(file: string, type: string, field: string, opts: { decodedElements?: boolean } = {}): SlicedCodec {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => protoPath(target);
   root.loadSync(file, { keepCase: LOADER_OPTIONS.keepCase });
@@ -37,7 +44,8 @@ export function slicedCodec(file: string, type: string, field: string): SlicedCo
         const start = reader.pos;
         const t = reader.uint32();
         if (t === tag) {
-          elements.push(element.toObject(element.decode(reader, reader.uint32()), CONVERSION));
+          const decoded = element.decode(reader, reader.uint32());
+          elements.push(opts.decodedElements ? decoded : element.toObject(decoded, CONVERSION));
           if (elements.length % SLICE === 0) await yieldToLoop();
         } else {
           reader.skipType(t & 7);

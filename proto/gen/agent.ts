@@ -4,11 +4,16 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { ApplyRequest as _srv6_agent_v1_ApplyRequest, ApplyRequest__Output as _srv6_agent_v1_ApplyRequest__Output } from './srv6/agent/v1/ApplyRequest';
 import type { ApplyResponse as _srv6_agent_v1_ApplyResponse, ApplyResponse__Output as _srv6_agent_v1_ApplyResponse__Output } from './srv6/agent/v1/ApplyResponse';
 import type { Flavors as _srv6_agent_v1_Flavors, Flavors__Output as _srv6_agent_v1_Flavors__Output } from './srv6/agent/v1/Flavors';
+import type { ForeignRoute as _srv6_agent_v1_ForeignRoute, ForeignRoute__Output as _srv6_agent_v1_ForeignRoute__Output } from './srv6/agent/v1/ForeignRoute';
+import type { ForeignRule as _srv6_agent_v1_ForeignRule, ForeignRule__Output as _srv6_agent_v1_ForeignRule__Output } from './srv6/agent/v1/ForeignRule';
+import type { ForeignSid as _srv6_agent_v1_ForeignSid, ForeignSid__Output as _srv6_agent_v1_ForeignSid__Output } from './srv6/agent/v1/ForeignSid';
+import type { ForeignState as _srv6_agent_v1_ForeignState, ForeignState__Output as _srv6_agent_v1_ForeignState__Output } from './srv6/agent/v1/ForeignState';
 import type { GetInfoRequest as _srv6_agent_v1_GetInfoRequest, GetInfoRequest__Output as _srv6_agent_v1_GetInfoRequest__Output } from './srv6/agent/v1/GetInfoRequest';
 import type { Interface as _srv6_agent_v1_Interface, Interface__Output as _srv6_agent_v1_Interface__Output } from './srv6/agent/v1/Interface';
 import type { InterfaceCounters as _srv6_agent_v1_InterfaceCounters, InterfaceCounters__Output as _srv6_agent_v1_InterfaceCounters__Output } from './srv6/agent/v1/InterfaceCounters';
 import type { KernelSupport as _srv6_agent_v1_KernelSupport, KernelSupport__Output as _srv6_agent_v1_KernelSupport__Output } from './srv6/agent/v1/KernelSupport';
 import type { ListStateRequest as _srv6_agent_v1_ListStateRequest, ListStateRequest__Output as _srv6_agent_v1_ListStateRequest__Output } from './srv6/agent/v1/ListStateRequest';
+import type { ListStateResponse as _srv6_agent_v1_ListStateResponse, ListStateResponse__Output as _srv6_agent_v1_ListStateResponse__Output } from './srv6/agent/v1/ListStateResponse';
 import type { Nexthop as _srv6_agent_v1_Nexthop, Nexthop__Output as _srv6_agent_v1_Nexthop__Output } from './srv6/agent/v1/Nexthop';
 import type { Op as _srv6_agent_v1_Op, Op__Output as _srv6_agent_v1_Op__Output } from './srv6/agent/v1/Op';
 import type { OpResult as _srv6_agent_v1_OpResult, OpResult__Output as _srv6_agent_v1_OpResult__Output } from './srv6/agent/v1/OpResult';
@@ -43,11 +48,16 @@ export interface ProtoGrpcType {
         ApplyRequest: MessageTypeDefinition<_srv6_agent_v1_ApplyRequest, _srv6_agent_v1_ApplyRequest__Output>
         ApplyResponse: MessageTypeDefinition<_srv6_agent_v1_ApplyResponse, _srv6_agent_v1_ApplyResponse__Output>
         Flavors: MessageTypeDefinition<_srv6_agent_v1_Flavors, _srv6_agent_v1_Flavors__Output>
+        ForeignRoute: MessageTypeDefinition<_srv6_agent_v1_ForeignRoute, _srv6_agent_v1_ForeignRoute__Output>
+        ForeignRule: MessageTypeDefinition<_srv6_agent_v1_ForeignRule, _srv6_agent_v1_ForeignRule__Output>
+        ForeignSid: MessageTypeDefinition<_srv6_agent_v1_ForeignSid, _srv6_agent_v1_ForeignSid__Output>
+        ForeignState: MessageTypeDefinition<_srv6_agent_v1_ForeignState, _srv6_agent_v1_ForeignState__Output>
         GetInfoRequest: MessageTypeDefinition<_srv6_agent_v1_GetInfoRequest, _srv6_agent_v1_GetInfoRequest__Output>
         Interface: MessageTypeDefinition<_srv6_agent_v1_Interface, _srv6_agent_v1_Interface__Output>
         InterfaceCounters: MessageTypeDefinition<_srv6_agent_v1_InterfaceCounters, _srv6_agent_v1_InterfaceCounters__Output>
         KernelSupport: MessageTypeDefinition<_srv6_agent_v1_KernelSupport, _srv6_agent_v1_KernelSupport__Output>
         ListStateRequest: MessageTypeDefinition<_srv6_agent_v1_ListStateRequest, _srv6_agent_v1_ListStateRequest__Output>
+        ListStateResponse: MessageTypeDefinition<_srv6_agent_v1_ListStateResponse, _srv6_agent_v1_ListStateResponse__Output>
         Nexthop: MessageTypeDefinition<_srv6_agent_v1_Nexthop, _srv6_agent_v1_Nexthop__Output>
         Op: MessageTypeDefinition<_srv6_agent_v1_Op, _srv6_agent_v1_Op__Output>
         OpResult: MessageTypeDefinition<_srv6_agent_v1_OpResult, _srv6_agent_v1_OpResult__Output>

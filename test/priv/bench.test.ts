@@ -115,6 +115,25 @@ describe('benchmarks, short mode (privileged)', function () {
     expect(readCsv(join(dir, 'rounds.csv'))).to.have.length(3);
   });
 
+  it('telemetry: both samplers and the agent measured at every interval; the stats dump beats the link dump; a GET finds each SID', async () => {
+    const { dir, summary, report } = await runShort('telemetry');
+    const rows = readCsv(join(dir, 'intervals.csv'));
+    for (const interval of ['10', '100']) {
+      for (const sampler of ['sample() (today)', 'TelemetrySampler']) {
+        const r = rows.find((x) => x.series === 'in process' && x.sampler === sampler && x.interval_ms === interval)!;
+        expect(Number(r.samples), `${sampler} at ${interval} ms`).to.be.greaterThan(0);
+        expect(Number(r.cpu_pct)).to.be.greaterThan(0);
+      }
+      expect(Number(rows.find((x) => x.series === 'agent' && x.interval_ms === interval)!.samples), `agent stream at ${interval} ms`).to.be.greaterThan(0);
+    }
+    const cost = summary.read_cost_us;
+    expect(cost['links: RTM_GETSTATS dump'].cpu_us).to.be.below(cost['links: RTM_GETLINK dump'].cpu_us);
+    expect(summary.owned_sids).to.be.greaterThan(0);
+    expect(summary.fibmatch_get.returned_the_sid_with_its_counters).to.equal(summary.owned_sids);
+    expect(summary.fibmatch_get.with_rta_table).to.match(/^EINVAL/);
+    expect(report.goals.map((g) => g.goal)).to.include('agent CPU, one telemetry stream at 10 ms');
+  });
+
   it('scale: the controller keeps up with simulated agents streaming at 10 Hz, on less than a core', async () => {
     const { dir, summary, report } = await runShort('scale');
     expect(summary.routers).to.equal(20);

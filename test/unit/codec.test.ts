@@ -394,7 +394,7 @@ describe('codec: SRH layout as the kernel stores it', () => {
   });
 
   it('End.B6 reserves segments[0] like inline mode; End.B6.Encaps does not', () => {
-    const b6 = readSeg6LocalEncap(topAttrs(kernel('seg6local-end-b6').bytes, C.RTMSG_LEN).get(C.RTA_ENCAP)!.subarray(4));
+    const b6 = readSeg6LocalEncap(topAttrs(kernel('seg6local-end-b6').bytes, C.RTMSG_LEN).get(C.RTA_ENCAP)!.subarray(4))!;
     expect(b6.srh).to.deep.equal({ segments: ['fc00:2::1', 'fc00:2::2'] });
     const raw = srhOf('seg6local-end-b6', C.SEG6_LOCAL_SRH);
     expect([raw[1], raw[3], raw[4]], 'hdrlen, segments_left, first_segment').to.deep.equal([6, 2, 2]);

@@ -6,9 +6,9 @@ import type { ApplyRequest as _srv6_agent_v1_ApplyRequest, ApplyRequest__Output 
 import type { ApplyResponse as _srv6_agent_v1_ApplyResponse, ApplyResponse__Output as _srv6_agent_v1_ApplyResponse__Output } from '../../../srv6/agent/v1/ApplyResponse';
 import type { GetInfoRequest as _srv6_agent_v1_GetInfoRequest, GetInfoRequest__Output as _srv6_agent_v1_GetInfoRequest__Output } from '../../../srv6/agent/v1/GetInfoRequest';
 import type { ListStateRequest as _srv6_agent_v1_ListStateRequest, ListStateRequest__Output as _srv6_agent_v1_ListStateRequest__Output } from '../../../srv6/agent/v1/ListStateRequest';
+import type { ListStateResponse as _srv6_agent_v1_ListStateResponse, ListStateResponse__Output as _srv6_agent_v1_ListStateResponse__Output } from '../../../srv6/agent/v1/ListStateResponse';
 import type { RouterEvent as _srv6_agent_v1_RouterEvent, RouterEvent__Output as _srv6_agent_v1_RouterEvent__Output } from '../../../srv6/agent/v1/RouterEvent';
 import type { RouterInfo as _srv6_agent_v1_RouterInfo, RouterInfo__Output as _srv6_agent_v1_RouterInfo__Output } from '../../../srv6/agent/v1/RouterInfo';
-import type { RouterState as _srv6_agent_v1_RouterState, RouterState__Output as _srv6_agent_v1_RouterState__Output } from '../../../srv6/agent/v1/RouterState';
 import type { SetPathRequest as _srv6_agent_v1_SetPathRequest, SetPathRequest__Output as _srv6_agent_v1_SetPathRequest__Output } from '../../../srv6/agent/v1/SetPathRequest';
 import type { SetPathsReply as _srv6_agent_v1_SetPathsReply, SetPathsReply__Output as _srv6_agent_v1_SetPathsReply__Output } from '../../../srv6/agent/v1/SetPathsReply';
 import type { SetPathsRequest as _srv6_agent_v1_SetPathsRequest, SetPathsRequest__Output as _srv6_agent_v1_SetPathsRequest__Output } from '../../../srv6/agent/v1/SetPathsRequest';
@@ -50,19 +50,21 @@ export interface RouterAgentClient extends grpc.Client {
   getInfo(argument: _srv6_agent_v1_GetInfoRequest, callback: grpc.requestCallback<_srv6_agent_v1_RouterInfo__Output>): grpc.ClientUnaryCall;
   
   /**
-   * The routes, SIDs and rules this agent owns, read back from the kernel.
+   * The routes, SIDs and rules this agent owns, read back from the kernel, and
+   * (in foreign) those other owners wrote.
    */
-  ListState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
-  ListState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
-  ListState(argument: _srv6_agent_v1_ListStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
-  ListState(argument: _srv6_agent_v1_ListStateRequest, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
+  ListState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
+  ListState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
+  ListState(argument: _srv6_agent_v1_ListStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
+  ListState(argument: _srv6_agent_v1_ListStateRequest, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * The routes, SIDs and rules this agent owns, read back from the kernel.
+   * The routes, SIDs and rules this agent owns, read back from the kernel, and
+   * (in foreign) those other owners wrote.
    */
-  listState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
-  listState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
-  listState(argument: _srv6_agent_v1_ListStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
-  listState(argument: _srv6_agent_v1_ListStateRequest, callback: grpc.requestCallback<_srv6_agent_v1_RouterState__Output>): grpc.ClientUnaryCall;
+  listState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
+  listState(argument: _srv6_agent_v1_ListStateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
+  listState(argument: _srv6_agent_v1_ListStateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
+  listState(argument: _srv6_agent_v1_ListStateRequest, callback: grpc.requestCallback<_srv6_agent_v1_ListStateResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * One seg6 encap route, upserted with a single atomic replace: the path switch.
@@ -145,9 +147,10 @@ export interface RouterAgentHandlers extends grpc.UntypedServiceImplementation {
   GetInfo: grpc.handleUnaryCall<_srv6_agent_v1_GetInfoRequest__Output, _srv6_agent_v1_RouterInfo>;
   
   /**
-   * The routes, SIDs and rules this agent owns, read back from the kernel.
+   * The routes, SIDs and rules this agent owns, read back from the kernel, and
+   * (in foreign) those other owners wrote.
    */
-  ListState: grpc.handleUnaryCall<_srv6_agent_v1_ListStateRequest__Output, _srv6_agent_v1_RouterState>;
+  ListState: grpc.handleUnaryCall<_srv6_agent_v1_ListStateRequest__Output, _srv6_agent_v1_ListStateResponse>;
   
   /**
    * One seg6 encap route, upserted with a single atomic replace: the path switch.
@@ -181,7 +184,7 @@ export interface RouterAgentHandlers extends grpc.UntypedServiceImplementation {
 export interface RouterAgentDefinition extends grpc.ServiceDefinition {
   Apply: MethodDefinition<_srv6_agent_v1_ApplyRequest, _srv6_agent_v1_ApplyResponse, _srv6_agent_v1_ApplyRequest__Output, _srv6_agent_v1_ApplyResponse__Output>
   GetInfo: MethodDefinition<_srv6_agent_v1_GetInfoRequest, _srv6_agent_v1_RouterInfo, _srv6_agent_v1_GetInfoRequest__Output, _srv6_agent_v1_RouterInfo__Output>
-  ListState: MethodDefinition<_srv6_agent_v1_ListStateRequest, _srv6_agent_v1_RouterState, _srv6_agent_v1_ListStateRequest__Output, _srv6_agent_v1_RouterState__Output>
+  ListState: MethodDefinition<_srv6_agent_v1_ListStateRequest, _srv6_agent_v1_ListStateResponse, _srv6_agent_v1_ListStateRequest__Output, _srv6_agent_v1_ListStateResponse__Output>
   SetPath: MethodDefinition<_srv6_agent_v1_SetPathRequest, _srv6_agent_v1_ApplyResponse, _srv6_agent_v1_SetPathRequest__Output, _srv6_agent_v1_ApplyResponse__Output>
   SetPaths: MethodDefinition<_srv6_agent_v1_SetPathsRequest, _srv6_agent_v1_SetPathsReply, _srv6_agent_v1_SetPathsRequest__Output, _srv6_agent_v1_SetPathsReply__Output>
   StreamTelemetry: MethodDefinition<_srv6_agent_v1_TelemetryRequest, _srv6_agent_v1_TelemetrySample, _srv6_agent_v1_TelemetryRequest__Output, _srv6_agent_v1_TelemetrySample__Output>

@@ -21,6 +21,10 @@ export interface RouterEvent {
    * rtm_protocol of the route/rule
    */
   'protocol'?: (number);
+  /**
+   * what the route/SID carries that this agent does not understand (see ForeignRoute.opaque)
+   */
+  'opaque'?: (string)[];
 }
 
 export interface RouterEvent__Output {
@@ -39,4 +43,8 @@ export interface RouterEvent__Output {
    * rtm_protocol of the route/rule
    */
   'protocol': (number);
+  /**
+   * what the route/SID carries that this agent does not understand (see ForeignRoute.opaque)
+   */
+  'opaque': (string)[];
 }
