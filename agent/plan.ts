@@ -53,8 +53,11 @@ const keyRoute = (r: Route, protocol: number): Route => ({
  * Plans ops, in order, against the snapshot (routes by routeKey, rules; both
  * updated as the plan goes). Throws FAILED_PRECONDITION for an object of
  * another protocol. Adds the table of every SID it writes to sidTables.
+ * confirm: a route the snapshot has as it should be is written all the same
+ * (its outcome still 'unchanged'): for a snapshot that is a cache, which a
+ * route the kernel removed by itself (its link went down) would outlive.
  */
-export async function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string, Route>; rules: Rule[] }, proto: number, sidTables: Set<number>): Promise<Plan> {
+export async function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string, Route>; rules: Rule[] }, proto: number, sidTables: Set<number>, confirm = false): Promise<Plan> {
   const { routes } = snapshot;
   let { rules } = snapshot;
   const originals: Originals = { routes: new Map(), rules: new Map(), added: [] };
@@ -78,11 +81,12 @@ export async function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string,
       }
       if (!originals.routes.has(key)) originals.routes.set(key, { before, at: r });
       if (op.action === 'upsert') {
-        if (before && sameRoute(r, before)) return void outcomes.push('unchanged');
+        const same = before !== undefined && sameRoute(r, before);
+        if (same && !confirm) return void outcomes.push('unchanged');
         if (isSid(r)) sidTables.add(r.table);
         steps.push({ op: i, key, what: `upsert ${isSid(r) ? 'SID' : 'route'} ${key}`, change: { op: 'replaceRoute', route: r } });
         routes.set(key, r);
-        outcomes.push(before ? 'replaced' : 'created');
+        outcomes.push(same ? 'unchanged' : before ? 'replaced' : 'created');
       } else {
         if (!before) return void outcomes.push('absent');
         steps.push({ op: i, key, what: `delete ${key}`, change: { op: 'deleteRoute', route: keyRoute(r, proto) } });

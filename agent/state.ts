@@ -8,7 +8,7 @@ import { status } from '@grpc/grpc-js';
 import { constants } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { AsyncRtnl, C, NetlinkError, notSent, type Link, type Route, type Rule } from '../netlink/index.js';
+import { AsyncRtnl, C, messages, NetlinkError, NetlinkSocket, notSent, type Link, type Route, type Rule } from '../netlink/index.js';
 import type { ListStateResponse } from '../proto/gen/srv6/agent/v1/ListStateResponse.js';
 import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
 import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
@@ -40,6 +40,8 @@ export interface StateOptions {
 }
 
 const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, constants.errno.EEXIST]);
+/** struct rtmsg: family, dst_len, src_len, tos, table, protocol */
+const RTM_PROTOCOL_OFFSET = 5;
 /** Ops validated between two chances for the event loop to run other work. */
 const VALIDATE_CHUNK = 1000;
 
@@ -80,6 +82,7 @@ export class OwnedState {
     const state = new OwnedState(new AsyncRtnl({ netns: opts.netns }), new AsyncRtnl({ netns: opts.netns }), opts);
     try {
       await state.refreshLinks();
+      state.watchOthers(opts.netns);
       return state;
     } catch (e) {
       state.close();
@@ -87,7 +90,29 @@ export class OwnedState {
     }
   }
 
+  private others?: { sock: NetlinkSocket; stop: () => void };
+
+  /**
+   * The cache of owned routes trusts the agent's own writes; a route someone
+   * else adds or removes (another protocol number) could sit where the cache
+   * says there is none, so any such change drops the cache (read again at the
+   * next change). Only each notification's rtm_protocol is looked at: the
+   * agent's own batches notify too, thousands at a time.
+   */
+  private watchOthers(netns?: string): void {
+    const sock = new NetlinkSocket({ netns, groups: [C.RTNLGRP_IPV6_ROUTE], nonblocking: true, bufferBytes: 1 << 20 });
+    const stop = sock.watch((err, dgram) => {
+      if (err) return void (this.owned = undefined); // ENOBUFS: notifications were lost
+      for (const m of messages(dgram!)) {
+        if ((m.type === C.RTM_NEWROUTE || m.type === C.RTM_DELROUTE) && m.body[RTM_PROTOCOL_OFFSET] !== this.protocol) this.owned = undefined;
+      }
+    });
+    this.others = { sock, stop };
+  }
+
   close(): void {
+    this.others?.stop();
+    this.others?.sock.close();
     this.rtnl.close();
     this.reader.close();
   }
@@ -215,17 +240,47 @@ export class OwnedState {
 
   // ---------- apply ----------
 
-  /** Plans ops against a fresh snapshot of the tables they touch and applies them in order; any failure restores the snapshot. */
-  private async applyParsed(ops: ParsedOp[], dryRun: boolean): Promise<ApplyResult> {
+  /**
+   * Plans ops and applies them in order; any failure restores what they
+   * touched. Planned against what the agent knows it owns (no dump: the switch
+   * and every batch that only upserts or deletes its own routes), or, for a dry
+   * run, a batch that deletes what the agent does not know of, and Sync, against
+   * a fresh snapshot of the tables they touch.
+   */
+  private async applyParsed(ops: ParsedOp[], dryRun: boolean, from: 'owned' | 'kernel'): Promise<ApplyResult> {
     await this.recoverUnresolved();
+    const owned = from === 'owned' && !dryRun ? await this.ownedRoutes() : undefined;
+    const known = owned !== undefined && ops.every((o) => o.kind === 'rule' || o.action === 'upsert' || owned.has(routeKey(o.obj)));
     const routes = new Map<string, Route>();
-    for (const table of new Set(ops.filter((o) => o.kind === 'route').map((o) => o.obj.table))) {
-      for (const r of await this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
+    if (known) {
+      for (const o of ops) {
+        const before = o.kind === 'route' ? owned.get(routeKey(o.obj)) : undefined;
+        if (before) routes.set(routeKey(before), before);
+      }
+    } else {
+      for (const table of new Set(ops.filter((o) => o.kind === 'route').map((o) => o.obj.table))) {
+        for (const r of await this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
+      }
     }
     const rules: Rule[] = ops.some((o) => o.kind === 'rule') ? await this.rtnl.rules(C.AF_INET6) : [];
-    const plan = await planBatch(ops, { routes, rules }, this.protocol, this.sidTables);
+    const plan = await planBatch(ops, { routes, rules }, this.protocol, this.sidTables, known);
     if (dryRun || plan.steps.length === 0) return { outcomes: plan.outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
-    return this.execute(ops, plan);
+    if (!known) return this.execute(ops, plan);
+    // A route the agent does not know of is added exclusively, so that one someone else put there
+    // makes the kernel answer EEXIST instead of being overwritten; then the batch, rolled back, is
+    // planned again against the kernel's tables (which names the owner).
+    const seen = new Set<string>();
+    for (const st of plan.steps) {
+      if (st.change.op === 'replaceRoute' && !seen.has(st.key) && !plan.originals.routes.get(st.key)?.before) st.change = { op: 'addRoute', route: st.change.route };
+      seen.add(st.key);
+    }
+    try {
+      return await this.execute(ops, plan);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === status.ALREADY_EXISTS)) throw e;
+      this.owned = undefined;
+      return this.applyParsed(ops, dryRun, 'kernel');
+    }
   }
 
   /**
@@ -335,37 +390,17 @@ export class OwnedState {
   }
 
   apply(ops: ApiOp[], dryRun: boolean): Promise<ApplyResult> {
-    return this.exclusive(async () => this.applyParsed(await this.parseOps(ops), dryRun));
+    return this.exclusive(async () => this.applyParsed(await this.parseOps(ops), dryRun, 'owned'));
   }
 
-  /**
-   * The switch: one route replaced in one netlink round trip. Planned against
-   * the cache of owned routes, not a dump (a class's table is the agent's own:
-   * a foreign route there is not looked for).
-   */
+  /** The switch: one route replaced in one netlink round trip (applyParsed: planned against what the agent owns). */
   setPath(req: ApiSetPath): Promise<ApplyResult> {
     return this.exclusive(async () => {
       const route = await this.resolve(async (ctx) => V.route('request', {
         prefix: req.prefix, table: req.table, metric: req.metric, dev: req.dev, via: req.via,
         encap: { mode: req.mode, segments: req.segments, hmac_key_id: req.hmac_key_id },
       }, ctx));
-      await this.recoverUnresolved();
-      const key = routeKey(route);
-      const before = (await this.ownedRoutes()).get(key);
-      const ops: ParsedOp[] = [{ kind: 'route', action: 'upsert', field: 'request', obj: route }];
-      const plan = await planBatch(ops, { routes: new Map(before ? [[key, before]] : []), rules: [] }, this.protocol, this.sidTables);
-      if (plan.steps.length === 0) return { outcomes: plan.outcomes, dryRun: false, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
-      if (before) return this.execute(ops, plan);
-      // Not ours as far as the cache knows: add it exclusively, so that a route someone else put
-      // there makes the kernel answer EEXIST instead of being overwritten; then plan as Apply does.
-      plan.steps[0].change = { op: 'addRoute', route };
-      try {
-        return await this.execute(ops, plan);
-      } catch (e) {
-        if (!(e instanceof ApiError && e.code === status.ALREADY_EXISTS)) throw e;
-        this.owned = undefined;
-        return this.applyParsed(ops, false);
-      }
+      return this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: route }], false, 'owned');
     });
   }
 
@@ -440,7 +475,7 @@ export class OwnedState {
       }
       // make before break: new and changed objects first, then removals (rules before the routes they select)
       const ops = [...wanted, ...removals.filter((o) => o.kind === 'rule'), ...removals.filter((o) => o.kind === 'route')];
-      const result = ops.length ? await this.applyParsed(ops, dryRun) : undefined;
+      const result = ops.length ? await this.applyParsed(ops, dryRun, 'kernel') : undefined;
       return { added, changed, removed, unchanged, result };
     });
   }
@@ -453,7 +488,7 @@ export class OwnedState {
         ...rules.map((r): ParsedOp => ({ kind: 'rule', action: 'delete', field: 'flush', obj: r })),
         ...routes.map((r): ParsedOp => ({ kind: 'route', action: 'delete', field: 'flush', obj: r })),
       ];
-      if (ops.length) await this.applyParsed(ops, false);
+      if (ops.length) await this.applyParsed(ops, false, 'kernel');
       return ops.length;
     });
   }

@@ -239,6 +239,28 @@ describe('agent (privileged)', function () {
     expect(ns.ipJson<any[]>('-6', 'route', 'show', 'table', '130')).to.have.length(1);
   });
 
+  it('a route the kernel removed by itself (its link went down) is written again by the same SetPath, though the agent planned it from what it owns', async () => {
+    veth(ns, 'eth2', ns, 'peer2');
+    const req = { prefix: 'fd11::/64', table: 131, segments: ['fc00:2::1'], dev: 'eth2' };
+    expect((await agent.client.call('SetPath', req)).results[0].outcome).to.equal('created');
+    ns.ip('link', 'set', 'eth2', 'down');
+    ns.ip('link', 'set', 'eth2', 'up');
+    expect(ns.ipJson<any[]>('-6', 'route', 'show', 'table', '131'), 'IPv6 flushed the route with its link').to.have.length(0);
+    // 'created' when the link's own routes going away made the agent read its tables again, 'unchanged' when not
+    expect((await agent.client.call('SetPath', req)).results[0].outcome).to.be.oneOf(['created', 'unchanged']);
+    expect(ns.ipJson<any[]>('-6', 'route', 'show', 'table', '131').map((r) => r.dst)).to.deep.equal(['fd11::/64']);
+    // and a route someone else put where the agent had none is refused by Apply too, not overwritten
+    ns.ip('-6', 'route', 'add', 'fd12::/64', 'dev', 'eth1', 'table', '131');
+    const err = await rejects(agent.client.call('Apply', { ops: [{ route: { prefix: 'fd12::/64', table: 131, dev: 'eth1', encap: { segments: ['fc00:2::1'] } } }] }));
+    expect(err.code).to.equal(grpc.status.FAILED_PRECONDITION);
+    const theirs = ns.ipJson<any[]>('-6', 'route', 'show', 'table', '131').find((r) => r.dst === 'fd12::/64');
+    expect(theirs, 'the other owner\'s route').to.not.equal(undefined);
+    expect(theirs.encap, 'as its owner made it').to.equal(undefined);
+    ns.ip('-6', 'route', 'del', 'fd12::/64', 'table', '131');
+    await agent.client.call('Apply', { ops: [{ action: 'DELETE', route: { prefix: 'fd11::/64', table: 131 } }] });
+    ns.ip('link', 'del', 'eth2');
+  });
+
   it('Sync converges to the desired state and reports the difference; dry_run changes nothing', async () => {
     const desired = {
       routes: [{ prefix: 'fd03:1::/64', table: 101, encap: { segments: ['fc00:2::1', 'fc00:6::d6'] }, dev: 'eth1' }],
