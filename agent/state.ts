@@ -336,8 +336,13 @@ export class OwnedState {
 
   /** After a rollback: the journal goes when the router is as before, and stays (for the next batch or start to finish) when not. */
   private settleJournal(journaled: boolean, problems: string[]): void {
-    if (journaled && !problems.length) removeJournal(this.journal!);
+    if (!journaled) return;
+    if (problems.length) this.journalLeft = true;
+    else removeJournal(this.journal!);
   }
+
+  /** a rollback did not finish: its journal waits (recoverUnresolved); known here, so a change costs no file check */
+  private journalLeft = false;
 
   /** Keeps the cache of owned routes in step with what a batch just did. */
   private noteApplied(steps: Step[]): void {
@@ -353,7 +358,7 @@ export class OwnedState {
    * finish it before anything else is changed (and never overwrite it).
    */
   private async recoverUnresolved(): Promise<void> {
-    if (!this.journal || !readJournal(this.journal)) return;
+    if (!this.journalLeft) return;
     const problems = await this.recoverJournal('finished rolling back an earlier batch');
     if (problems?.length) {
       throw new ApiError(status.UNAVAILABLE, `an earlier batch could not be rolled back (${problems.join('; ')}); its journal ${this.journal} is kept and no change is accepted until it can be`);
@@ -368,6 +373,7 @@ export class OwnedState {
     const errors = await this.rtnl.replayAsync(undo);
     const problems = errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`undo step ${i + 1} of ${errors.length}: ${e.message}`] : []));
     if (!problems.length) removeJournal(this.journal!);
+    this.journalLeft = problems.length > 0;
     this.log.warn({ restored: errors.length, problems }, what);
     return problems;
   }
