@@ -2,34 +2,46 @@
 // router's kernel acknowledging the replaced route, for one direction and for
 // both at once (R1 and R6 in parallel), side by side in the same run with the
 // predecessor's ways: spawning `ip -6 route replace` per switch, and the same
-// through `docker exec` where a Docker engine answers.
+// through `docker exec` where a Docker engine answers. Then isolated
+// switches, one every --isolated-gap-ms (bench/isolated.ts), in the lab or in
+// the compose deployment (bench/switch-compose.ts).
 import { spawnSync } from 'node:child_process';
 import { endpoints } from '../topology/derive.js';
 import type { SwitchEvent } from '../controller/ctl/types.js';
 import { cdfChart } from './plot/charts.js';
 import { textTable, type Benchmark } from './benchmark.js';
+import { agentAloneSeries, agentRequests, isolatedSeries, medians, splitTable, stat, switchSplit } from './isolated.js';
 import { BenchLab } from './lab.js';
 import { goal, type Row } from './results.js';
-import { percentiles, type Percentiles } from './stats.js';
+import type { Percentiles } from './stats.js';
+import { composeSwitch } from './switch-compose.js';
 import { DockerExecTarget } from './tools/docker-exec.js';
 
 const BASELINE_TABLE = 203;
+/** the table the ingress agent is driven alone in (the controller's flows are in the classes' tables) */
+const AGENT_ALONE_TABLE = 204;
 
 const ms = (ns: string) => Number(BigInt(ns)) / 1e6;
 
 export const switchBench: Benchmark = {
   name: 'switch',
-  description: 'switch latency, decision -> kernel ack on the ingress router (one direction, both at once) vs spawning ip and docker exec + ip',
+  description: 'switch latency, decision -> kernel ack on the ingress router (one direction, both at once, isolated; --target compose) vs spawning ip and docker exec + ip',
   options: [
     { name: 'count', description: 'switches measured per series', full: '1000', short: '50' },
     { name: 'warmup', description: 'switches per direction before measuring (not counted: a fresh process is still compiling)', full: '1000', short: '50' },
     { name: 'baseline-count', description: 'switches per baseline (spawn ip, docker exec)', full: '200', short: '10' },
     { name: 'interval', description: 'telemetry interval of the agents meanwhile, ms', full: '100', short: '100' },
     { name: 'docker', description: 'docker exec baseline: auto (when an engine answers), on, off', full: 'auto', short: 'auto', choices: ['auto', 'on', 'off'] },
+    { name: 'isolated-count', description: 'isolated switches: one every --isolated-gap-ms, nothing in between (through the controller, then the ingress agent alone)', full: '120', short: '10' },
+    { name: 'isolated-gap-ms', description: 'time between two isolated switches, ms', full: '500', short: '500' },
+    { name: 'target', description: 'lab: everything above on a lab of namespaces; compose: warm-up, one direction and the isolated series on a compose deployment of its own (a Docker engine, root)', full: 'lab', short: 'lab', choices: ['lab', 'compose'] },
   ],
 
   async run(ctx) {
+    if (ctx.options.target === 'compose') return composeSwitch(ctx);
     const n = Number(ctx.options.count);
+    const nIsolated = Number(ctx.options['isolated-count']);
+    const gapMs = Number(ctx.options['isolated-gap-ms']);
     const warmup = Number(ctx.options.warmup);
     const nBase = Number(ctx.options['baseline-count']);
     return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: Number(ctx.options.interval) }, async (lab) => {
@@ -53,9 +65,8 @@ export const switchBench: Benchmark = {
         const e = checked(await pin('forward', i + 1));
         const rt = Number(process.hrtime.bigint() - t) / 1e6;
         one.push({
-          series: 'one direction', i, decision_to_ack_ms: e.timing!.decision_to_ack_us / 1000,
-          decision_to_send_ms: ms(e.timing!.rpc_sent_mono_ns) - ms(e.timing!.decided_mono_ns), send_to_ack_ms: ms(e.timing!.kernel_acked_mono_ns) - ms(e.timing!.rpc_sent_mono_ns),
-          kernel_ms: ms(e.timing!.kernel_ns), decision_to_reply_ms: e.timing!.decision_to_reply_us / 1000, client_round_trip_ms: rt,
+          series: 'one direction', i, ...switchSplit(e), send_to_ack_ms: ms(e.timing!.kernel_acked_mono_ns) - ms(e.timing!.rpc_sent_mono_ns),
+          decision_to_reply_ms: e.timing!.decision_to_reply_us / 1000, client_round_trip_ms: rt,
         });
       }
 
@@ -68,6 +79,11 @@ export const switchBench: Benchmark = {
         const last = Math.max(ms(f.timing!.kernel_acked_mono_ns), ms(r.timing!.kernel_acked_mono_ns));
         both.push({ series: 'both directions', i, decision_to_ack_ms: last - first, forward_ms: f.timing!.decision_to_ack_us / 1000, reverse_ms: r.timing!.decision_to_ack_us / 1000 });
       }
+
+      ctx.log(`isolated: ${nIsolated} switches of ${cls.name} forward on ${ingress}, one every ${gapMs} ms, nothing in between (${Math.round(nIsolated * gapMs / 1000)} s)`);
+      const isolated = await isolatedSeries('isolated', nIsolated, gapMs, (i) => pin('forward', n + 1 + i));
+      ctx.log(`isolated, agent alone: ${nIsolated} SetPath requests straight to ${ingress}'s agent (table ${AGENT_ALONE_TABLE}), one every ${gapMs} ms`);
+      const alone = await agentAloneSeries(`unix:${lab.state.agents[ingress].socket}`, agentRequests(lab.topology, cls, paths.forward, AGENT_ALONE_TABLE), 50, nIsolated, gapMs);
 
       // what the kernel holds now is what the last pin asked for, read independently
       const kernel = JSON.parse(spawnSync('ip', ['-j', '-n', lab.ns(ingress), '-6', 'route', 'show', 'table', String(cls.table)], { encoding: 'utf8' }).stdout)[0];
@@ -106,41 +122,53 @@ export const switchBench: Benchmark = {
         }
       } else dockerNote = 'skipped: --docker off';
 
-      const stat = (rows: Row[]) => percentiles(rows.map((r) => r.decision_to_ack_ms as number));
       const series: Record<string, Percentiles | undefined> = {
         'controller, one direction': stat(one),
         'controller, both directions': stat(both),
+        [`controller, isolated (every ${gapMs} ms)`]: stat(isolated),
+        [`agent alone, isolated (write -> ack)`]: stat(alone, 'write_to_ack_ms'),
         'spawn ip -6 route replace': stat(spawnRows),
         'docker exec + ip': dockerRows.length ? stat(dockerRows) : undefined,
       };
       const oneP50 = series['controller, one direction']!.p50;
+      const iso = series[`controller, isolated (every ${gapMs} ms)`]!;
       const ratio = (k: string) => (series[k] ? +(series[k]!.p50 / oneP50).toFixed(1) : null);
 
       ctx.out.csv('latency.csv', [...one, ...both, ...spawnRows, ...dockerRows]);
+      ctx.out.csv('isolated.csv', [...isolated, ...alone]);
       ctx.out.plot('latency-cdf', cdfChart({
         title: `Switch latency, decision -> kernel ack (${new Date().toISOString().slice(0, 16)}Z)`, xLabel: 'milliseconds', logX: true,
         series: [
           { name: 'controller, one direction', values: one.map((r) => r.decision_to_ack_ms as number) },
           { name: 'controller, both directions', values: both.map((r) => r.decision_to_ack_ms as number) },
+          { name: `controller, isolated (every ${gapMs} ms)`, values: isolated.map((r) => r.decision_to_ack_ms as number) },
           { name: 'spawn ip', values: spawnRows.map((r) => r.decision_to_ack_ms as number) },
           { name: dockerRows.length ? 'docker exec + ip' : 'docker exec + ip (skipped)', values: dockerRows.map((r) => r.decision_to_ack_ms as number) },
         ],
       }));
       const rows: (string | number)[][] = [['series (ms)', 'n', 'p50', 'p90', 'p99', 'max', 'x p50']];
-      for (const [k, v] of Object.entries(series)) rows.push(v ? [k, v.n, v.p50, v.p90, v.p99, v.max, k.startsWith('controller') ? '' : `${ratio(k)}x`] : [k, 0, '-', '-', '-', '-', '-']);
+      for (const [k, v] of Object.entries(series)) rows.push(v ? [k, v.n, v.p50, v.p90, v.p99, v.max, k.startsWith('controller') || k.startsWith('agent') ? '' : `${ratio(k)}x`] : [k, 0, '-', '-', '-', '-', '-']);
+      const split = { isolated: medians(isolated), one_direction: medians(one), agent_alone: medians(alone) };
       return {
         summary: {
           class: cls.name, paths, switches: n, warmup, baseline_switches: nBase, telemetry_interval_ms: Number(ctx.options.interval), latency_ms: series,
-          ratio_p50_vs_one_direction: { 'spawn ip -6 route replace': ratio('spawn ip -6 route replace'), 'docker exec + ip': ratio('docker exec + ip') },
+          isolated_switches: nIsolated, isolated_gap_ms: gapMs, split_medians_ms: split,
+          ratio_p50_vs_one_direction: {
+            'spawn ip -6 route replace': ratio('spawn ip -6 route replace'), 'docker exec + ip': ratio('docker exec + ip'),
+            isolated: +(iso.p50 / oneP50).toFixed(2),
+          },
           docker_exec: dockerNote || 'measured',
           measured: 'decision (controller, on receiving SetPath) -> kernel acknowledged the route replace on the ingress agent (one host, one monotonic clock); both directions: first decision -> last of the two acks; baselines: process spawn -> exit',
         },
         goals: [
-          goal('switch p50 (one direction)', oneP50, 'ms', 'max', 0.5),
-          goal('switch p99 (one direction)', series['controller, one direction']!.p99, 'ms', 'max', 2),
-          goal('switch p50 (both directions)', series['controller, both directions']!.p50, 'ms', 'max', 1),
+          goal('switch p50 (one direction)', oneP50, 'ms', 'max', 0.3),
+          goal('switch p99 (one direction)', series['controller, one direction']!.p99, 'ms', 'max', 1),
+          goal('switch p50 (both directions)', series['controller, both directions']!.p50, 'ms', 'max', 0.5),
+          goal('spawning ip vs one direction, p50', ratio('spawn ip -6 route replace') ?? 0, 'x', 'min', 10),
+          goal(`isolated switch p50 (every ${gapMs} ms)`, iso.p50, 'ms', 'max', 0.5),
+          goal(`isolated switch p99 (every ${gapMs} ms)`, iso.p99, 'ms', 'max', 2),
         ],
-        table: textTable(rows) + (dockerNote ? `\ndocker exec + ip: ${dockerNote}` : ''),
+        table: textTable(rows) + (dockerNote ? `\ndocker exec + ip: ${dockerNote}` : '') + `\n\n${splitTable(split)}`,
       };
     });
   },

@@ -43,6 +43,7 @@ export class Switcher {
   readonly switching = new Set<string>();
   private nextId = 1;
   private readonly routes = new Map<string, ApiRoute>();
+  private readonly requests = new WeakMap<ApiRoute, object>();
   /** flows whose "no path" was streamed, with the constraint: said once, not every round */
   private readonly noPathReported = new Map<string, string>();
 
@@ -81,15 +82,17 @@ export class Switcher {
     const key = flowKey(flow.cls.name, flow.dir);
     this.switching.add(key);
     const decided = process.hrtime.bigint();
-    this.engine.noteSwitch(flow, path, decision?.placedBps);
     const agent = this.pool.agents.get(flow.ingress)!;
-    const route = this.routeOf({ ...flow, path, multipath });
+    const route = this.routeOf({ cls: flow.cls, dir: flow.dir, path, multipath });
     let sent = 0n;
     try {
       sent = process.hrtime.bigint();
-      const reply = multipath
-        ? await agent.client.call('Apply', { ops: [{ route }] }, this.timeoutMs)
-        : await agent.switcher.setPath({ prefix: route.prefix, table: route.table, dev: route.dev, segments: route.encap!.segments }, this.timeoutMs);
+      const request = multipath
+        ? agent.client.call('Apply', { ops: [{ route }] }, this.timeoutMs)
+        : agent.switcher.setPath(this.setPathRequest(route), this.timeoutMs);
+      // the load model's bookkeeping once the request is written, not between the decision and the write
+      this.engine.noteSwitch(flow, path, decision?.placedBps);
+      const reply = await request;
       const replied = process.hrtime.bigint();
       const event = this.record(flow, path, multipath, trigger, decision, route, {
         decided, sent, acked: BigInt(reply.acked_mono_ns), replied, kernelNs: BigInt(reply.kernel_ns), ok: true, error: '',
@@ -107,6 +110,16 @@ export class Switcher {
     } finally {
       this.switching.delete(key);
     }
+  }
+
+  /** The SetPath request of a single-path route, made once per route (routes are cached per path). */
+  private setPathRequest(route: ApiRoute): object {
+    let r = this.requests.get(route);
+    if (!r) {
+      r = { prefix: route.prefix, table: route.table, dev: route.dev, segments: route.encap!.segments };
+      this.requests.set(route, r);
+    }
+    return r;
   }
 
   /** No path meets the flow's constraints: it keeps its path; the switch stream says which constraint failed, once. */
