@@ -15,41 +15,14 @@
 //    comparisons with iproute2's requests zero the padding on both sides.
 // Over 300 lines: one golden-bytes table per message kind.
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { FIXTURES, loadHex } from '../fixtures/golden.js';
 import {
   C, NlWriter, align4, attrs, decodeAddress, decodeLink, decodeRoute, decodeRule, encodeAddress, encodeOp, encodeRoute, encodeRule,
   readSeg6Encap, readSeg6LocalEncap, type Address, type Link, type LwtEncap, type Route, type RtnlOp, type Rule,
 } from '../../netlink/index.js';
 
 // ---------------------------------------------------------------- fixtures
-
-function packageRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error('no package.json above the test');
-  }
-}
-
-const FIXTURES = join(packageRoot(), 'test', 'fixtures');
-
-interface Fixture {
-  comments: string[];
-  bytes: Buffer;
-}
-
-function loadHex(file: string): Fixture {
-  const comments: string[] = [];
-  let hexText = '';
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.startsWith('#')) comments.push(line.slice(1).trim());
-    else hexText += line;
-  }
-  hexText = hexText.replace(/\s+/g, '');
-  if (!/^([0-9a-f]{2})+$/.test(hexText)) throw new Error(`${file}: not hex`);
-  return { comments, bytes: Buffer.from(hexText, 'hex') };
-}
 
 const kernel = (name: string) => loadHex(join(FIXTURES, `${name}.hex`));
 const iproute2 = (name: string) => loadHex(join(FIXTURES, 'iproute2', `${name}.hex`));
