@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { C, decodeStats, encodeStatsDump, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
 import { slicedCodec } from '../proto/sliced.js';
+import { encodeTelemetrySample, type TelemetrySampleData } from '../proto/telemetry-sample.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
 import { ApiError, transportError } from './errors.js';
@@ -96,7 +97,8 @@ export class Agent {
     const pkg = loadPackage(AGENT_PROTO);
     const loaded = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
     // Apply's ops and results are coded by its handler, a slice at a time (proto/sliced.ts)
-    const service = { ...loaded, Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes } };
+    // and telemetry samples by proto/telemetry-sample.ts, from the counters as read
+    const service = { ...loaded, Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes }, StreamTelemetry: { ...loaded.StreamTelemetry, responseSerialize: encodeTelemetrySample } };
     this.server.addService(service, {
       GetInfo: this.unary('GetInfo', () => this.getInfo()),
       Apply: this.unary('Apply', async (bytes: Buffer, t0) => {
@@ -191,14 +193,19 @@ export class Agent {
     let blocked = false;
     let sampling = false;
     const opts = { interfaces: req.interfaces ?? [], includeSids: req.include_sids };
+    const written = (s: TelemetrySampleData) => {
+      sampling = false;
+      blocked = !call.write(s);
+    };
+    const failed = (e: unknown) => {
+      sampling = false;
+      this.opts.log.error({ err: e }, 'telemetry sample failed');
+    };
     const tick = () => {
       // a slow reader gets fewer samples, never a growing queue; a sample still being read is not doubled
       if (blocked || sampling) return;
       sampling = true;
-      this.sampler.sample(++seq, opts).then(
-        (s) => { blocked = !call.write(s); },
-        (e: unknown) => this.opts.log.error({ err: e }, 'telemetry sample failed'),
-      ).finally(() => { sampling = false; });
+      this.sampler.read(++seq, opts).then(written, failed);
     };
     call.on('drain', () => (blocked = false));
     // Samples fall on multiples of the interval on the wall clock, so every agent (on one host, or

@@ -4,6 +4,7 @@
 // agent owns. (Before: a full RTM_GETLINK dump and a route dump per table every
 // tick, 142 us a sample where this takes 57: `srv6-bench telemetry`.)
 import type { IfStats, Route } from '../netlink/index.js';
+import { telemetrySampleObject, type TelemetrySampleData } from '../proto/telemetry-sample.js';
 import { isSid } from './convert.js';
 
 export const MIN_INTERVAL_MS = 10;
@@ -52,7 +53,13 @@ const isThenable = <T>(v: Promise<T> | T): v is Promise<T> => typeof (v as { the
 export class TelemetrySampler {
   constructor(private readonly o: SamplerOptions) {}
 
+  /** The sample as the loader's serializer takes it (decimal strings for uint64s). */
   async sample(seq: number, opts: SampleOptions) {
+    return telemetrySampleObject(await this.read(seq, opts));
+  }
+
+  /** The sample as proto/telemetry-sample.ts encodes it: the counters as the kernel gave them. */
+  async read(seq: number, opts: SampleOptions): Promise<TelemetrySampleData> {
     const wanted = opts.interfaces.length ? new Set(opts.interfaces) : undefined;
     // the interface counters' time: the middle of their read, and how uncertain it is
     const before = process.hrtime.bigint();
@@ -65,32 +72,22 @@ export class TelemetrySampler {
       after = process.hrtime.bigint();
     } else stats = pending;
     const monoNs = (before + after) / 2n;
-    const interfaces = [];
-    for (const { index, stats: s } of stats) {
+    const interfaces: TelemetrySampleData['interfaces'] = [];
+    for (const { index, stats: counters } of stats) {
       // a link created since the monitor's last event is in the cache, and in the samples, a moment later
       const l = this.o.link(index);
       if (!l || (wanted && !wanted.has(l.name))) continue;
-      interfaces.push({
-        name: l.name, index, oper_state: l.operstate,
-        rx_bytes: String(s.rxBytes), tx_bytes: String(s.txBytes),
-        rx_packets: String(s.rxPackets), tx_packets: String(s.txPackets),
-        rx_errors: String(s.rxErrors), tx_errors: String(s.txErrors),
-        rx_dropped: String(s.rxDropped), tx_dropped: String(s.txDropped),
-      });
+      interfaces.push({ name: l.name, index, operState: l.operstate, counters });
     }
-    const sids = [];
+    const sids: TelemetrySampleData['sids'] = [];
     if (opts.includeSids) {
       for (const table of [...this.o.sidTables]) {
         for (const r of await this.o.io.ownRoutes(table)) {
           if (!isSid(r) || r.encap?.type !== 'seg6local' || !r.encap.counters) continue;
-          const c = r.encap.counters;
-          sids.push({
-            sid: r.dstLen === 128 ? r.dst : `${r.dst}/${r.dstLen}`, action: r.encap.action,
-            counters: { packets: String(c.packets), bytes: String(c.bytes), errors: String(c.errors) },
-          });
+          sids.push({ sid: r.dstLen === 128 ? r.dst : `${r.dst}/${r.dstLen}`, action: r.encap.action, counters: r.encap.counters });
         }
       }
     }
-    return { router: this.o.router, seq: String(seq), mono_ns: String(monoNs), mono_uncertainty_ns: String(after - before), wall_ms: String(Date.now()), interfaces, sids };
+    return { router: this.o.router, seq, monoNs, monoUncertaintyNs: after - before, wallMs: Date.now(), interfaces, sids };
   }
 }

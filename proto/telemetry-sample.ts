@@ -1,0 +1,205 @@
+// TelemetrySample (srv6/agent/v1/agent.proto) encoded straight from the
+// sampler's numbers. The loader's path (proto/load.ts: uint64 as decimal
+// strings) turned every counter into a string, parsed it back into a Long
+// (fromObject) and encoded it through protobufjs's list of write operations:
+// the largest share of what one 10 ms stream cost the agent beyond its kernel
+// reads (bench/README.md, telemetry). The bytes mean the same message; fields
+// at their default (0, "") are left out, as proto3 allows.
+import protobuf from 'protobufjs';
+import type { TelemetrySample__Output } from './gen/srv6/agent/v1/TelemetrySample.js';
+import { AGENT_PROTO, LOADER_OPTIONS, protoPath } from './load.js';
+
+/** A link's 64-bit counters, as netlink decodes them. */
+export interface LinkCounters {
+  rxBytes: bigint; txBytes: bigint; rxPackets: bigint; txPackets: bigint;
+  rxErrors: bigint; txErrors: bigint; rxDropped: bigint; txDropped: bigint;
+}
+
+interface SidCounterValues {
+  packets: bigint; bytes: bigint; errors: bigint;
+}
+
+export interface TelemetrySampleData {
+  router: string;
+  seq: number;
+  monoNs: bigint;
+  monoUncertaintyNs: bigint;
+  wallMs: number;
+  interfaces: { name: string; index: number; operState: string; counters: LinkCounters }[];
+  sids: { sid: string; action: string; counters: SidCounterValues }[];
+}
+
+/** The message as the loader's serializer takes it and its deserializer gives it: what the agent sent before this encoder. */
+export function telemetrySampleObject(s: TelemetrySampleData): TelemetrySample__Output {
+  return {
+    router: s.router, seq: String(s.seq), mono_ns: String(s.monoNs), mono_uncertainty_ns: String(s.monoUncertaintyNs), wall_ms: String(s.wallMs),
+    interfaces: s.interfaces.map(({ name, index, operState, counters: c }) => ({
+      name, index, oper_state: operState,
+      rx_bytes: String(c.rxBytes), tx_bytes: String(c.txBytes), rx_packets: String(c.rxPackets), tx_packets: String(c.txPackets),
+      rx_errors: String(c.rxErrors), tx_errors: String(c.txErrors), rx_dropped: String(c.rxDropped), tx_dropped: String(c.txDropped),
+    })),
+    sids: s.sids.map(({ sid, action, counters: c }) => ({ sid, action, counters: { packets: String(c.packets), bytes: String(c.bytes), errors: String(c.errors) } })),
+  };
+}
+
+// Tags from the .proto itself, so a renumbered field follows; a renamed or retyped one fails at load.
+const root = new protobuf.Root();
+root.resolvePath = (_origin, target) => protoPath(target);
+root.loadSync(AGENT_PROTO, { keepCase: LOADER_OPTIONS.keepCase });
+
+/** Each field's tag (number and wire type), the field checked against the kind given ('repeated X' for a repeated one). */
+function tags<K extends string>(type: string, fields: Record<K, string>): Record<K, number> {
+  const t = root.lookupType(`srv6.agent.v1.${type}`);
+  const out = {} as Record<K, number>;
+  for (const [name, spec] of Object.entries(fields) as [K, string][]) {
+    const f = t.fields[name];
+    const repeated = spec.startsWith('repeated ');
+    const kind = repeated ? spec.slice('repeated '.length) : spec;
+    if (!f || f.type !== kind || f.repeated !== repeated) throw new Error(`${type}.${name}: the encoder expects ${spec}, the proto has ${f ? `${f.repeated ? 'repeated ' : ''}${f.type}` : 'no such field'}`);
+    out[name] = (f.id << 3) | (kind === 'uint32' || kind === 'uint64' ? 0 : 2);
+  }
+  return out;
+}
+
+const T = tags('TelemetrySample', {
+  router: 'string', seq: 'uint64', mono_ns: 'uint64', wall_ms: 'uint64', interfaces: 'repeated InterfaceCounters', sids: 'repeated SidSample', mono_uncertainty_ns: 'uint64',
+});
+const I = tags('InterfaceCounters', {
+  name: 'string', index: 'uint32', oper_state: 'string', rx_bytes: 'uint64', tx_bytes: 'uint64', rx_packets: 'uint64', tx_packets: 'uint64',
+  rx_errors: 'uint64', tx_errors: 'uint64', rx_dropped: 'uint64', tx_dropped: 'uint64',
+});
+const S = tags('SidSample', { sid: 'string', action: 'string', counters: 'SidCounters' });
+const C = tags('SidCounters', { packets: 'uint64', bytes: 'uint64', errors: 'uint64' });
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MASK_32 = 0xffffffffn;
+
+/** One buffer, reused: an encode is synchronous, and its result is a copy. */
+let buf = Buffer.allocUnsafe(4096);
+let pos = 0;
+
+function room(n: number): void {
+  if (pos + n <= buf.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, pos + n));
+  buf.copy(bigger, 0, 0, pos);
+  buf = bigger;
+}
+
+function varint(n: number): void {
+  room(10);
+  while (n > 0x7fffffff) {
+    buf[pos++] = (n % 128) | 128;
+    n = Math.floor(n / 128);
+  }
+  while (n > 127) {
+    buf[pos++] = (n & 127) | 128;
+    n >>>= 7;
+  }
+  buf[pos++] = n;
+}
+
+/** n: an integer in 0..2^53 */
+function uint(tag: number, n: number): void {
+  if (n === 0) return;
+  varint(tag);
+  varint(n);
+}
+
+function u64(tag: number, v: bigint): void {
+  if (v === 0n) return;
+  varint(tag);
+  if (v <= MAX_SAFE) return varint(Number(v));
+  // above 2^53: seven bits at a time from two 32-bit halves
+  let lo = Number(v & MASK_32);
+  let hi = Number((v >> 32n) & MASK_32);
+  room(10);
+  while (hi) {
+    buf[pos++] = (lo & 127) | 128;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  while (lo > 127) {
+    buf[pos++] = (lo & 127) | 128;
+    lo >>>= 7;
+  }
+  buf[pos++] = lo;
+}
+
+function str(tag: number, s: string): void {
+  const n = s.length;
+  if (n === 0) return;
+  varint(tag);
+  let ascii = true;
+  for (let i = 0; i < n && ascii; i++) ascii = s.charCodeAt(i) < 128;
+  if (!ascii) {
+    const bytes = Buffer.byteLength(s);
+    varint(bytes);
+    room(bytes);
+    pos += buf.write(s, pos, 'utf8');
+    return;
+  }
+  varint(n);
+  room(n);
+  for (let i = 0; i < n; i++) buf[pos++] = s.charCodeAt(i);
+}
+
+/** Starts a length-delimited field, room for a one-byte length left; returns where its body starts. */
+function begin(tag: number): number {
+  varint(tag);
+  room(1);
+  return ++pos;
+}
+
+function end(start: number): void {
+  let len = pos - start;
+  if (len < 128) {
+    buf[start - 1] = len;
+    return;
+  }
+  // a longer body moves right to make room for its length
+  let width = 1;
+  for (let l = len >>> 7; l; l >>>= 7) width++;
+  room(width - 1);
+  buf.copy(buf, start + width - 1, start, pos);
+  pos += width - 1;
+  for (let at = start - 1; len > 127; len >>>= 7) buf[at++] = (len & 127) | 128;
+  buf[start + width - 2] = len;
+}
+
+export function encodeTelemetrySample(s: TelemetrySampleData): Buffer {
+  pos = 0;
+  str(T.router, s.router);
+  uint(T.seq, s.seq);
+  u64(T.mono_ns, s.monoNs);
+  uint(T.wall_ms, s.wallMs);
+  for (const i of s.interfaces) {
+    const at = begin(T.interfaces);
+    const c = i.counters;
+    str(I.name, i.name);
+    uint(I.index, i.index);
+    str(I.oper_state, i.operState);
+    u64(I.rx_bytes, c.rxBytes);
+    u64(I.tx_bytes, c.txBytes);
+    u64(I.rx_packets, c.rxPackets);
+    u64(I.tx_packets, c.txPackets);
+    u64(I.rx_errors, c.rxErrors);
+    u64(I.tx_errors, c.txErrors);
+    u64(I.rx_dropped, c.rxDropped);
+    u64(I.tx_dropped, c.txDropped);
+    end(at);
+  }
+  for (const x of s.sids) {
+    const at = begin(T.sids);
+    str(S.sid, x.sid);
+    str(S.action, x.action);
+    // present even when all zero, as the loader's path sent it (absent, it decodes as null)
+    const c = begin(S.counters);
+    u64(C.packets, x.counters.packets);
+    u64(C.bytes, x.counters.bytes);
+    u64(C.errors, x.counters.errors);
+    end(c);
+    end(at);
+  }
+  u64(T.mono_uncertainty_ns, s.monoUncertaintyNs);
+  return Buffer.from(buf.subarray(0, pos));
+}
