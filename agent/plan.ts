@@ -9,7 +9,7 @@ import { isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
 import { ApiError } from './errors.js';
 
 /** Ops planned between two chances for the event loop to run. */
-const PLAN_SLICE = 1000;
+const PLAN_SLICE = 500;
 
 export type Outcome = 'created' | 'replaced' | 'deleted' | 'unchanged' | 'absent';
 
@@ -24,7 +24,6 @@ export interface Step {
   op: number;
   /** the identity of the kernel object the step touches */
   key: string;
-  what: string;
   change: RtnlOp;
 }
 
@@ -84,12 +83,12 @@ export async function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string,
         const same = before !== undefined && sameRoute(r, before);
         if (same && !confirm) return void outcomes.push('unchanged');
         if (isSid(r)) sidTables.add(r.table);
-        steps.push({ op: i, key, what: `upsert ${isSid(r) ? 'SID' : 'route'} ${key}`, change: { op: 'replaceRoute', route: r } });
+        steps.push({ op: i, key, change: { op: 'replaceRoute', route: r } });
         routes.set(key, r);
         outcomes.push(same ? 'unchanged' : before ? 'replaced' : 'created');
       } else {
         if (!before) return void outcomes.push('absent');
-        steps.push({ op: i, key, what: `delete ${key}`, change: { op: 'deleteRoute', route: keyRoute(r, proto) } });
+        steps.push({ op: i, key, change: { op: 'deleteRoute', route: keyRoute(r, proto) } });
         routes.delete(key);
         outcomes.push('deleted');
       }
@@ -102,11 +101,11 @@ export async function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string,
         throw new ApiError(status.FAILED_PRECONDITION, `${op.field}: rule ${key} exists and belongs to protocol ${foreign.protocol}; this agent only changes what it owns (protocol ${proto})`);
       }
       if (!originals.rules.has(key)) originals.rules.set(key, existing);
-      const deleteRule = (old: Rule): Step => ({ op: i, key, what: `delete rule ${key} table ${old.table}`, change: { op: 'deleteRule', rule: old } });
+      const deleteRule = (old: Rule): Step => ({ op: i, key, change: { op: 'deleteRule', rule: old } });
       if (op.action === 'upsert') {
         if (existing.length === 1 && sameRule(r, existing[0])) return void outcomes.push('unchanged');
         // make before break: the new rule goes in beside the old ones (even an identical one), which go next
-        steps.push({ op: i, key, what: `add rule ${key} table ${r.table}`, change: { op: 'addRule', rule: r, exclusive: false } });
+        steps.push({ op: i, key, change: { op: 'addRule', rule: r, exclusive: false } });
         originals.added.push(r);
         for (const old of existing) steps.push(deleteRule(old));
         rules = [...rules.filter((x) => ruleKey(x) !== key), r];
@@ -122,17 +121,29 @@ export async function planBatch(ops: ParsedOp[], snapshot: { routes: Map<string,
   }
 }
 
+/** What a step does, in words (for errors and logs: not built for every step of a large batch). */
+export function stepWhat({ op, key, change }: Step): string {
+  const undo = op < 0;
+  switch (change.op) {
+    // an upsert is sent as an exclusive add where the agent knows of no route (state.ts)
+    case 'replaceRoute': case 'addRoute': return undo ? `restore ${key}` : `upsert ${isSid(change.route) ? 'SID' : 'route'} ${key}`;
+    case 'deleteRoute': return undo ? `remove ${key}` : `delete ${key}`;
+    case 'addRule': return undo ? `restore rule ${key}` : `add rule ${key} table ${change.rule.table}`;
+    case 'deleteRule': return undo ? `remove rule ${key}` : `delete rule ${key} table ${change.rule.table}`;
+  }
+}
+
 /** The steps that put every object in originals back as it was. */
 export function restoreSteps({ routes, rules, added }: Originals, protocol: number): Step[] {
   const steps: Step[] = [];
   for (const [key, { before, at }] of [...routes].reverse()) {
     steps.push(before
-      ? { op: -1, key, what: `restore ${key}`, change: { op: 'replaceRoute', route: before } }
-      : { op: -1, key, what: `remove ${key}`, change: { op: 'deleteRoute', route: keyRoute(at, protocol) } });
+      ? { op: -1, key, change: { op: 'replaceRoute', route: before } }
+      : { op: -1, key, change: { op: 'deleteRoute', route: keyRoute(at, protocol) } });
   }
-  for (const r of added) steps.push({ op: -1, key: ruleKey(r), what: `remove rule ${ruleKey(r)}`, change: { op: 'deleteRule', rule: r } });
+  for (const r of added) steps.push({ op: -1, key: ruleKey(r), change: { op: 'deleteRule', rule: r } });
   for (const list of rules.values()) {
-    for (const r of list) steps.push({ op: -1, key: ruleKey(r), what: `restore rule ${ruleKey(r)}`, change: { op: 'addRule', rule: r } });
+    for (const r of list) steps.push({ op: -1, key: ruleKey(r), change: { op: 'addRule', rule: r } });
   }
   return steps;
 }

@@ -15,7 +15,7 @@ import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRul
 import { ApiError, invalid, kernelError, missing, transportError } from './errors.js';
 import { foreignState } from './foreign.js';
 import { readJournal, removeJournal, writeJournal } from './journal.js';
-import { planBatch, restoreSteps, type Originals, type Outcome, type ParsedOp, type Plan, type Step } from './plan.js';
+import { planBatch, restoreSteps, stepWhat, type Originals, type Outcome, type ParsedOp, type Plan, type Step } from './plan.js';
 import * as V from './validate.js';
 
 export type { Outcome } from './plan.js';
@@ -43,7 +43,7 @@ const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, consta
 /** struct rtmsg: family, dst_len, src_len, tos, table, protocol */
 const RTM_PROTOCOL_OFFSET = 5;
 /** Ops validated between two chances for the event loop to run other work. */
-const VALIDATE_CHUNK = 1000;
+const VALIDATE_CHUNK = 500;
 
 /** What validation looked up and did not find in the agent's caches: fetched, then validation runs again. */
 interface Misses {
@@ -327,11 +327,11 @@ export class OwnedState {
     this.settleJournal(journaled, rollbackProblems);
     const step = steps[failed];
     const err = errors[failed]!;
-    this.log.warn({ op: step.op, step: step.what, errno: err.code, extack: err.extack, applied, rollbackProblems }, 'batch failed, rolled back');
+    this.log.warn({ op: step.op, step: stepWhat(step), errno: err.code, extack: err.extack, applied, rollbackProblems }, 'batch failed, rolled back');
     if (rollbackProblems.length) {
-      throw new ApiError(status.INTERNAL, `${ops[step.op].field}: ${step.what} failed (${err.message}) and the rollback was incomplete: ${rollbackProblems.join('; ')}`);
+      throw new ApiError(status.INTERNAL, `${ops[step.op].field}: ${stepWhat(step)} failed (${err.message}) and the rollback was incomplete: ${rollbackProblems.join('; ')}`);
     }
-    throw kernelError(`${ops[step.op].field} (${step.what})`, err, `; the batch was rolled back (${applied} applied step(s) undone), nothing changed`);
+    throw kernelError(`${ops[step.op].field} (${stepWhat(step)})`, err, `; the batch was rolled back (${applied} applied step(s) undone), nothing changed`);
   }
 
   /** After a rollback: the journal goes when the router is as before, and stays (for the next batch or start to finish) when not. */
@@ -392,7 +392,7 @@ export class OwnedState {
   private async restore(originals: Originals): Promise<string[]> {
     const steps = restoreSteps(originals, this.protocol);
     const errors = await this.run(steps);
-    return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${steps[i].what}: ${e.message}`] : []));
+    return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${stepWhat(steps[i])}: ${e.message}`] : []));
   }
 
   apply(ops: ApiOp[], dryRun: boolean): Promise<ApplyResult> {

@@ -20,13 +20,13 @@ import { ackError, NetlinkError, parseAck } from './error.js';
 import { NetlinkSocket, type SocketOptions } from './socket.js';
 
 /** The send window, in messages per sendmsg(2): additive increase while acks come back clean, halved on ENOMEM. */
-const WINDOW = { initial: 256, min: 8, max: 512, increase: 64 };
+const WINDOW = { initial: 128, min: 8, max: 256, increase: 32 };
 /** The byte budget of one send. */
 const CHUNK_BYTES = 192 * 1024;
 const DUMP_RETRIES = 5;
 const ENOMEM_RETRIES = 100;
 /** How long an async request may hold the event loop before it lets other work run. */
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 const { errno } = constants;

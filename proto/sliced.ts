@@ -9,7 +9,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { LOADER_OPTIONS, protoPath } from './load.js';
 
 /** Elements coded between two chances for the event loop to run. */
-const SLICE = 500;
+const SLICE = 250;
 const CONVERSION: protobuf.IConversionOptions = { longs: String, enums: String, defaults: true, oneofs: true };
 
 export interface SlicedCodec {
