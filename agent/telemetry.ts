@@ -4,7 +4,7 @@
 // agent owns. (Before: a full RTM_GETLINK dump and a route dump per table every
 // tick, 142 us a sample where this takes 57: `srv6-bench telemetry`.)
 import type { IfStats, Route } from '../netlink/index.js';
-import { telemetrySampleObject, type TelemetrySampleData } from '../proto/telemetry-sample.js';
+import type { TelemetrySampleData } from '../proto/telemetry-sample.js';
 import { isSid } from './convert.js';
 
 export const MIN_INTERVAL_MS = 10;
@@ -52,11 +52,6 @@ const isThenable = <T>(v: Promise<T> | T): v is Promise<T> => typeof (v as { the
 
 export class TelemetrySampler {
   constructor(private readonly o: SamplerOptions) {}
-
-  /** The sample as the loader's serializer takes it (decimal strings for uint64s). */
-  async sample(seq: number, opts: SampleOptions) {
-    return telemetrySampleObject(await this.read(seq, opts));
-  }
 
   /** The sample as proto/telemetry-sample.ts encodes it: the counters as the kernel gave them. */
   async read(seq: number, opts: SampleOptions): Promise<TelemetrySampleData> {

@@ -4,7 +4,8 @@
 // I/O is synchronous or asynchronous.
 import { expect } from 'chai';
 import { C, type IfStats, type Link, type Route } from '../../netlink/index.js';
-import { TelemetrySampler, type CachedLink, type SamplerIo } from '../../agent/telemetry.js';
+import { TelemetrySampler, type CachedLink, type SampleOptions, type SamplerIo } from '../../agent/telemetry.js';
+import { telemetrySampleObject } from '../../proto/telemetry-sample.js';
 import { dumpSample as sample } from '../../bench/telemetry.js';
 import type { OwnedState } from '../../agent/state.js';
 
@@ -44,8 +45,10 @@ function oldState(sidTables: Set<number>): OwnedState {
   return { reader, rtnl: reader, sidTables, protocol: PROTOCOL } as unknown as OwnedState;
 }
 
+/** The sampler's reads as the message the loader serializes (what the earlier sampling made). */
 function sampler(io: SamplerIo, sidTables: Iterable<number>, link: (i: number) => CachedLink | undefined = (i) => cache.get(i)) {
-  return new TelemetrySampler({ router: 'r6', io, link, sidTables });
+  const s = new TelemetrySampler({ router: 'r6', io, link, sidTables });
+  return { read: async (seq: number, opts: SampleOptions) => telemetrySampleObject(await s.read(seq, opts)) };
 }
 
 const syncIo: SamplerIo = { statsDump: () => STATS, ownRoutes };
@@ -64,7 +67,7 @@ describe('telemetry sampler: cheap reads, the message of sample()', () => {
     for (const opts of optionSets) {
       it(`${kind} I/O, ${JSON.stringify(opts)}: the same message as sample() but its timing`, async () => {
         const tables = new Set([C.RT_TABLE_MAIN, OTHER_TABLE]);
-        const ours = await sampler(io, tables).sample(42, opts);
+        const ours = await sampler(io, tables).read(42, opts);
         const theirs = await sample('r6', oldState(tables), 42, opts);
         expect(untimed(ours)).to.deep.equal(untimed(theirs));
         expect(ours.interfaces.length).to.be.greaterThan(0);
@@ -75,22 +78,22 @@ describe('telemetry sampler: cheap reads, the message of sample()', () => {
 
   it('takes names and oper state from the link cache and counters from the stats dump', async () => {
     const renamed = new Map(LINKS.map((l) => [l.index, { name: `${l.name}-cached`, operstate: l.operstate === 'up' ? 'down' : 'up' }]));
-    const msg = await sampler(syncIo, [], (i) => renamed.get(i)).sample(1, { interfaces: [], includeSids: false });
+    const msg = await sampler(syncIo, [], (i) => renamed.get(i)).read(1, { interfaces: [], includeSids: false });
     expect(msg.interfaces.map((i) => [i.index, i.name, i.oper_state])).to.deep.equal(LINKS.map((l) => [l.index, renamed.get(l.index)!.name, renamed.get(l.index)!.operstate]));
     for (const [i, s] of STATS.entries()) expect(msg.interfaces[i].tx_dropped).to.equal(String(s.stats.txDropped));
   });
 
   it('leaves out a link the cache does not know yet', async () => {
-    const msg = await sampler(syncIo, [], (i) => (i === 2 ? undefined : cache.get(i))).sample(1, { interfaces: [], includeSids: false });
+    const msg = await sampler(syncIo, [], (i) => (i === 2 ? undefined : cache.get(i))).read(1, { interfaces: [], includeSids: false });
     expect(msg.interfaces.map((i) => i.index)).to.deep.equal(LINKS.map((l) => l.index).filter((i) => i !== 2));
   });
 
   it('reads the SID tables as they are at each sample (the agent adds tables as it learns of them)', async () => {
     const tables = new Set([C.RT_TABLE_MAIN]);
     const s = sampler(syncIo, tables);
-    const before = await s.sample(1, { interfaces: [], includeSids: true });
+    const before = await s.read(1, { interfaces: [], includeSids: true });
     tables.add(OTHER_TABLE);
-    const after = await s.sample(2, { interfaces: [], includeSids: true });
+    const after = await s.read(2, { interfaces: [], includeSids: true });
     const other = ROUTES.filter((r) => r.table === OTHER_TABLE && r.encap?.type === 'seg6local').map((r) => `${r.dst}/${r.dstLen}`);
     expect(before.sids.map((x) => x.sid)).to.not.include.members(other);
     expect(after.sids.map((x) => x.sid)).to.include.members(other);
@@ -100,7 +103,7 @@ describe('telemetry sampler: cheap reads, the message of sample()', () => {
     let read = 0n;
     const io: SamplerIo = { statsDump: () => { read = process.hrtime.bigint(); return STATS; }, ownRoutes: (t) => { busy(20); return ownRoutes(t); } };
     const t0 = process.hrtime.bigint();
-    const msg = await sampler(io, [C.RT_TABLE_MAIN]).sample(1, { interfaces: [], includeSids: true });
+    const msg = await sampler(io, [C.RT_TABLE_MAIN]).read(1, { interfaces: [], includeSids: true });
     const [mono, uncertainty] = [BigInt(msg.mono_ns), BigInt(msg.mono_uncertainty_ns)];
     expect(Number(mono - t0)).to.be.at.least(0);
     expect(Number(uncertainty) / 1e6, 'ms').to.be.below(20);
@@ -115,7 +118,7 @@ describe('telemetry sampler: cheap reads, the message of sample()', () => {
       ownRoutes,
     };
     const t0 = process.hrtime.bigint();
-    const msg = await sampler(io, []).sample(1, { interfaces: [], includeSids: false });
+    const msg = await sampler(io, []).read(1, { interfaces: [], includeSids: false });
     const [mono, uncertainty] = [BigInt(msg.mono_ns), BigInt(msg.mono_uncertainty_ns)];
     expect(Number(uncertainty) / 1e6, 'ms').to.be.at.least(waitMs - 1);
     expect(Number(mono - uncertainty / 2n - t0), 'the read began after the sample did').to.be.at.least(0);
@@ -125,7 +128,7 @@ describe('telemetry sampler: cheap reads, the message of sample()', () => {
   it('passes a failed read on to the caller', async () => {
     const io: SamplerIo = { statsDump: async () => { throw new Error('socket gone'); }, ownRoutes };
     let err: Error | undefined;
-    await sampler(io, []).sample(1, { interfaces: [], includeSids: false }).catch((e: Error) => (err = e));
+    await sampler(io, []).read(1, { interfaces: [], includeSids: false }).catch((e: Error) => (err = e));
     expect(err?.message).to.equal('socket gone');
   });
 });
