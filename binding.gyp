@@ -6,6 +6,12 @@
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     },
     {
+      "target_name": "probe_native",
+      "sources": ["agent/probe/native/probe.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lpthread"]
+    },
+    {
       "target_name": "lab_traffic",
       "sources": ["hostsetup/lab/native/traffic.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { ServiceClient } from '../proto/client.js';
 import { AGENT_PROTO, AGENT_SERVICE } from '../proto/load.js';
 
-export type AgentUnary = 'GetInfo' | 'Apply' | 'SetPath' | 'ListState' | 'Sync';
+export type AgentUnary = 'GetInfo' | 'Apply' | 'SetPath' | 'ListState' | 'Sync' | 'SetProbes' | 'GetProbes';
 
 export class AgentClient extends ServiceClient<AgentUnary> {
   constructor(address: string, creds?: grpc.ChannelCredentials, options: grpc.ChannelOptions = {}) {

@@ -35,6 +35,11 @@ export class EventHub {
     };
   }
 
+  /** An event of the agent's own making (probes, fast reroute). */
+  publish(e: Omit<RouterEventMsg, 'router' | 'wall_ms'>): void {
+    this.emit(e);
+  }
+
   private emit(e: Omit<RouterEventMsg, 'router' | 'wall_ms'>, own = false): void {
     const msg = { router: this.router, wall_ms: String(Date.now()), ...e };
     for (const s of this.subscribers) if (!own || s.includeOwn) s.send(msg);

@@ -36,6 +36,7 @@ const program = new Command()
   .option('--tls-key <file>', 'mutual TLS: its private key (env SRV6_TLS_KEY)', process.env.SRV6_TLS_KEY)
   .option('--tls-ca <file>', 'mutual TLS: the CA clients\' certificates must be signed by (env SRV6_TLS_CA); or SRV6_TLS_DIR=DIR for DIR/<name>.pem, DIR/<name>-key.pem, DIR/ca.pem', process.env.SRV6_TLS_CA)
   .option('--journal <file>', 'where the snapshot of a batch in progress is kept, to undo it after a crash (default /run/srv6-agent/<name>-<netns>.journal)')
+  .option('--probe-port <n>', 'UDP port of the probe reflector (STAMP, RFC 8762) that answers other routers\' probes; 0: none', int(0, 65535), 862)
   .option('--interface-names <spec>', 'rename interfaces after the address they hold before serving: ADDR=NAME[@MAC],... (env SRV6_INTERFACE_NAMES; what the Docker deployment uses)', process.env.SRV6_INTERFACE_NAMES)
   .addHelpText('after', `
 Examples:
@@ -43,7 +44,7 @@ Examples:
   srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
   grpcurl -plaintext [::1]:50051 list`);
 
-const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; probePort: number; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
 
 if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
@@ -73,7 +74,7 @@ let agent: Agent;
 try {
   // one journal per agent: the network namespace's inode tells two labs' r1 apart
   const journal = opts.journal ?? `/run/srv6-agent/${opts.name}-${statSync('/proc/self/ns/net').ino}.journal`;
-  agent = await Agent.start({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined, journal });
+  agent = await Agent.start({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined, journal, reflectorPort: opts.probePort });
 } catch (e) {
   log.fatal({ err: e }, 'cannot start (is this root, in the router\'s namespace?)');
   process.exit(1);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import type { Logger } from 'pino';
 import { C, decodeStats, encodeStatsDump, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
+import type { ProbeConfig } from '../proto/gen/srv6/agent/v1/ProbeConfig.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
 import { slicedCodec } from '../proto/sliced.js';
 import { encodeTelemetrySample, type TelemetrySampleData } from '../proto/telemetry-sample.js';
@@ -13,6 +14,8 @@ import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
 import { ApiError, transportError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
+import { ProbeService } from './probe/service.js';
+import { STAMP_PORT } from './probe/stamp.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, TelemetrySampler } from './telemetry.js';
 
@@ -32,6 +35,8 @@ export interface AgentOptions {
   sidAnchor?: string;
   /** file for the snapshot of a batch in progress (crash recovery); undefined: none */
   journal?: string;
+  /** the probe reflector's UDP port (default 862, STAMP's); 0: no reflector */
+  reflectorPort?: number;
 }
 
 function sysctlIs(path: string, value: string): boolean {
@@ -57,6 +62,7 @@ export class Agent {
   readonly server: grpc.Server;
   readonly state: OwnedState;
   readonly events: EventHub;
+  readonly probes: ProbeService;
   private readonly sampler: TelemetrySampler;
   private readonly health: HealthImplementation;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
@@ -85,6 +91,7 @@ export class Agent {
   private constructor(private readonly opts: AgentOptions, state: OwnedState) {
     this.state = state;
     this.events = new EventHub(opts.name, this.state);
+    this.probes = new ProbeService(state, this.events, opts.log, { reflectorPort: opts.reflectorPort ?? STAMP_PORT, probePort: STAMP_PORT });
     this.sampler = new TelemetrySampler({
       router: opts.name, link: (i) => state.link(i), sidTables: state.sidTables,
       io: {
@@ -114,6 +121,8 @@ export class Agent {
       }),
       StreamTelemetry: (call: grpc.ServerWritableStream<any, any>) => this.streamTelemetry(call),
       WatchEvents: (call: grpc.ServerWritableStream<any, any>) => this.watchEvents(call),
+      SetProbes: this.unary('SetProbes', (req: ProbeConfig) => this.probes.configure(req)),
+      GetProbes: this.unary('GetProbes', async () => this.probes.status()),
     });
     this.health = new HealthImplementation({ '': 'SERVING', [AGENT_SERVICE]: 'SERVING' });
     this.health.addToServer(this.server);
@@ -182,7 +191,7 @@ export class Agent {
     };
   }
 
-  private streamTelemetry(call: grpc.ServerWritableStream<{ interval_ms: number; interfaces: string[]; include_sids: boolean }, unknown>): void {
+  private streamTelemetry(call: grpc.ServerWritableStream<{ interval_ms: number; interfaces: string[]; include_sids: boolean; include_probes: boolean }, unknown>): void {
     const req = call.request;
     const interval = req.interval_ms || DEFAULT_INTERVAL_MS;
     if (interval < MIN_INTERVAL_MS || interval > MAX_INTERVAL_MS) {
@@ -195,6 +204,7 @@ export class Agent {
     const opts = { interfaces: req.interfaces ?? [], includeSids: req.include_sids };
     const written = (s: TelemetrySampleData) => {
       sampling = false;
+      if (req.include_probes) s.probes = this.probes.stats();
       blocked = !call.write(s);
     };
     const failed = (e: unknown) => {
@@ -261,6 +271,7 @@ export class Agent {
       this.server.tryShutdown(() => { clearTimeout(timer); resolve(); });
     });
     this.events.close();
+    this.probes.close();
     this.state.close();
   }
 }

@@ -399,14 +399,31 @@ export class OwnedState {
     return this.exclusive(async () => this.applyParsed(await this.parseOps(ops), dryRun, 'owned'));
   }
 
+  /** A SetPath request as the route it makes, validated against the links now (the error names `field`). */
+  pathRoute(req: ApiSetPath, field = 'request'): Promise<Route> {
+    return this.resolve(async (ctx) => V.route(field, {
+      prefix: req.prefix, table: req.table, metric: req.metric, dev: req.dev, via: req.via,
+      encap: { mode: req.mode, segments: req.segments, hmac_key_id: req.hmac_key_id },
+    }, ctx));
+  }
+
   /** The switch: one route replaced in one netlink round trip (applyParsed: planned against what the agent owns). */
   setPath(req: ApiSetPath): Promise<ApplyResult> {
+    return this.exclusive(async () => this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: await this.pathRoute(req) }], false, 'owned'));
+  }
+
+  /**
+   * setPath, only while the route it replaces carries `segments` (travel order, as the kernel spells
+   * them); undefined when it does not (someone else moved it first) and nothing changed. A dry run
+   * plans it (and fills the caches its real run needs) without sending anything.
+   */
+  setPathFrom(segments: readonly string[], req: ApiSetPath, dryRun = false): Promise<ApplyResult | undefined> {
     return this.exclusive(async () => {
-      const route = await this.resolve(async (ctx) => V.route('request', {
-        prefix: req.prefix, table: req.table, metric: req.metric, dev: req.dev, via: req.via,
-        encap: { mode: req.mode, segments: req.segments, hmac_key_id: req.hmac_key_id },
-      }, ctx));
-      return this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: route }], false, 'owned');
+      const route = await this.pathRoute(req);
+      const current = (await this.ownedRoutes()).get(routeKey(route))?.encap;
+      const carried = current?.type === 'seg6' ? current.segments : [];
+      if (!dryRun && (carried.length !== segments.length || carried.some((s, i) => s !== segments[i]))) return undefined;
+      return this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: route }], dryRun, 'owned');
     });
   }
 

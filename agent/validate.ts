@@ -41,7 +41,7 @@ export function table(field: string, v: number | undefined): number {
   return v!;
 }
 
-function ipv6(field: string, v: unknown): string {
+export function ipv6(field: string, v: unknown): string {
   if (typeof v !== 'string' || v === '') throw missing(field, 'an IPv6 address');
   try {
     return canonicalIPv6(v);

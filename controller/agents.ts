@@ -1,15 +1,18 @@
 // The controller's connections to the agents: one gRPC client per router,
 // connected with backoff and reconnected when a stream breaks, the telemetry
-// and event streams of each, restarted at a new interval on request. What to
-// do on first contact (resync), with a sample or a link event is the
-// controller's: it comes in as hooks.
+// (with the probes' figures) and event streams of each, restarted at a new
+// interval on request. What to do on first contact (resync), with a sample, a
+// link event or a probe event is the controller's: it comes in as hooks.
 import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { AgentClient } from '../agent/client.js';
 import { SwitchStream } from '../agent/switch-stream.js';
 import { channelCredentials, expectName, explainConnectFailure, tlsEnabled, type TlsFiles } from '../proto/tls.js';
 import type { Router, Topology } from '../topology/model.js';
+import type { FastReroute__Output } from '../proto/gen/srv6/agent/v1/FastReroute.js';
+import type { RouterEvent__Output } from '../proto/gen/srv6/agent/v1/RouterEvent.js';
 import type { TelemetrySample } from './meter.js';
+import type { ProbeStats } from './probes.js';
 
 export interface AgentConn {
   router: Router;
@@ -42,7 +45,15 @@ export interface AgentPoolHooks {
   telemetry(s: TelemetrySample): void;
   /** an agent reported one of its interfaces going up or down */
   linkEvent(a: AgentConn, ifname: string, up: boolean): void;
+  /** connected and streaming (after resync): e.g. give it its probe configuration */
+  connected?(a: AgentConn): void;
+  /** path-dead, path-alive, reflector-silent: a probed path's figures when its state changed */
+  probeEvent?(a: AgentConn, kind: string, probe: ProbeStats): void;
+  /** the agent failed a route over to its backup by itself (or could not: ok false) */
+  fastReroute?(a: AgentConn, r: FastReroute__Output): void;
 }
+
+const PROBE_EVENTS = new Set(['path-dead', 'path-alive', 'reflector-silent']);
 
 /** how long a router that refused its desired state waits before the next try */
 const RESYNC_RETRY_MS = 2000;
@@ -103,6 +114,7 @@ export class AgentPool {
         a.state = 'connected';
         this.log.info({ router: a.router.name, address: a.address, restarted }, 'agent connected');
         this.subscribe(a);
+        this.hooks.connected?.(a);
         return;
       } catch (e) {
         a.state = 'unreachable';
@@ -142,13 +154,15 @@ export class AgentPool {
       this.log.warn({ router: a.router.name, why }, 'agent connection lost; the router keeps its paths, reconnecting');
       void this.connect(a);
     };
-    const telemetry = a.client.streamTelemetry({ interval_ms: this.intervalMs, include_sids: true });
+    const telemetry = a.client.streamTelemetry({ interval_ms: this.intervalMs, include_sids: true, include_probes: true });
     telemetry.on('data', (s: TelemetrySample) => this.hooks.telemetry(s));
     telemetry.on('error', (e: Error) => lost(e.message));
     telemetry.on('end', () => lost('telemetry stream ended'));
     const events = a.client.watchEvents({});
-    events.on('data', (e: { kind: string; interface?: string }) => {
+    events.on('data', (e: RouterEvent__Output) => {
       if (e.kind === 'link-down' || e.kind === 'link-up') this.hooks.linkEvent(a, e.interface ?? '', e.kind === 'link-up');
+      else if (PROBE_EVENTS.has(e.kind) && e.probe) this.hooks.probeEvent?.(a, e.kind, e.probe);
+      else if (e.kind === 'fast-reroute' && e.reroute) this.hooks.fastReroute?.(a, e.reroute);
     });
     events.on('error', () => undefined);
     a.streams = [telemetry, events];

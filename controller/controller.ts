@@ -1,20 +1,25 @@
 // The controller: the flows (each class in each direction) and their policy,
 // telemetry into the meter, one evaluation per burst of samples, path
-// switches, and what operators ask for (pins, policy changes). The agent
-// connections are in agents.ts, the switches in switcher.ts. The data plane
-// never waits for the controller: when it or an agent is gone, the routers
-// keep their last paths.
+// switches, and what operators ask for (pins, policy changes, backups). The
+// agent connections are in agents.ts, the switches in switcher.ts, the probes'
+// figures in probes.ts, backups and probe configurations in protection.ts.
+// The data plane never waits for the controller: when it or an agent is gone,
+// the routers keep their last paths (and fail over to their backups).
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ApiRoute, ApiState } from '../agent/api.js';
+import type { FastReroute__Output } from '../proto/gen/srv6/agent/v1/FastReroute.js';
 import type { TlsFiles } from '../proto/tls.js';
 import { desiredState } from '../topology/desired.js';
 import { endpoints, initialPath, pathProblems, pathSegments } from '../topology/derive.js';
-import { pathKey } from '../topology/format.js';
+import { pathKey, pathText } from '../topology/format.js';
 import { DIRECTIONS, type Direction, type Router, type Topology } from '../topology/model.js';
 import { AgentPool, type AgentConn } from './agents.js';
+import { NetGraph } from './graph.js';
 import { Meter, type TelemetrySample } from './meter.js';
 import { flowKey, PolicyEngine, type Decision, type Flow, type FlowPolicy, type Mode, type WeightedPath } from './policy.js';
+import { ProbeBook, type ProbeStats } from './probes.js';
+import { Protector } from './protection.js';
 import { Switcher, type SwitchEvent } from './switcher.js';
 
 export type { AgentConn } from './agents.js';
@@ -45,6 +50,10 @@ export class Controller extends EventEmitter {
   readonly flows = new Map<string, Flow>();
   readonly pool: AgentPool;
   readonly switcher: Switcher;
+  /** what the ingress routers' probes say of each path */
+  readonly probes: ProbeBook;
+  /** backups and the routers' probe configurations */
+  readonly protector: Protector;
   intervalMs: number;
   /** flows whose path was read from their ingress router since this controller started */
   private readonly adopted = new Set<string>();
@@ -58,7 +67,8 @@ export class Controller extends EventEmitter {
     this.t = opts.topology;
     this.intervalMs = opts.intervalMs;
     this.meter = new Meter(this.t, opts.smoothing, () => Math.min(...[...this.flows.values()].map((f) => f.policy.threshold)));
-    this.engine = new PolicyEngine(this.t, this.meter, () => this.intervalMs);
+    this.probes = new ProbeBook(NetGraph.of(this.t), () => this.intervalMs);
+    this.engine = new PolicyEngine(this.t, this.meter, () => this.intervalMs, this.probes);
     for (const dir of DIRECTIONS) {
       const { ingress, egress } = endpoints(this.t, dir);
       for (const cls of this.t.classes.filter((c) => c.directions.includes(dir))) {
@@ -72,8 +82,21 @@ export class Controller extends EventEmitter {
       resync: (a) => this.resync(a),
       telemetry: (s) => this.onTelemetry(s),
       linkEvent: (a, ifname, up) => this.onLinkEvent(a, ifname, up),
+      connected: (a) => this.protector.reconnected(a.router.name),
+      probeEvent: (a, kind, probe) => this.onProbeEvent(a, kind, probe),
+      fastReroute: (a, r) => this.onFastReroute(a, r),
     });
-    this.switcher = new Switcher(this.t, this.engine, this.pool, opts.log, (e) => this.emit('switch', e), opts.switchTimeoutMs);
+    this.switcher = new Switcher(this.t, this.engine, this.pool, opts.log, (e) => {
+      this.emit('switch', e);
+      // the new path needs its backup and its probes (debounced: after the switch, never in it)
+      if (e.ok) this.protector.schedule();
+    }, opts.switchTimeoutMs);
+    this.protector = new Protector({
+      t: this.t, engine: this.engine, pool: this.pool, log: opts.log, flows: () => [...this.flows.values()],
+      routeOf: (f, path) => this.switcher.routeOf({ cls: f.cls, dir: f.dir, path, multipath: undefined }),
+      switching: () => this.switcher.switching.size,
+    });
+    this.engine.awaitingReroute = (f) => this.protector.awaitingReroute(f);
   }
 
   get log(): Logger {
@@ -90,11 +113,13 @@ export class Controller extends EventEmitter {
 
   start(): void {
     this.pool.start();
+    this.protector.start();
     this.roundTimer = setInterval(() => this.emitRound(), this.intervalMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.roundTimer);
+    this.protector.stop();
     this.pool.stop();
   }
 
@@ -162,6 +187,7 @@ export class Controller extends EventEmitter {
     if (!link) return;
     this.log.warn({ router: a.router.name, interface: ifname, link: link.name, kind: up ? 'link-up' : 'link-down' }, 'link state');
     this.evaluate();
+    this.protector.schedule();
     // a link set down loses its routes in the kernel: put them back once it is up again
     if (up) void this.pool.resyncQuietly(a);
   }
@@ -180,6 +206,8 @@ export class Controller extends EventEmitter {
 
   private onTelemetry(s: TelemetrySample): void {
     this.meter.ingest(s);
+    // a path dead or alive again: suspect links, backups and what to probe change
+    if (this.probes.sample(s.router, s.probes ?? [])) this.protector.schedule();
     // every agent samples on the same wall-clock tick: their samples arrive as a burst, and one
     // evaluation after the burst's messages (not one per sample) is what the decisions need
     if (this.evaluationPending) return;
@@ -210,6 +238,62 @@ export class Controller extends EventEmitter {
     }
   }
 
+  // ---------- probes and fast reroute ----------
+
+  /** path-dead, path-alive, reflector-silent from a router's agent: decided on at once, not at the next sample. */
+  onProbeEvent(a: AgentConn, kind: string, probe: ProbeStats): void {
+    if (!this.probes.event(a.router.name, probe)) return;
+    this.log[kind === 'path-alive' ? 'info' : 'warn']({ router: a.router.name, path: probe.name, kind, misses: probe.consecutive_misses, loss: probe.loss }, `probes: ${pathText(probe.name.split(','))} ${kind.replace('path-', '')}`);
+    this.evaluate();
+    this.protector.schedule();
+  }
+
+  /** The flow of a router's class route (table and prefix), if it is one of ours. */
+  private flowOfRoute(router: string, table: number, prefix: string): Flow | undefined {
+    return [...this.flows.values()].find((f) => f.ingress === router && f.cls.table === table && endpoints(this.t, f.dir).destination.network === prefix);
+  }
+
+  /**
+   * An ingress failed a class route over to its backup by itself. When it
+   * did (ok) and the flow was still on the path it failed over from, the flow
+   * is on the backup now: adopted like a switch (trigger fast-reroute, by
+   * agent). Then the policy works from there (the old path comes back only
+   * through it, its probes and the hold-down), and backups and probes follow.
+   */
+  onFastReroute(a: AgentConn, r: FastReroute__Output): SwitchEvent | undefined {
+    const router = a.router.name;
+    const f = this.flowOfRoute(router, r.table, r.prefix);
+    if (!f) {
+      this.log.warn({ router, table: r.table, prefix: r.prefix }, 'fast reroute of a route that is no flow of ours');
+      return undefined;
+    }
+    if (!r.ok) {
+      this.log.warn({ router, class: f.cls.name, direction: f.dir, from: r.from, to: r.to, err: r.error }, `fast reroute of ${f.cls.name} ${f.dir} did not happen: ${r.error}`);
+      this.protector.noteRerouteFailed(f);
+      this.evaluate();
+      return undefined;
+    }
+    const to = (r.segments?.length ? this.pathOfSegments(f, r.segments) : undefined) ?? this.pathOfName(f, r.to);
+    if (!to) {
+      this.log.error({ router, class: f.cls.name, direction: f.dir, to: r.to, segments: r.segments }, 'fast reroute onto a path the topology cannot explain: resyncing the router');
+      void this.pool.resyncQuietly(a);
+      return undefined;
+    }
+    if (f.multipath || pathKey(f.path) !== r.from || pathKey(to) === pathKey(f.path)) {
+      // a switch of ours replaced the route after (or instead of) the agent's: the flow is where we put it
+      this.log.info({ router, class: f.cls.name, direction: f.dir, from: r.from, to: pathKey(to), path: f.path }, 'fast reroute overtaken: the flow is not on the path it failed over from');
+      return undefined;
+    }
+    const event = this.switcher.adopt(f, to, r);
+    this.protector.schedule();
+    return event;
+  }
+
+  private pathOfName(f: Flow, name: string): string[] | undefined {
+    const path = name.split(',');
+    return path[0] === f.ingress && path[path.length - 1] === f.egress && !pathProblems(this.t, path, f.dir).length ? path : undefined;
+  }
+
   // ---------- operator actions ----------
 
   /** Pins a flow to a path: its mode becomes static. */
@@ -230,7 +314,10 @@ export class Controller extends EventEmitter {
     return event;
   }
 
-  setPolicy(p: { cls?: string; dir?: string; mode?: Mode; threshold?: number; hysteresis?: number; holdDownMs?: number; minRateBps?: number | null }): void {
+  setPolicy(p: {
+    cls?: string; dir?: string; mode?: Mode; threshold?: number; hysteresis?: number; holdDownMs?: number; minRateBps?: number | null;
+    fastReroute?: boolean; probeIntervalMs?: number; candidateProbeIntervalMs?: number; missThreshold?: number;
+  }): void {
     for (const f of this.flows.values()) {
       if (p.cls && f.cls.name !== p.cls) continue;
       if (p.dir && f.dir !== p.dir) continue;
@@ -240,8 +327,26 @@ export class Controller extends EventEmitter {
       if (p.threshold !== undefined) f.policy.threshold = p.threshold;
       if (p.hysteresis !== undefined) f.policy.hysteresis = p.hysteresis;
       if (p.holdDownMs !== undefined) f.policy.holdDownMs = p.holdDownMs;
+      if (p.fastReroute !== undefined) f.policy.fastReroute = p.fastReroute;
+      if (p.probeIntervalMs !== undefined) f.policy.probeIntervalMs = p.probeIntervalMs;
+      if (p.candidateProbeIntervalMs !== undefined) f.policy.candidateProbeIntervalMs = p.candidateProbeIntervalMs;
+      if (p.missThreshold !== undefined) f.policy.missThreshold = p.missThreshold;
     }
     this.evaluate();
+    this.protector.updateBackups();
+    this.protector.schedule();
+  }
+
+  /**
+   * An operator's backup for a flow (its ingress fails over to it), or the
+   * controller's choice again (undefined). The caller has checked it
+   * (server.ts). Returns the flow with its backup now.
+   */
+  setBackup(f: Flow, path: string[] | undefined): Flow {
+    f.backupPin = path ? [...path] : undefined;
+    this.protector.updateBackup(f);
+    this.protector.schedule();
+    return f;
   }
 
   private emitRound(): void {

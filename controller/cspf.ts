@@ -47,7 +47,8 @@ interface PathChoice {
   hops: number;
 }
 
-export type FailedConstraint = 'down' | 'avoid' | 'via' | 'max_hops';
+/** why a path cannot be taken; max_delay: the probes' delay p50 is over the class's bound (policy.ts) */
+export type FailedConstraint = 'down' | 'avoid' | 'via' | 'max_hops' | 'max_delay';
 
 export type CspfResult = { ok: PathChoice } | { failed: FailedConstraint; reason: string };
 
@@ -192,6 +193,46 @@ export function cspf(g: NetGraph, req: PathRequest): CspfResult {
   }
   const arcs = arcsAlong(g, path)!;
   return { ok: { path, arcs, bottleneck: bottleneck(arcs, req.load, req.bps), hops: arcs.length } };
+}
+
+/** paths the search among the shortest tries when the best path is one the probes rule out */
+const EXCLUDED_SEARCH_K = 16;
+
+/**
+ * The best path for one class when `exclude` rules some paths out (dead by
+ * the probes, over a delay bound): the plain search, and when its path is
+ * ruled out the best of the EXCLUDED_SEARCH_K shortest that are not, by the
+ * same order (bottleneck, then fewer links, then the current path).
+ */
+export function cspfExcluding(g: NetGraph, req: PathRequest, exclude?: (path: readonly number[]) => FailedConstraint | undefined): CspfResult {
+  const plain = cspf(g, req);
+  if (!exclude || !('ok' in plain) || !exclude(plain.ok.path)) return plain;
+  const c = req.constraints ?? {};
+  const usable = allowed(req, 'avoid');
+  let best: PathChoice | undefined;
+  let why: FailedConstraint | undefined;
+  for (const path of kShortest(g, req.from, req.to, EXCLUDED_SEARCH_K, usable, c)) {
+    if (pathViolation(g, path, req.down, c)) continue;
+    const ruled = exclude(path);
+    if (ruled) {
+      why ??= ruled;
+      continue;
+    }
+    const arcs = arcsAlong(g, path)!;
+    const choice = { path, arcs, bottleneck: bottleneck(arcs, req.load, req.bps), hops: arcs.length };
+    if (!best || choice.bottleneck < best.bottleneck - UTILIZATION_EPSILON || (choice.bottleneck <= best.bottleneck + UTILIZATION_EPSILON && choice.hops < best.hops)) best = choice;
+  }
+  const cur = req.current;
+  if (best && cur && cur.join() !== best.path.join() && cur[0] === req.from && cur[cur.length - 1] === req.to && !pathViolation(g, cur, req.down, c) && !exclude(cur)) {
+    const arcs = arcsAlong(g, cur)!;
+    const b = bottleneck(arcs, req.load, req.bps);
+    if (arcs.length <= best.hops && b <= best.bottleneck + (req.stayMargin ?? STAY_MARGIN)) best = { path: [...cur], arcs, bottleneck: b, hops: arcs.length };
+  }
+  if (best) return { ok: best };
+  const [from, to] = [g.nodes[req.from], g.nodes[req.to]];
+  return why === 'max_delay'
+    ? { failed: 'max_delay', reason: `max_delay: every live path from ${from} to ${to} that meets the other constraints is slower by its probes` }
+    : { failed: 'down', reason: `every live path from ${from} to ${to} that meets the constraints is dead by its probes` };
 }
 
 /**

@@ -6,8 +6,14 @@ import type { Direction, FlowClass } from '../topology/model.js';
 import type { FailedConstraint } from './cspf.js';
 import type { Objective } from './placement.js';
 
-export const MODES = ['static', 'least-utilized', 'weighted-multipath', 'tiered'] as const;
+export const MODES = ['static', 'least-utilized', 'lowest-delay', 'weighted-multipath', 'tiered'] as const;
 export type Mode = (typeof MODES)[number];
+
+/** Probes and fast reroute, per flow, when the policy does not say (SetPolicy's defaults). */
+export const PROBE_DEFAULTS = { fastReroute: true, probeIntervalMs: 10, candidateProbeIntervalMs: 100, missThreshold: 3 } as const;
+/** SetPolicy's ranges of the probe settings */
+export const PROBE_INTERVAL_RANGE = [1, 10_000] as const;
+export const MISS_THRESHOLD_RANGE = [1, 100] as const;
 
 export interface FlowPolicy {
   mode: Mode;
@@ -18,6 +24,24 @@ export interface FlowPolicy {
   holdDownMs: number;
   /** under this rate (bits/s) a flow is never moved for congestion; unset: 1 % of the smallest link capacity on its path */
   minRateBps?: number;
+  /** a backup beside the path at the ingress, which fails over by itself (unset: PROBE_DEFAULTS) */
+  fastReroute?: boolean;
+  /** probe interval of the active and backup paths, ms */
+  probeIntervalMs?: number;
+  /** probe interval of the other candidate paths, ms */
+  candidateProbeIntervalMs?: number;
+  /** primary probes missed in a row before the ingress fails over */
+  missThreshold?: number;
+}
+
+/** The probe settings in force (the defaults where the policy leaves them unset). */
+export function probePolicy(p: FlowPolicy): { fastReroute: boolean; probeIntervalMs: number; candidateProbeIntervalMs: number; missThreshold: number } {
+  return {
+    fastReroute: p.fastReroute ?? PROBE_DEFAULTS.fastReroute,
+    probeIntervalMs: p.probeIntervalMs ?? PROBE_DEFAULTS.probeIntervalMs,
+    candidateProbeIntervalMs: p.candidateProbeIntervalMs ?? PROBE_DEFAULTS.candidateProbeIntervalMs,
+    missThreshold: p.missThreshold ?? PROBE_DEFAULTS.missThreshold,
+  };
 }
 
 export interface WeightedPath {
@@ -44,11 +68,15 @@ export interface Flow {
   oscillations: number;
   /** the paths it left, with when (controller monotonic ms) */
   left: { path: string; atMs: number }[];
+  /** the backup an operator set (SetBackup); the controller chooses one while it is unset or unusable */
+  backupPin?: string[];
+  /** the backup in force at the ingress (fast reroute), with the links it shares with the path; unset: none */
+  backup?: { path: string[]; sharedLinks: string[]; pinned: boolean };
 }
 
 type Action = 'keep' | 'switch' | 'hold-down' | 'no-alternative' | 'static' | 'weights' | 'wait';
 
-export type Trigger = 'congestion' | 'link-down' | 'constraint' | 'tiered' | 'weights' | 'pin-fallback' | 'pin-restore';
+export type Trigger = 'congestion' | 'link-down' | 'path-dead' | 'constraint' | 'delay' | 'tiered' | 'weights' | 'pin-fallback' | 'pin-restore';
 
 export interface RoundSummary {
   id: number;

@@ -40,6 +40,8 @@ export class LoadModel {
     /** the meter's link direction behind every arc */
     private readonly arcDirection: readonly LinkDirection[],
     private readonly intervalMs: () => number,
+    /** links the probes make suspect (probes.ts): used like down links */
+    private readonly suspect: () => ReadonlySet<string> = () => new Set(),
   ) {}
 
   private ids(path: readonly string[]): number[] {
@@ -95,8 +97,14 @@ export class LoadModel {
     return Float64Array.from(moving, (m, i) => Math.max(0, m + recentLoad(this.arcDirection[i])));
   }
 
-  /** arcs whose link is down */
+  /** arcs that cannot carry a flow now: their link is down, or suspect by the probes (on a dead path and on no live one) */
   down(): Set<number> {
+    const suspect = this.suspect();
+    return new Set(this.g.arcs.filter((a) => suspect.has(a.link) || !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
+  }
+
+  /** arcs whose link is down (telemetry or a link event), suspect ones not included */
+  linkDown(): Set<number> {
     return new Set(this.g.arcs.filter((a) => !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
   }
 

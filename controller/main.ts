@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { loadTopology, TopologyError } from '../topology/load.js';
 import { Controller } from './controller.js';
-import { MODES, type Mode } from './policy.js';
+import { MISS_THRESHOLD_RANGE, MODES, PROBE_DEFAULTS, PROBE_INTERVAL_RANGE, type Mode } from './policy.js';
 import { ControllerServer } from './server.js';
 
 const num = (min: number, max: number, integer = false) => (v: string) => {
@@ -33,6 +33,10 @@ const program = new Command()
   .option('--hold-down <ms>', 'minimum time between two switches of one flow', num(0, 3_600_000, true), 1000)
   .option('--smoothing <0..1>', 'EWMA weight of the newest telemetry sample', num(0.01, 1), 0.6)
   .option('--min-rate <mbps>', 'rate floor: a flow carrying less is never moved for congestion (default: 1 % of the smallest link capacity on its path)', num(0, 1e6))
+  .option('--no-fast-reroute', 'no backups at the ingress routers: only the controller moves a flow off a dead path')
+  .option('--probe-interval <ms>', 'probe interval of each flow\'s path and backup', num(...PROBE_INTERVAL_RANGE, true), PROBE_DEFAULTS.probeIntervalMs)
+  .option('--candidate-probe-interval <ms>', 'probe interval of the other candidate paths', num(...PROBE_INTERVAL_RANGE, true), PROBE_DEFAULTS.candidateProbeIntervalMs)
+  .option('--miss-threshold <n>', 'probes of a path missed in a row before its ingress fails over to the backup', num(...MISS_THRESHOLD_RANGE, true), PROBE_DEFAULTS.missThreshold)
   .option('--log-level <level>', 'pino log level', env.SRV6_LOG_LEVEL ?? 'info')
   .option('--tls-cert <file>', 'mutual TLS, toward the agents and for srv6ctl: the controller\'s certificate (env SRV6_TLS_CERT)', env.SRV6_TLS_CERT)
   .option('--tls-key <file>', 'its private key (env SRV6_TLS_KEY)', env.SRV6_TLS_KEY)
@@ -46,6 +50,7 @@ Examples:
 const o = program.parse().opts<{
   topology: string; listen: string[]; agentSocketDir?: string; metrics: string; interval: number; mode: Mode;
   threshold: number; hysteresis: number; holdDown: number; smoothing: number; minRate?: number; logLevel: string; tlsCert?: string; tlsKey?: string; tlsCa?: string;
+  fastReroute: boolean; probeInterval: number; candidateProbeInterval: number; missThreshold: number;
 }>();
 const tls = tlsFiles({ cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCa }, 'controller');
 const log = pino({ level: o.logLevel, base: { role: 'controller' } });
@@ -62,7 +67,10 @@ const controller = new Controller({
   topology: t,
   agentAddress: (r) => (o.agentSocketDir ? `unix:${join(o.agentSocketDir, `${r.name}.sock`)}` : `[${r.management}]:${t.management.port}`),
   log, intervalMs: o.interval, smoothing: o.smoothing, tls,
-  policy: { mode: o.mode, threshold: o.threshold, hysteresis: o.hysteresis, holdDownMs: o.holdDown, minRateBps: o.minRate !== undefined ? o.minRate * 1e6 : undefined },
+  policy: {
+    mode: o.mode, threshold: o.threshold, hysteresis: o.hysteresis, holdDownMs: o.holdDown, minRateBps: o.minRate !== undefined ? o.minRate * 1e6 : undefined,
+    fastReroute: o.fastReroute, probeIntervalMs: o.probeInterval, candidateProbeIntervalMs: o.candidateProbeInterval, missThreshold: o.missThreshold,
+  },
 });
 const server = new ControllerServer(controller);
 try {
@@ -79,7 +87,7 @@ try {
 // grpc-js drops a client whose TLS handshake fails without a word: say why here
 if (tlsEnabled(tls) && !logTlsFailures(server.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
 controller.start();
-log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, interval: o.interval, mode: o.mode }, 'controller ready');
+log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, interval: o.interval, mode: o.mode, fastReroute: o.fastReroute }, 'controller ready');
 
 let stopping = false;
 const stop = async (signal: string) => {

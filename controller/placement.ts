@@ -8,7 +8,7 @@
 // links the movers use. A
 // placement never ends worse by that objective than leaving every mover where
 // it is (then it is what it returns).
-import { arcsAlong, cspf, type CspfResult, type PathConstraintIds } from './cspf.js';
+import { arcsAlong, cspfExcluding, type CspfResult, type FailedConstraint, type PathConstraintIds } from './cspf.js';
 import type { NetGraph } from './graph.js';
 
 export interface Mover {
@@ -24,6 +24,8 @@ export interface Mover {
   constraints?: PathConstraintIds;
   /** it stays unless another path's bottleneck is better by this much (its policy's hysteresis) */
   stayMargin?: number;
+  /** paths it must not take beyond the arcs' (dead by its ingress's probes, over its delay bound) */
+  exclude?: (path: readonly number[]) => FailedConstraint | undefined;
 }
 
 export interface Objective {
@@ -69,6 +71,7 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
       continue;
     }
     hopsBefore += arcs.length;
+    if (m.exclude?.(m.current)) brokenBefore = true;
     for (const a of arcs) {
       if (down?.has(a.id)) brokenBefore = true;
       residual[a.id] = Math.max(0, residual[a.id] - (m.currentLoad?.get(a.id) ?? m.bps));
@@ -92,7 +95,7 @@ export function placeJointly(g: NetGraph, load: ArrayLike<number>, movers: reado
   let best: Greedy | undefined;
   for (const order of orders) {
     const tried = greedy(g, order, residual, touched, down);
-    const stillBroken = movers.some((m) => !('ok' in tried.results.get(m.id)!) && (arcsAlong(g, m.current) ?? [undefined]).some((a) => !a || down?.has(a.id)));
+    const stillBroken = movers.some((m) => !('ok' in tried.results.get(m.id)!) && ((arcsAlong(g, m.current) ?? [undefined]).some((a) => !a || down?.has(a.id)) || !!m.exclude?.(m.current)));
     tried.after = objective(g, tried.residual, tried.touched, down, stillBroken ? Infinity : undefined, tried.hops);
     if (!best || (margin > 0 ? tried.after.maxUtilization < best.after!.maxUtilization - margin : worse(best.after!, tried.after))) best = tried;
   }
@@ -117,7 +120,7 @@ function greedy(g: NetGraph, order: readonly Mover[], base: Float64Array, baseTo
   const results: Placement['results'] = new Map();
   let hops = 0;
   for (const m of order) {
-    const r = cspf(g, { from: m.from, to: m.to, bps: m.bps, load: residual, down, constraints: m.constraints, current: m.current, stayMargin: m.stayMargin });
+    const r = cspfExcluding(g, { from: m.from, to: m.to, bps: m.bps, load: residual, down, constraints: m.constraints, current: m.current, stayMargin: m.stayMargin }, m.exclude);
     if ('ok' in r) {
       const free = Math.min(...r.ok.arcs.map((a) => a.capacityBps - residual[a.id]));
       for (const a of r.ok.arcs) {

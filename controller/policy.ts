@@ -19,18 +19,23 @@
 //  4. A congestion round is applied only when it lowers the round objective
 //     (highest utilisation of the links it touches) by the hysteresis; a
 //     forced move is applied whatever the objective.
+// The probes (probes.ts) take part as down links do: a link on a dead path
+// and on no live one is suspect and counts as down; a path its ingress says
+// is dead, or slower than the class's max_delay_ms, is not taken. lowest-delay
+// takes the live candidate with the lowest probed delay.
 // Over 300 lines: one round is one piece (who must or may move, the joint
 // placement, and the modes that do not place); the load model, the flow types
 // and the path search are in load-model.ts, flow.ts and cspf.ts.
 import { endpoints } from '../topology/derive.js';
 import { pathKey, pathText } from '../topology/format.js';
 import type { Direction, Topology } from '../topology/model.js';
-import { arcsAlong, bottleneck, cspf, diversePaths, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
+import { arcsAlong, bottleneck, cspfExcluding, diversePaths, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
 import { NetGraph } from './graph.js';
 import type { LinkDirection, Meter } from './meter.js';
 import { flowKey, type Decision, type Flow, type RoundSummary, type Trigger } from './flow.js';
 import { LoadModel, monoMs } from './load-model.js';
 import { placeJointly, type Mover } from './placement.js';
+import { ProbeBook } from './probes.js';
 
 export * from './flow.js';
 export { MOVING_INTERVALS, monoMs } from './load-model.js';
@@ -56,11 +61,20 @@ export class PolicyEngine {
   }
 
   readonly model: LoadModel;
+  /** what the ingress routers' probes say of each path */
+  readonly probes: ProbeBook;
+  /**
+   * Set by the controller: why a flow whose path its probes say is dead waits
+   * for its ingress to fail over by itself (fast reroute), or undefined when
+   * the controller should move it now.
+   */
+  awaitingReroute?: (flow: Flow) => string | undefined;
 
-  constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number) {
+  constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number, probes?: ProbeBook) {
     this.g = NetGraph.of(t);
+    this.probes = probes ?? new ProbeBook(this.g, intervalMs);
     this.arcDirection = this.g.arcs.map((a) => meter.direction(this.g.nodes[a.from], this.g.nodes[a.to]));
-    this.model = new LoadModel(this.g, meter, this.arcDirection, intervalMs);
+    this.model = new LoadModel(this.g, meter, this.arcDirection, intervalMs, () => this.probes.suspectLinks());
   }
 
   /** A switch decided now (see LoadModel.noteSwitch). */
@@ -91,10 +105,60 @@ export class PolicyEngine {
     return c;
   }
 
-  /** Up to k paths as link-diverse as the graph allows, over live links, meeting the flow's constraints. */
+  /**
+   * Up to k paths as link-diverse as the graph allows, over live links (not
+   * down, not suspect), meeting the flow's constraints, none its probes rule out.
+   */
   candidates(flow: Flow, k = K_PATHS): string[][] {
     const { ingress, egress } = endpoints(this.t, flow.dir);
-    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.model.down(), this.constraints(flow)).map((p) => this.g.names(p));
+    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.model.down(), this.constraints(flow))
+      .map((p) => this.g.names(p)).filter((p) => !this.probeViolation(flow, p));
+  }
+
+  /**
+   * The candidates worth probing: as `candidates`, but over every link that
+   * is up (suspect ones included) and whatever the probes said: a dead path
+   * is probed on, so that it can come back.
+   */
+  probeCandidates(flow: Flow, k = K_PATHS): string[][] {
+    const { ingress, egress } = endpoints(this.t, flow.dir);
+    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.model.linkDown(), this.constraints(flow)).map((p) => this.g.names(p));
+  }
+
+  /** The flow's rate now (bits/s, smoothed). */
+  rateBps(flow: Flow): number {
+    return this.meter.classRate(flow.cls.name, flow.dir).bps;
+  }
+
+  /** What its ingress's probes hold against a path: dead ('down'), or a delay p50 over the class's max_delay_ms. */
+  probeViolation(flow: Flow, path: readonly string[]): FailedConstraint | undefined {
+    if (this.probes.dead(flow.ingress, path)) return 'down';
+    const max = flow.cls.constraints?.maxDelayMs;
+    if (max === undefined) return undefined;
+    const ms = this.probes.delayMs(flow.ingress, path);
+    return ms !== undefined && ms > max ? 'max_delay' : undefined;
+  }
+
+  /** The probes' exclusion for a path search of the flow; undefined when they rule nothing out. */
+  private exclusion(flow: Flow): ((path: readonly number[]) => FailedConstraint | undefined) | undefined {
+    if (flow.cls.constraints?.maxDelayMs === undefined && !this.probes.deadPaths(flow.ingress).length) return undefined;
+    return (p) => this.probeViolation(flow, this.g.names(p));
+  }
+
+  /** What makes a path that counts as down so: a down link ('link-down'), else the probes ('path-dead'). */
+  private downTrigger(path: readonly string[], linkDown: ReadonlySet<number>): Trigger {
+    return this.g.arcsOf(path).some((a) => linkDown.has(a.id)) ? 'link-down' : 'path-dead';
+  }
+
+  /** Why the flow's path counts as down or broken, in words (the decision's reason). */
+  private brokenWhy(flow: Flow, violation: FailedConstraint, linkDown: ReadonlySet<number>): string {
+    if (violation === 'max_delay') return `the current path's delay (p50 ${ms(this.probes.delayMs(flow.ingress, flow.path))} ms by its probes) is over its max_delay ${flow.cls.constraints.maxDelayMs} ms`;
+    if (violation !== 'down') return `the current path breaks its ${violation} constraint`;
+    if (this.downTrigger(flow.path, linkDown) === 'link-down') return 'the current path crosses a down link';
+    if (this.probes.dead(flow.ingress, flow.path)) return `the current path is dead by ${flow.ingress}'s probes`;
+    const suspect = this.probes.suspectLinks();
+    const links = [...new Set(this.g.arcsOf(flow.path).map((a) => a.link))].filter((l) => suspect.has(l));
+    return `the current path crosses ${links.join(', ')}, suspect (on a path the probes say is dead, on no live one)`;
   }
 
   /**
@@ -105,9 +169,9 @@ export class PolicyEngine {
     return this.pathCost(path, others, this.meter.classRate(flow.cls.name, flow.dir).bps, this.model.down());
   }
 
-  /** Why the flow cannot use `path` now: a down link or one of its constraints; undefined: it can. */
+  /** Why the flow cannot use `path` now: a down or suspect link, one of its constraints, or its probes; undefined: it can. */
   violation(flow: Flow, path: string[]): FailedConstraint | undefined {
-    return pathViolation(this.g, this.ids(path), this.model.down(), this.constraints(flow));
+    return pathViolation(this.g, this.ids(path), this.model.down(), this.constraints(flow)) ?? this.probeViolation(flow, path);
   }
 
   /** The flow's rate floor (bits/s): below it congestion never moves it. */
@@ -133,6 +197,7 @@ export class PolicyEngine {
     const nowMs = Number(nowMonoNs / 1_000_000n);
     const out = new Map<Flow, Decision>();
     const down = this.model.down();
+    const linkDown = this.model.linkDown();
     const moving = this.model.movingLoad(nowMs);
     const load = this.model.load(moving);
     const tiers = new Map<Direction, number>();
@@ -142,7 +207,7 @@ export class PolicyEngine {
 
     for (const flow of flows) {
       const ownBps = this.meter.classRate(flow.cls.name, flow.dir).bps;
-      const violation = pathViolation(this.g, this.ids(flow.path), down, this.constraints(flow));
+      const violation = pathViolation(this.g, this.ids(flow.path), down, this.constraints(flow)) ?? this.probeViolation(flow, flow.path);
       // the load without the flow itself: only multipath, the modes that do not place and down paths need it
       let othersLoad: Float64Array | undefined;
       const others = () => (othersLoad ??= ((own) => Float64Array.from(load, (x, i) => Math.max(0, x - own[i])))(this.model.ownLoad(flow)));
@@ -154,14 +219,26 @@ export class PolicyEngine {
       const p = flow.policy;
       const held = flow.lastSwitchMonoNs > 0n && nowMonoNs - flow.lastSwitchMonoNs < BigInt(p.holdDownMs) * 1_000_000n;
 
+      // dead by the probes (no down link): its ingress may be failing over by itself right now
+      if (violation === 'down' && !flow.multipath && this.downTrigger(flow.path, linkDown) === 'path-dead') {
+        const awaiting = this.awaitingReroute?.(flow);
+        if (awaiting) {
+          out.set(flow, { ...base, action: 'wait', reason: `${this.brokenWhy(flow, violation, linkDown)}; ${awaiting}` });
+          continue;
+        }
+      }
       if (p.mode === 'static') {
         out.set(flow, this.decideStatic(flow, base, others(), ownBps, down));
+        continue;
+      }
+      if (p.mode === 'lowest-delay') {
+        out.set(flow, this.decideDelay(flow, base, held, others(), ownBps, down, linkDown, violation));
         continue;
       }
       if (p.mode === 'tiered') {
         const tier = tiers.get(flow.dir) ?? 0;
         tiers.set(flow.dir, tier + 1);
-        out.set(flow, this.decideTiered(flow, base, tier, held, others(), ownBps, down, violation));
+        out.set(flow, this.decideTiered(flow, base, tier, held, others(), ownBps, down, violation && (violation === 'down' ? this.downTrigger(flow.path, linkDown) : 'link-down')));
         continue;
       }
       if (p.mode === 'weighted-multipath') {
@@ -215,14 +292,14 @@ export class PolicyEngine {
 
     // a round with a flow whose rate is not known yet waits (its share decides who moves); forced moves go ahead
     const movers = waiting.length ? forced : [...forced, ...congested.map((c) => c.flow)];
-    if (movers.length) this.placeRound(movers, forced, flows, load, down, out);
+    if (movers.length) this.placeRound(movers, forced, flows, load, down, linkDown, out);
     if (waiting.length) {
       for (const c of congested) out.set(c.flow, { ...out.get(c.flow)!, action: 'wait', reason: `${out.get(c.flow)!.reason}; waiting for the rate of ${waiting.map((f) => flowKey(f.cls.name, f.dir)).join(', ')} over a congested window` });
     }
     return out;
   }
 
-  private placeRound(movers: Flow[], forced: Flow[], flows: Flow[], load: Float64Array, down: Set<number>, out: Map<Flow, Decision>): void {
+  private placeRound(movers: Flow[], forced: Flow[], flows: Flow[], load: Float64Array, down: Set<number>, linkDown: Set<number>, out: Map<Flow, Decision>): void {
     const byKey = new Map<string, Flow>(movers.map((f) => [flowKey(f.cls.name, f.dir), f]));
     const effective = this.model.effectiveLoads(flows, load);
     const spec: Mover[] = movers.map((f) => ({
@@ -230,6 +307,7 @@ export class PolicyEngine {
       bps: effective.get(f)!.bps, currentLoad: effective.get(f)!.perArc, current: this.ids(f.path), constraints: this.constraints(f),
       // a flow that has to leave takes the best path; one that may leave only moves for a real gain
       stayMargin: forced.includes(f) ? 0 : f.policy.hysteresis,
+      exclude: this.exclusion(f),
     }));
     const plan = placeJointly(this.g, load, spec, down);
     const mustMove = forced.length > 0;
@@ -256,9 +334,9 @@ export class PolicyEngine {
         out.set(flow, { ...prev, path: flow.path, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary, reason: `${prev.reason}; ${objective}: not better by the hysteresis ${pct(hysteresis)}, so nothing moves (it would take ${pathText(path)})` });
         continue;
       }
-      const violation = pathViolation(this.g, this.ids(flow.path), down, this.constraints(flow));
-      const trigger: Trigger = isForced ? (violation === 'down' || flow.multipath ? 'link-down' : 'constraint') : 'congestion';
-      const why = isForced ? (flow.multipath ? 'leaving multipath' : violation === 'down' ? 'the current path crosses a down link' : `the current path breaks its ${violation} constraint`) : prev.reason;
+      const violation = pathViolation(this.g, this.ids(flow.path), down, this.constraints(flow)) ?? this.probeViolation(flow, flow.path);
+      const trigger: Trigger = !isForced ? 'congestion' : violation === 'down' ? this.downTrigger(flow.path, linkDown) : flow.multipath ? 'link-down' : 'constraint';
+      const why = isForced ? (flow.multipath ? 'leaving multipath' : this.brokenWhy(flow, violation!, linkDown)) : prev.reason;
       out.set(flow, {
         ...prev, action: 'switch', trigger, path, multipath: undefined, proposedCost: r.ok.bottleneck, residualBps: r.residualBps, round: summary, placedBps: spec.find((m) => m.id === key)!.bps,
         reason: `${why}; ${objective}; it takes ${pathText(path)} (${residual})`,
@@ -271,15 +349,54 @@ export class PolicyEngine {
     return arcs.some((a) => down.has(a.id)) ? Infinity : bottleneck(arcs, others, bps);
   }
 
-  /** The best live path for the flow now (its own traffic taken off its current path). */
+  /** The best live path for the flow now (its own traffic taken off its current path), none its probes rule out. */
   private bestPath(flow: Flow, others: ArrayLike<number>, bps: number, down: Set<number>) {
-    return cspf(this.g, { from: this.g.id(flow.ingress), to: this.g.id(flow.egress), bps, load: others, down, constraints: this.constraints(flow), current: this.ids(flow.path) });
+    const req = { from: this.g.id(flow.ingress), to: this.g.id(flow.egress), bps, load: others, down, constraints: this.constraints(flow), current: this.ids(flow.path) };
+    return cspfExcluding(this.g, req, this.exclusion(flow));
+  }
+
+  /**
+   * lowest-delay: the live candidate with the lowest probed delay p50 (its
+   * ingress's probes, over their last window). It moves when that is lower
+   * than the current path's by the hysteresis (a share of the current delay)
+   * and it is not held down; at once when its path is down, dead or breaks a
+   * constraint. Paths without figures are not chosen; without any, a broken
+   * path is left for the best path by load.
+   */
+  private decideDelay(flow: Flow, base: Decision, held: boolean, others: ArrayLike<number>, bps: number, down: Set<number>, linkDown: Set<number>, violation?: FailedConstraint): Decision {
+    const p = flow.policy;
+    const broken = violation !== undefined || !!flow.multipath;
+    const trigger: Trigger = violation === 'down' ? this.downTrigger(flow.path, linkDown) : violation ? 'constraint' : flow.multipath ? 'link-down' : 'delay';
+    const why = violation ? this.brokenWhy(flow, violation, linkDown) : flow.multipath ? 'leaving multipath' : '';
+    const timed = this.candidates(flow).filter((path) => this.probes.state(flow.ingress, path) === 'live')
+      .map((path) => ({ path, ms: this.probes.delayMs(flow.ingress, path) }))
+      .filter((c): c is { path: string[]; ms: number } => c.ms !== undefined)
+      .sort((a, b) => a.ms - b.ms || a.path.length - b.path.length || (pathKey(a.path) < pathKey(b.path) ? -1 : 1));
+    const best = timed[0];
+    if (!best) {
+      if (!broken) return { ...base, reason: 'lowest-delay: no live candidate path has probe figures yet' };
+      const found = this.bestPath(flow, others, bps, down);
+      if (!('ok' in found)) return { ...base, action: 'no-alternative', failedConstraint: found.failed, reason: `${why}; no path: ${found.reason}; it keeps its path` };
+      return { ...base, action: 'switch', trigger, path: this.g.names(found.ok.path), multipath: undefined, proposedCost: found.ok.bottleneck, reason: `${why}; no candidate has probe figures yet: the best path by load, ${pathText(this.g.names(found.ok.path))}` };
+    }
+    const current = this.probes.delayMs(flow.ingress, flow.path);
+    const here = `${pathText(best.path)} at p50 ${ms(best.ms)} ms`;
+    if (pathKey(best.path) === pathKey(flow.path) && !flow.multipath) return { ...base, reason: `lowest delay: ${here}` };
+    if (!broken) {
+      if (current === undefined) return { ...base, reason: `the current path has no probe figures yet (the lowest-delay candidate: ${here})` };
+      if (best.ms > current * (1 - p.hysteresis)) return { ...base, reason: `the current path at p50 ${ms(current)} ms; ${here} is not lower by the hysteresis ${pct(p.hysteresis)}` };
+      if (held) return { ...base, action: 'hold-down', reason: `${here} is lower than the current ${ms(current)} ms; held down for ${p.holdDownMs} ms after its last switch` };
+    }
+    return {
+      ...base, action: 'switch', trigger, path: best.path, multipath: undefined, proposedCost: this.pathCost(best.path, others, bps, down),
+      reason: `${why ? `${why}; ` : ''}lowest delay: ${here}${current !== undefined && !violation ? ` (the current path: ${ms(current)} ms)` : ''}`,
+    };
   }
 
   private decideStatic(flow: Flow, base: Decision, others: ArrayLike<number>, bps: number, down: Set<number>): Decision {
     const pin = flow.pin;
     if (!pin) return { ...base, action: 'static', reason: 'mode static: only an operator moves it' };
-    const pinUp = !arcsAlong(this.g, this.ids(pin))!.some((a) => down.has(a.id));
+    const pinUp = !arcsAlong(this.g, this.ids(pin))!.some((a) => down.has(a.id)) && !this.probes.dead(flow.ingress, pin);
     if (pinUp) {
       if (pathKey(pin) === pathKey(flow.path) && !flow.multipath) return { ...base, action: 'static', reason: `pinned to ${pathText(pin)}` };
       return { ...base, action: 'switch', trigger: 'pin-restore', path: [...pin], multipath: undefined, proposedCost: this.pathCost(pin, others, bps, down), reason: `the pinned path ${pathText(pin)} is up again: back to it` };
@@ -290,15 +407,15 @@ export class PolicyEngine {
     return { ...base, action: 'switch', trigger: 'pin-fallback', path: this.g.names(best.ok.path), multipath: undefined, proposedCost: best.ok.bottleneck, reason: `pinned to ${pathText(pin)}, which is down: falls back to the best live path until it is back` };
   }
 
-  private decideTiered(flow: Flow, base: Decision, tier: number, held: boolean, others: ArrayLike<number>, bps: number, down: Set<number>, violation?: FailedConstraint): Decision {
+  private decideTiered(flow: Flow, base: Decision, tier: number, held: boolean, others: ArrayLike<number>, bps: number, down: Set<number>, brokenTrigger?: Trigger): Decision {
     const candidates = this.candidates(flow);
     if (!candidates.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
     const i = Math.min(tier, candidates.length - 1);
     const target = candidates[i];
-    const broken = violation !== undefined;
+    const broken = brokenTrigger !== undefined;
     if (pathKey(target) === pathKey(flow.path) && !flow.multipath) return { ...base, reason: `tier ${tier + 1} path` };
     if (held && !broken) return { ...base, action: 'hold-down', reason: `tier ${tier + 1} path differs; held down` };
-    return { ...base, action: 'switch', trigger: broken ? 'link-down' : 'tiered', path: target, multipath: undefined, proposedCost: this.pathCost(target, others, bps, down), reason: `priority tier ${tier + 1} takes diverse path ${i + 1}` };
+    return { ...base, action: 'switch', trigger: brokenTrigger ?? 'tiered', path: target, multipath: undefined, proposedCost: this.pathCost(target, others, bps, down), reason: `priority tier ${tier + 1} takes diverse path ${i + 1}` };
   }
 
   /**
@@ -325,4 +442,5 @@ export class PolicyEngine {
 }
 
 const pct = (x: number) => (x === Infinity ? 'down' : `${(x * 100).toFixed(0)}%`);
+const ms = (x: number | undefined) => (x === undefined ? '?' : x.toFixed(x < 10 ? 2 : 1));
 const mbps = (bps: number) => (bps / 1e6).toFixed(1);

@@ -4,18 +4,30 @@ import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { createServer, type Server as HttpServer } from 'node:http';
-import { pathProblems, pathSegments } from '../topology/derive.js';
+import { constraintProblems, pathProblems, pathSegments } from '../topology/derive.js';
 import { DIRECTIONS } from '../topology/model.js';
+import type { PathProbe__Output } from '../proto/gen/srv6/controller/v1/PathProbe.js';
 import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage } from '../proto/load.js';
 import { roundObjective, type Controller, type SwitchEvent } from './controller.js';
 import { NetGraph } from './graph.js';
 import { demandUtilization, maxMinFair, multipathOptimum, singlePathOptimum, topologyDemands } from './optimum.js';
-import { pathKey } from '../topology/format.js';
-import { K_PATHS, MODES, type Mode } from './policy.js';
+import { pathKey, pathText } from '../topology/format.js';
+import { K_PATHS, MISS_THRESHOLD_RANGE, MODES, PROBE_INTERVAL_RANGE, probePolicy, type Flow, type Mode } from './policy.js';
+import type { ProbeStats } from './probes.js';
 
 class BadRequest extends Error {}
+/** the request is well-formed but the network's state refuses it now (FAILED_PRECONDITION) */
+class NotNow extends Error {}
 
 const bad = (field: string, value: unknown, expected: string) => new BadRequest(`${field}: ${JSON.stringify(value)} is not valid: expected ${expected}`);
+
+/** A probed path's figures as the API shows them (ms, not µs), with the path's role for the flow. */
+function pathProbe(s: ProbeStats, role: 'active' | 'backup' | 'candidate'): PathProbe__Output {
+  return {
+    state: s.state || 'unknown', loss: s.loss, window_probes: s.window_probes, delay_min_ms: s.delay_min_us / 1000, delay_p50_ms: s.delay_p50_us / 1000,
+    delay_p99_ms: s.delay_p99_us / 1000, jitter_ms: s.jitter_us / 1000, interval_ms: s.interval_ms, sent: String(s.sent), received: String(s.received), role,
+  };
+}
 
 export class ControllerServer {
   readonly server: grpc.Server;
@@ -26,6 +38,8 @@ export class ControllerServer {
   private latencySum = 0;
   private latencyCount = 0;
   private readonly switchCounts = new Map<string, number>();
+  /** per "class/direction" */
+  private readonly fastReroutes = new Map<string, number>();
 
   constructor(private readonly c: Controller) {
     this.server = new grpc.Server({ 'grpc.enable_channelz': 0 });
@@ -37,6 +51,7 @@ export class ControllerServer {
       ListFlows: this.unary(() => ({ flows: this.flows() })),
       ListPaths: this.unary((r: { class: string; direction: string; k: number }) => this.paths(r)),
       SetPath: this.unaryAsync((r: { class: string; direction: string; path: string[] }) => this.setPath(r)),
+      SetBackup: this.unary((r: { class: string; direction: string; path: string[] }) => this.setBackup(r)),
       SetPolicy: this.unary((r: any) => this.setPolicy(r)),
       GetPolicy: this.unary(() => this.policy()),
       Analyze: this.unaryAsync((r: { optimum?: boolean }) => this.analyze(r)),
@@ -68,7 +83,8 @@ export class ControllerServer {
       try {
         cb(null, fn(call.request));
       } catch (e) {
-        cb({ code: e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL, details: (e as Error).message });
+        const code = e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : e instanceof NotNow ? grpc.status.FAILED_PRECONDITION : grpc.status.INTERNAL;
+        cb({ code, details: (e as Error).message });
       }
     };
   }
@@ -108,17 +124,31 @@ export class ControllerServer {
   }
 
   private flows() {
-    return [...this.c.flows.values()].map((f) => {
-      const rate = this.c.meter.classRate(f.cls.name, f.dir);
-      return {
-        class: f.cls.name, direction: f.dir, ingress: f.ingress, egress: f.egress, table: f.cls.table, path: f.path,
-        segments: pathSegments(this.c.t, f.path, f.cls, f.dir), mode: f.policy.mode, rate_mbps: rate.bps / 1e6, packets_per_s: rate.pps,
-        path_utilization: Math.max(0, ...f.path.slice(1).map((to, i) => this.c.meter.direction(f.path[i], to).utilization)),
-        multipath: f.multipath ?? [], switches: String(f.switches), last_switch_unix_ms: String(f.lastSwitchUnixMs),
-        oscillations: String(f.oscillations), pin: f.pin ?? [], pin_fallback: !!f.pin && pathKey(f.pin) !== pathKey(f.path),
-        min_rate_mbps: this.c.engine.minRate(f) / 1e6,
-      };
-    });
+    return [...this.c.flows.values()].map((f) => this.flow(f));
+  }
+
+  /** The probes of a path from the flow's ingress, with its role for the flow; null: not probed (yet). */
+  private probe(f: Flow, path: string[]): PathProbe__Output | null {
+    const s = this.c.probes.stats(f.ingress, path);
+    if (!s) return null;
+    const key = pathKey(path);
+    const active = f.multipath ? f.multipath.some((w) => pathKey(w.path) === key) : pathKey(f.path) === key;
+    return pathProbe(s, active ? 'active' : f.backup && pathKey(f.backup.path) === key ? 'backup' : 'candidate');
+  }
+
+  /** A flow as ListFlows shows it. */
+  private flow(f: Flow) {
+    const rate = this.c.meter.classRate(f.cls.name, f.dir);
+    return {
+      class: f.cls.name, direction: f.dir, ingress: f.ingress, egress: f.egress, table: f.cls.table, path: f.path,
+      segments: pathSegments(this.c.t, f.path, f.cls, f.dir), mode: f.policy.mode, rate_mbps: rate.bps / 1e6, packets_per_s: rate.pps,
+      path_utilization: Math.max(0, ...f.path.slice(1).map((to, i) => this.c.meter.direction(f.path[i], to).utilization)),
+      multipath: f.multipath ?? [], switches: String(f.switches), last_switch_unix_ms: String(f.lastSwitchUnixMs),
+      oscillations: String(f.oscillations), pin: f.pin ?? [], pin_fallback: !!f.pin && pathKey(f.pin) !== pathKey(f.path),
+      min_rate_mbps: this.c.engine.minRate(f) / 1e6,
+      backup: f.backup?.path ?? [], backup_shared_links: f.backup?.sharedLinks ?? [], backup_pinned: !!f.backup?.pinned,
+      fast_reroute: probePolicy(f.policy).fastReroute, probe: this.probe(f, f.path),
+    };
   }
 
   private paths(r: { class: string; direction: string; k: number }) {
@@ -127,9 +157,13 @@ export class ControllerServer {
     const sets = [];
     for (const f of this.c.flows.values()) {
       if ((r.class && f.cls.name !== r.class) || (r.direction && f.dir !== r.direction)) continue;
-      const paths = this.c.engine.candidates(f, r.k || K_PATHS).map((path) => ({
+      // as probed: over every link that is up, suspect ones and dead paths included (their probes say so)
+      const listed = this.c.engine.probeCandidates(f, r.k || K_PATHS);
+      if (f.backup && !listed.some((p) => pathKey(p) === pathKey(f.backup!.path))) listed.push(f.backup.path);
+      const paths = listed.map((path) => ({
         path, segments: pathSegments(this.c.t, path, f.cls, f.dir), hops: path.length - 1,
         cost: ((x) => (Number.isFinite(x) ? x : -1))(this.c.engine.cost(f, path)), current: pathKey(path) === pathKey(f.path),
+        probe: this.probe(f, path), backup: !!f.backup && pathKey(f.backup.path) === pathKey(path),
       }));
       sets.push({ class: f.cls.name, direction: f.dir, paths });
     }
@@ -148,7 +182,41 @@ export class ControllerServer {
     return e;
   }
 
-  private setPolicy(r: { class: string; direction: string; mode: string; threshold?: number; hysteresis?: number; hold_down_ms?: number; interval_ms?: number; smoothing?: number; min_rate_mbps?: number }) {
+  /**
+   * A flow's backup: checked (the flow, a path of the topology from its
+   * ingress to its egress that meets the class's constraints and is not its
+   * current path: INVALID_ARGUMENT; over no down or suspect link and not dead
+   * by its probes: FAILED_PRECONDITION), then set; an empty path hands the
+   * choice back to the controller. Nothing changes on refusal.
+   */
+  private setBackup(r: { class: string; direction: string; path: string[] }) {
+    if (!r.class) throw bad('class', r.class, `one of ${this.c.t.classes.map((c) => c.name).join(', ')}`);
+    if (!DIRECTIONS.includes(r.direction as never)) throw bad('direction', r.direction, 'forward or reverse');
+    const f = [...this.c.flows.values()].find((x) => x.cls.name === r.class && x.dir === r.direction);
+    if (!f) throw bad('class', r.class, `a class that runs ${r.direction}: ${[...this.c.flows.values()].filter((x) => x.dir === r.direction).map((x) => x.cls.name).join(', ')}`);
+    const path = r.path ?? [];
+    if (!path.length) return this.flow(this.c.setBackup(f, undefined));
+    const problems = pathProblems(this.c.t, path, f.dir);
+    if (problems.length) throw bad('path', path.join(','), `routers from ${f.ingress} to ${f.egress} along links (${problems.map((p) => p.problem).join('; ')})`);
+    const broken = constraintProblems(this.c.t, f.cls, f.dir, path).map((p) => p.problem);
+    if (this.c.engine.probeViolation(f, path) === 'max_delay') broken.push(`max_delay ${f.cls.constraints.maxDelayMs} ms: its probes measure p50 ${this.c.probes.delayMs(f.ingress, path)?.toFixed(2)} ms`);
+    if (broken.length) throw bad('path', path.join(','), `a path that meets the class's constraints (${broken.join('; ')})`);
+    if (pathKey(path) === pathKey(f.path)) throw bad('path', path.join(','), `a path other than the current one (${pathText(f.path)}): the backup is what its ingress fails over to from it`);
+    const down = this.c.t.links.filter((l) => !this.c.meter.linkUp(l)).map((l) => l.name);
+    const suspect = this.c.probes.suspectLinks();
+    const links = this.c.engine.g.arcsOf(path).map((a) => a.link);
+    const downLink = links.find((l) => down.includes(l));
+    if (downLink) throw new NotNow(`path ${pathKey(path)}: link ${downLink} is down`);
+    const suspectLink = links.find((l) => suspect.has(l));
+    if (suspectLink) throw new NotNow(`path ${pathKey(path)}: link ${suspectLink} is suspect (on a path the probes say is dead, on no live one)`);
+    if (this.c.probes.dead(f.ingress, path)) throw new NotNow(`path ${pathKey(path)} is dead by ${f.ingress}'s probes`);
+    return this.flow(this.c.setBackup(f, path));
+  }
+
+  private setPolicy(r: {
+    class: string; direction: string; mode: string; threshold?: number; hysteresis?: number; hold_down_ms?: number; interval_ms?: number; smoothing?: number; min_rate_mbps?: number;
+    fast_reroute?: boolean; probe_interval_ms?: number; candidate_probe_interval_ms?: number; miss_threshold?: number;
+  }) {
     const set = (v: number | undefined | null): v is number => v !== undefined && v !== null;
     if (r.mode && !MODES.includes(r.mode as Mode)) throw bad('mode', r.mode, `one of ${MODES.join(', ')}`);
     if (r.direction && !DIRECTIONS.includes(r.direction as never)) throw bad('direction', r.direction, 'forward or reverse');
@@ -158,11 +226,18 @@ export class ControllerServer {
     if (set(r.interval_ms) && (r.interval_ms < 10 || r.interval_ms > 60_000)) throw bad('interval_ms', r.interval_ms, '10..60000 milliseconds');
     if (set(r.smoothing) && (r.smoothing <= 0 || r.smoothing > 1)) throw bad('smoothing', r.smoothing, 'an EWMA weight in (0, 1]');
     if (set(r.min_rate_mbps) && !(r.min_rate_mbps >= 0 && r.min_rate_mbps <= 1e6)) throw bad('min_rate_mbps', r.min_rate_mbps, 'a rate in Mbit/s, 0..1000000 (0: the default floor)');
+    const [imin, imax] = PROBE_INTERVAL_RANGE;
+    const [mmin, mmax] = MISS_THRESHOLD_RANGE;
+    if (set(r.probe_interval_ms) && !(r.probe_interval_ms >= imin && r.probe_interval_ms <= imax)) throw bad('probe_interval_ms', r.probe_interval_ms, `${imin}..${imax} milliseconds`);
+    if (set(r.candidate_probe_interval_ms) && !(r.candidate_probe_interval_ms >= imin && r.candidate_probe_interval_ms <= imax)) throw bad('candidate_probe_interval_ms', r.candidate_probe_interval_ms, `${imin}..${imax} milliseconds`);
+    if (set(r.miss_threshold) && !(r.miss_threshold >= mmin && r.miss_threshold <= mmax)) throw bad('miss_threshold', r.miss_threshold, `${mmin}..${mmax} probes missed in a row`);
     this.c.setPolicy({
       cls: r.class || undefined, dir: r.direction || undefined, mode: (r.mode || undefined) as Mode | undefined,
       threshold: set(r.threshold) ? r.threshold : undefined, hysteresis: set(r.hysteresis) ? r.hysteresis : undefined,
       holdDownMs: set(r.hold_down_ms) ? r.hold_down_ms : undefined,
       minRateBps: set(r.min_rate_mbps) ? (r.min_rate_mbps === 0 ? null : r.min_rate_mbps * 1e6) : undefined,
+      fastReroute: r.fast_reroute ?? undefined, probeIntervalMs: set(r.probe_interval_ms) ? r.probe_interval_ms : undefined,
+      candidateProbeIntervalMs: set(r.candidate_probe_interval_ms) ? r.candidate_probe_interval_ms : undefined, missThreshold: set(r.miss_threshold) ? r.miss_threshold : undefined,
     });
     if (set(r.smoothing)) this.c.meter.smoothing = r.smoothing;
     if (set(r.interval_ms) && r.interval_ms !== this.c.intervalMs) this.c.setInterval(r.interval_ms);
@@ -172,10 +247,14 @@ export class ControllerServer {
   private policy() {
     return {
       interval_ms: this.c.intervalMs, smoothing: this.c.meter.smoothing,
-      flows: [...this.c.flows.values()].map((f) => ({
-        class: f.cls.name, direction: f.dir, mode: f.policy.mode, threshold: f.policy.threshold, hysteresis: f.policy.hysteresis, hold_down_ms: f.policy.holdDownMs,
-        min_rate_mbps: this.c.engine.minRate(f) / 1e6,
-      })),
+      flows: [...this.c.flows.values()].map((f) => {
+        const p = probePolicy(f.policy);
+        return {
+          class: f.cls.name, direction: f.dir, mode: f.policy.mode, threshold: f.policy.threshold, hysteresis: f.policy.hysteresis, hold_down_ms: f.policy.holdDownMs,
+          min_rate_mbps: this.c.engine.minRate(f) / 1e6, fast_reroute: p.fastReroute, probe_interval_ms: p.probeIntervalMs,
+          candidate_probe_interval_ms: p.candidateProbeIntervalMs, miss_threshold: p.missThreshold, max_delay_ms: f.cls.constraints.maxDelayMs ?? 0,
+        };
+      }),
     };
   }
 
@@ -224,7 +303,9 @@ export class ControllerServer {
   private countSwitch(e: SwitchEvent): void {
     const k = `class="${e.class}",direction="${e.direction}",trigger="${e.trigger}",ok="${e.ok}"`;
     this.switchCounts.set(k, (this.switchCounts.get(k) ?? 0) + 1);
-    if (!e.ok || !e.timing || e.timing.decision_to_ack_us < 0) return;
+    if (e.trigger === 'fast-reroute' && e.ok) this.fastReroutes.set(`${e.class}/${e.direction}`, (this.fastReroutes.get(`${e.class}/${e.direction}`) ?? 0) + 1);
+    // the histogram is the controller's decisions; a fast reroute's is the agent's (its event has the timing)
+    if (!e.ok || !e.timing || e.timing.decision_to_ack_us < 0 || e.by === 'agent') return;
     const s = e.timing.decision_to_ack_us / 1e6;
     this.latencySum += s;
     this.latencyCount++;
@@ -262,6 +343,18 @@ export class ControllerServer {
     out.push('# HELP srv6_placement_rounds_total Placement rounds run (flows taken off and placed jointly), applied or not.', '# TYPE srv6_placement_rounds_total counter', `srv6_placement_rounds_total ${this.c.engine.rounds}`);
     out.push('# HELP srv6_flow_rate_bits_per_second Class rate at the egress decap SID.', '# TYPE srv6_flow_rate_bits_per_second gauge');
     for (const f of this.c.flows.values()) out.push(`srv6_flow_rate_bits_per_second{class="${f.cls.name}",direction="${f.dir}"} ${this.c.meter.classRate(f.cls.name, f.dir).bps}`);
+    out.push('# HELP srv6_fast_reroutes_total Fast reroutes: the ingress failed the flow over to its backup by itself.', '# TYPE srv6_fast_reroutes_total counter');
+    for (const f of this.c.flows.values()) out.push(`srv6_fast_reroutes_total{class="${f.cls.name}",direction="${f.dir}"} ${this.fastReroutes.get(`${f.cls.name}/${f.dir}`) ?? 0}`);
+    const probes = [...this.c.probes.entries()];
+    const label = (e: (typeof probes)[number]) => `router="${e.router}",path="${pathKey(e.path)}"`;
+    out.push('# HELP srv6_path_probe_live Probed path state by its ingress (1 live, 0 dead or silent).', '# TYPE srv6_path_probe_live gauge');
+    for (const e of probes) out.push(`srv6_path_probe_live{${label(e)}} ${e.stats.state === 'live' ? 1 : 0}`);
+    out.push('# HELP srv6_path_probe_loss_ratio Share of the probes of the last window lost (0..1).', '# TYPE srv6_path_probe_loss_ratio gauge');
+    for (const e of probes) out.push(`srv6_path_probe_loss_ratio{${label(e)}} ${e.stats.loss}`);
+    out.push('# HELP srv6_path_probe_delay_seconds Round-trip delay of the probes over the last window (quantile 0: the minimum).', '# TYPE srv6_path_probe_delay_seconds gauge');
+    for (const e of probes) {
+      for (const [q, us] of [['0', e.stats.delay_min_us], ['0.5', e.stats.delay_p50_us], ['0.99', e.stats.delay_p99_us]] as const) out.push(`srv6_path_probe_delay_seconds{${label(e)},quantile="${q}"} ${us / 1e6}`);
+    }
     return out.join('\n') + '\n';
   }
 

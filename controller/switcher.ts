@@ -2,10 +2,13 @@
 // agent's long-lived SetPaths stream; an Apply for weighted multipath), timed
 // from the decision to the kernel's acknowledgement, recorded with its reason,
 // streamed, and counted as an oscillation when it returns to a path left a
-// moment ago. The route of a path is derived once and reused.
+// moment ago. The route of a path is derived once and reused. A fast reroute
+// (the ingress agent replaced the route by itself) is adopted as a switch
+// "by agent", timed on the agent's clock.
 import type { Logger } from 'pino';
 import type { ApiRoute } from '../agent/api.js';
 import type { RoundObjective__Output } from '../proto/gen/srv6/controller/v1/RoundObjective.js';
+import type { FastReroute__Output } from '../proto/gen/srv6/agent/v1/FastReroute.js';
 import type { SwitchEvent__Output } from '../proto/gen/srv6/controller/v1/SwitchEvent.js';
 import { classRoute } from '../topology/desired.js';
 import { endpoints, pathDevice, pathSegments } from '../topology/derive.js';
@@ -34,7 +37,13 @@ export function roundObjective(r: RoundSummary): RoundObjective__Output {
   };
 }
 
-interface Timing { decided: bigint; sent: bigint; acked: bigint; replied: bigint; kernelNs: bigint; ok: boolean; error: string }
+interface Timing {
+  decided: bigint; sent: bigint; acked: bigint; replied: bigint; kernelNs: bigint; ok: boolean; error: string;
+  /** who replaced the route (default: the controller) */
+  by?: 'controller' | 'agent';
+  /** fast reroute: the primary's last answered probe -> the agent's detection, ms */
+  detectionMs?: number;
+}
 
 export class Switcher {
   /** the last switches, oldest first */
@@ -122,6 +131,31 @@ export class Switcher {
     return r;
   }
 
+  /**
+   * The flow's ingress replaced its route by itself (fast reroute): the flow
+   * is on `path` now. Adopted like a switch (load model, hold-down,
+   * oscillations, the switch stream), by "agent", timed on the agent's clock:
+   * decided = detected, acknowledged by the kernel, and the detection time
+   * (the primary's last answered probe -> the agent's detection).
+   */
+  adopt(flow: Flow, path: string[], r: FastReroute__Output): SwitchEvent {
+    const now = process.hrtime.bigint();
+    const detected = BigInt(r.detected_mono_ns || '0');
+    const lastReply = BigInt(r.last_reply_mono_ns || '0');
+    this.engine.noteSwitch(flow, path);
+    const decision = `fast reroute: ${flow.ingress} missed ${r.misses} probes in a row on ${pathText(flow.path)} and failed over to ${pathText(path)} by itself`;
+    const event = this.record(flow, path, undefined, 'fast-reroute', undefined, this.routeOf({ cls: flow.cls, dir: flow.dir, path }), {
+      decided: detected, sent: 0n, acked: BigInt(r.acked_mono_ns || '0'), replied: 0n, kernelNs: 0n, ok: true, error: '', by: 'agent',
+      detectionMs: detected > 0n && lastReply > 0n && detected >= lastReply ? Number(detected - lastReply) / 1e6 : -1,
+    }, decision);
+    flow.path = path;
+    flow.multipath = undefined;
+    flow.lastSwitchMonoNs = now;
+    flow.lastSwitchUnixMs = Date.now();
+    flow.switches++;
+    return event;
+  }
+
   /** No path meets the flow's constraints: it keeps its path; the switch stream says which constraint failed, once. */
   reportNoPath(flow: Flow, decision: Decision): void {
     const key = flowKey(flow.cls.name, flow.dir);
@@ -136,27 +170,29 @@ export class Switcher {
     this.noPathReported.delete(flowKey(flow.cls.name, flow.dir));
   }
 
-  private record(flow: Flow, path: string[], multipath: WeightedPath[] | undefined, trigger: string, decision: Decision | undefined, route: ApiRoute, t: Timing): SwitchEvent {
+  private record(flow: Flow, path: string[], multipath: WeightedPath[] | undefined, trigger: string, decision: Decision | undefined, route: ApiRoute, t: Timing, reason?: string): SwitchEvent {
     const onset = decision?.onsetNs;
     const from = flow.multipath ? multipathText(flow.multipath) : pathText(flow.path);
     const oscillation = t.ok && this.noteLeaving(flow, path, multipath, trigger, t.decided);
     const event: SwitchEvent = {
       id: String(this.nextId++), unix_ms: String(Date.now()), class: flow.cls.name, direction: flow.dir, router: flow.ingress, table: flow.cls.table,
       from_path: flow.path, to_path: path, segments: route.encap?.segments ?? [], trigger,
-      reason: decision?.reason ?? `${trigger}: ${from} -> ${pathText(path)}`,
+      reason: decision?.reason ?? reason ?? `${trigger}: ${from} -> ${pathText(path)}`,
       utilization_before: finite(decision?.currentCost ?? 0), utilization_after: finite(decision?.proposedCost ?? 0),
       timing: {
         decided_mono_ns: String(t.decided), rpc_sent_mono_ns: String(t.sent), kernel_acked_mono_ns: String(t.acked), reply_mono_ns: String(t.replied),
         kernel_ns: String(t.kernelNs),
         decision_to_ack_us: t.acked > t.decided ? Number(t.acked - t.decided) / 1000 : -1,
-        decision_to_reply_us: Number(t.replied - t.decided) / 1000,
+        decision_to_reply_us: t.replied >= t.decided ? Number(t.replied - t.decided) / 1000 : -1,
         onset_to_decision_ms: onset !== undefined && t.decided > onset ? Number(t.decided - onset) / 1e6 : -1,
+        detection_ms: t.detectionMs ?? -1,
       },
       ok: t.ok, error: t.error, multipath: multipath ?? [],
       oscillations: String(flow.oscillations), oscillation,
       round: decision?.round ? roundObjective(decision.round) : null,
       residual_mbps: decision?.residualBps !== undefined ? decision.residualBps / 1e6 : -1,
       failed_constraint: decision?.failedConstraint ?? '',
+      by: t.by ?? 'controller',
     };
     this.switches.push(event);
     if (this.switches.length > KEPT_SWITCHES) this.switches.shift();

@@ -6,6 +6,7 @@
 // reads (bench/README.md, telemetry). The bytes mean the same message; fields
 // at their default (0, "") are left out, as proto3 allows.
 import protobuf from 'protobufjs';
+import type { ProbeStats } from './gen/srv6/agent/v1/ProbeStats.js';
 import type { TelemetrySample__Output } from './gen/srv6/agent/v1/TelemetrySample.js';
 import { AGENT_PROTO, LOADER_OPTIONS, protoPath } from './load.js';
 
@@ -27,6 +28,8 @@ export interface TelemetrySampleData {
   wallMs: number;
   interfaces: { name: string; index: number; operState: string; counters: LinkCounters }[];
   sids: { sid: string; action: string; counters: SidCounterValues }[];
+  /** probed paths' figures (a few per sample at most: encoded by protobufjs) */
+  probes?: ProbeStats[];
 }
 
 /** The message as the loader's serializer takes it and its deserializer gives it: what the agent sent before this encoder. */
@@ -39,6 +42,7 @@ export function telemetrySampleObject(s: TelemetrySampleData): TelemetrySample__
       rx_errors: String(c.rxErrors), tx_errors: String(c.txErrors), rx_dropped: String(c.rxDropped), tx_dropped: String(c.txDropped),
     })),
     sids: s.sids.map(({ sid, action, counters: c }) => ({ sid, action, counters: { packets: String(c.packets), bytes: String(c.bytes), errors: String(c.errors) } })),
+    probes: (s.probes ?? []) as TelemetrySample__Output['probes'],
   };
 }
 
@@ -63,7 +67,9 @@ function tags<K extends string>(type: string, fields: Record<K, string>): Record
 
 const T = tags('TelemetrySample', {
   router: 'string', seq: 'uint64', mono_ns: 'uint64', wall_ms: 'uint64', interfaces: 'repeated InterfaceCounters', sids: 'repeated SidSample', mono_uncertainty_ns: 'uint64',
+  probes: 'repeated ProbeStats',
 });
+const ProbeStatsType = root.lookupType('srv6.agent.v1.ProbeStats');
 const I = tags('InterfaceCounters', {
   name: 'string', index: 'uint32', oper_state: 'string', rx_bytes: 'uint64', tx_bytes: 'uint64', rx_packets: 'uint64', tx_packets: 'uint64',
   rx_errors: 'uint64', tx_errors: 'uint64', rx_dropped: 'uint64', tx_dropped: 'uint64',
@@ -201,5 +207,13 @@ export function encodeTelemetrySample(s: TelemetrySampleData): Buffer {
     end(at);
   }
   u64(T.mono_uncertainty_ns, s.monoUncertaintyNs);
+  for (const p of s.probes ?? []) {
+    const bytes = ProbeStatsType.encode(ProbeStatsType.fromObject(p)).finish();
+    varint(T.probes);
+    varint(bytes.length);
+    room(bytes.length);
+    buf.set(bytes, pos);
+    pos += bytes.length;
+  }
   return Buffer.from(buf.subarray(0, pos));
 }

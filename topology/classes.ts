@@ -66,10 +66,11 @@ function classifier(raw: RawClassifier, at: DocPath, problems: Problems): Classi
 }
 
 /**
- * max_hops, avoid and via of one class, checked against the routers and the
- * link names (`linkNames`: every link of the file, usable or not). What the
- * graph decides (an initial path that breaks them, no path at all meeting
- * them) is checked in validate.ts, and only when this found no problem.
+ * max_hops, avoid, via and max_delay_ms of one class, checked against the
+ * routers and the link names (`linkNames`: every link of the file, usable or
+ * not). What the graph decides (an initial path that breaks them, no path at
+ * all meeting them, a delay bound under the links' own delays) is checked in
+ * validate.ts, and only when this found no problem.
  */
 function constraints(rc: RawClass, at: (...p: (string | number)[]) => DocPath, directions: Direction[], t: Topology,
   linkNames: readonly string[], problems: Problems): PathConstraints {
@@ -80,6 +81,10 @@ function constraints(rc: RawClass, at: (...p: (string | number)[]) => DocPath, d
   if (rc.max_hops !== undefined) {
     if (rc.max_hops < 1) problems.add(at('max_hops'), `must be an integer >= 1 (a path has at least one link), not ${rc.max_hops}`);
     else c.maxHops = rc.max_hops;
+  }
+  if (rc.max_delay_ms !== undefined) {
+    if (!(rc.max_delay_ms > 0)) problems.add(at('max_delay_ms'), `must be a round-trip delay in milliseconds > 0, not ${rc.max_delay_ms}`);
+    else c.maxDelayMs = rc.max_delay_ms;
   }
   // where every path of a direction starts or ends: these cannot be avoided
   const ends = new Map<string, string[]>();

@@ -236,6 +236,18 @@ export function pathSegments(t: Topology, path: string[], cls: FlowClass, dir: D
   return [...path.slice(1, -1).map((n) => router(t, n).endSid), decapSid(t, cls, dir)];
 }
 
+/**
+ * The segment list a probe of the path travels (agent/probe): the transit routers' End SIDs, then the
+ * egress's address on the path's last link, where its agent's reflector listens (a SID would not do:
+ * the kernel drops a packet whose SRH is used up at an End SID).
+ */
+export function probeSegments(t: Topology, path: string[]): string[] {
+  const [last] = pathLinks(t, path.slice(-2));
+  if (!last || path.length < 2) throw new Error(`path ${path.join(',')} has no last hop`);
+  const egressEnd = last.a.router === path[path.length - 1] ? last.a : last.b;
+  return [...path.slice(1, -1).map((n) => router(t, n).endSid), bare(egressEnd.address)];
+}
+
 /** Where the ingress sends the encapsulated packet: its interface toward path[1] and that neighbour's address. */
 export function pathDevice(t: Topology, path: string[]): { dev: string; via: string } {
   const [link] = pathLinks(t, path.slice(0, 2));

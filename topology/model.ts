@@ -64,8 +64,10 @@ export interface Classifier {
 }
 
 /**
- * Limits on the paths a class may take (the file's max_hops, avoid, via).
- * constraintProblems() in derive.ts checks a concrete path against them.
+ * Limits on the paths a class may take (the file's max_hops, avoid, via,
+ * max_delay_ms). constraintProblems() in derive.ts checks a concrete path
+ * against the first three; max_delay_ms needs measurements (the controller
+ * holds it against the probes' delay).
  */
 export interface PathConstraints {
   /** at most this many links (undefined: no limit) */
@@ -76,6 +78,8 @@ export interface PathConstraints {
   avoidLinks: string[];
   /** routers that must be on the path, in travel order of the forward direction */
   via: string[];
+  /** round-trip delay (the probes' p50, ms) a path may have at most (undefined: no limit); a path not probed yet meets it */
+  maxDelayMs?: number;
 }
 
 export interface FlowClass {

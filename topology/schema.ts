@@ -20,7 +20,7 @@ export interface RawClassifier {
 export interface RawClass {
   name: string; table: number; sid_function: string; classifier?: RawClassifier;
   directions?: ('forward' | 'reverse')[]; initial_path?: { forward?: string[]; reverse?: string[] };
-  max_hops?: number; avoid?: string[]; via?: string[];
+  max_hops?: number; avoid?: string[]; via?: string[]; max_delay_ms?: number;
 }
 export interface RawTopology {
   name?: string;
@@ -69,7 +69,7 @@ const schema = obj({
       }, []),
       directions: { type: 'array', items: { enum: ['forward', 'reverse'] }, minItems: 1, uniqueItems: true },
       initial_path: obj({ forward: path, reverse: path }, []),
-      max_hops: int, avoid: names, via: names,
+      max_hops: int, avoid: names, via: names, max_delay_ms: num,
     }, ['name', 'table', 'sid_function']),
   },
 }, ['management', 'routers', 'links', 'externals', 'classes']);

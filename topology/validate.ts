@@ -223,6 +223,7 @@ export function buildTopology(raw: RawTopology, file: string, problems: Problems
     } else {
       checkInitialPaths(raw, topology, problems, constraintsOk);
       checkConstraintsSatisfiable(topology, problems, constraintsOk);
+      checkDelayBounds(topology, problems, constraintsOk);
     }
   }
   return topology;
@@ -282,6 +283,42 @@ function checkConstraintsSatisfiable(t: Topology, problems: Problems, constraint
       problems.add(['classes', i], `no ${dir} path from ${ingress} to ${egress} meets the class's constraints, even with every link up: ${given.join('; ')}`);
     }
   });
+}
+
+/**
+ * A class's max_delay_ms is held against the probes' round-trip delay; the
+ * links' own delays (delay_ms, both ways) are a floor no path can beat: a
+ * bound under the fastest round trip of a direction is never met.
+ */
+function checkDelayBounds(t: Topology, problems: Problems, constraintsOk: Set<number>): void {
+  t.classes.forEach((cls, i) => {
+    const max = cls.constraints.maxDelayMs;
+    if (max === undefined || !constraintsOk.has(i)) return;
+    for (const dir of cls.directions) {
+      const { ingress, egress } = endpoints(t, dir);
+      const rtt = 2 * fewestDelayMs(t, ingress, egress);
+      if (rtt > max) problems.add(['classes', i, 'max_delay_ms'], `${max} ms is never met: the links' delays alone make every ${dir} round trip from ${ingress} to ${egress} at least ${rtt} ms`);
+    }
+  });
+}
+
+/** The smallest sum of the links' delay_ms from one router to another (Dijkstra; the graph is small). */
+function fewestDelayMs(t: Topology, from: string, to: string): number {
+  const dist = new Map<string, number>([[from, 0]]);
+  const done = new Set<string>();
+  for (;;) {
+    let at: string | undefined;
+    for (const [n, d] of dist) if (!done.has(n) && (at === undefined || d < dist.get(at)!)) at = n;
+    if (at === undefined) return Infinity;
+    if (at === to) return dist.get(at)!;
+    done.add(at);
+    for (const l of t.links) {
+      const other = l.a.router === at ? l.b.router : l.b.router === at ? l.a.router : undefined;
+      if (other === undefined) continue;
+      const d = dist.get(at)! + l.delayMs;
+      if (d < (dist.get(other) ?? Infinity)) dist.set(other, d);
+    }
+  }
 }
 
 /**

@@ -117,6 +117,12 @@ export function pps(x: number): string {
   return x < 10 ? x.toFixed(1) : x.toFixed(0);
 }
 
+/** A probed delay in milliseconds for tables: "0.412", "12.3"; negative or not finite: "-". */
+export function delayMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '-';
+  return ms < 10 ? ms.toFixed(3) : ms.toFixed(1);
+}
+
 /** A plain number without trailing zeros (policy values as the operator typed them). */
 export function num(x: number): string {
   return String(Number(x.toFixed(6)));
@@ -175,6 +181,12 @@ export function switchLine(e: SwitchEvent, style: Style): string {
     paint(style, triggerColour(e.trigger), e.trigger), `${pathText(e.from_path)} -> ${to}`,
   ];
   if (!e.ok) return [...parts, paint(style, 'red', `FAILED: ${e.error}`)].join('  ');
+  if (e.by === 'agent') {
+    // the ingress failed over by itself: its own clocks, detection -> kernel ack
+    parts.push('by the agent');
+    if (t) parts.push(`detection ${t.detection_ms >= 0 ? `${t.detection_ms.toFixed(1)} ms` : 'n/a'}`, `detection->ack ${usAsMs(t.decision_to_ack_us)}`);
+    return parts.join('  ');
+  }
   if (t) {
     parts.push(`ack ${usAsMs(t.decision_to_ack_us)}`, `reply ${usAsMs(t.decision_to_reply_us)}`, `kernel ${nsAsMs(t.kernel_ns)}`);
     if (t.onset_to_decision_ms >= 0) parts.push(`onset->decision ${t.onset_to_decision_ms.toFixed(1)} ms`);
@@ -188,7 +200,9 @@ export function switchLine(e: SwitchEvent, style: Style): string {
 export function triggerColour(trigger: string): Colour | undefined {
   switch (trigger) {
     case 'congestion': return 'yellow';
-    case 'link-down': return 'red';
+    case 'link-down': case 'path-dead': return 'red';
+    case 'fast-reroute': return 'blue';
+    case 'delay': return 'yellow';
     case 'pin': return 'cyan';
     case 'pin-restore': return 'green';
     case 'pin-fallback': case 'no-path': case 'constraint': return 'red';

@@ -17,7 +17,7 @@ const BENCH_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'be
 
 const program = new Command()
   .name('srv6ctl')
-  .description('Operate the SRv6 controller: routers, topology, flows, candidate paths, pins, the policy, switches, the live dashboard')
+  .description('Operate the SRv6 controller: routers, topology, flows, candidate paths and their probes, pins, backups, the policy, switches, the live dashboard')
   .option('-c, --controller <address>', 'controller API: host:port, [v6]:port or unix:/path (env SRV6_CONTROLLER)', defaultController())
   .option('--json', 'machine-readable output: the API\'s messages, field names as in the proto')
   .option('--timeout <ms>', 'deadline of each call', uint(1), 5000)
@@ -35,8 +35,9 @@ Exit status: 0 ok, 1 failure (e.g. the controller is unreachable), 2 usage error
 Examples:
   srv6ctl routers                                 # are all agents connected, is telemetry flowing?
   srv6ctl flows                                   # every class per direction: path, rate, mode
-  srv6ctl paths --class low --direction forward   # candidate paths, * marks the current one
+  srv6ctl paths --class low --direction forward   # candidate paths with their probes, * current, b backup
   srv6ctl pin low forward r1,r3,r5,r6             # pin a path (mode becomes static), with its timing
+  srv6ctl backup high forward r1,r3,r5,r6         # the path its ingress fails over to (fast reroute)
   srv6ctl policy set --class low --mode least-utilized --threshold 0.5
   srv6ctl switches --follow                       # every switch as it happens
   srv6ctl watch                                   # the live dashboard (q or Ctrl-C quits)

@@ -8,6 +8,7 @@ export type { WeightedPath__Output as WeightedPath } from '../../proto/gen/srv6/
 export type { Flow__Output as Flow } from '../../proto/gen/srv6/controller/v1/Flow.js';
 ;
 export type { PathSet__Output as PathSet } from '../../proto/gen/srv6/controller/v1/PathSet.js';
+export type { PathProbe__Output as PathProbe } from '../../proto/gen/srv6/controller/v1/PathProbe.js';
 ;
 export type { Policy__Output as Policy } from '../../proto/gen/srv6/controller/v1/Policy.js';
 export type { Decision__Output as Decision } from '../../proto/gen/srv6/controller/v1/Decision.js';

@@ -3,12 +3,14 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ApplyRequest as _srv6_agent_v1_ApplyRequest, ApplyRequest__Output as _srv6_agent_v1_ApplyRequest__Output } from './srv6/agent/v1/ApplyRequest';
 import type { ApplyResponse as _srv6_agent_v1_ApplyResponse, ApplyResponse__Output as _srv6_agent_v1_ApplyResponse__Output } from './srv6/agent/v1/ApplyResponse';
+import type { FastReroute as _srv6_agent_v1_FastReroute, FastReroute__Output as _srv6_agent_v1_FastReroute__Output } from './srv6/agent/v1/FastReroute';
 import type { Flavors as _srv6_agent_v1_Flavors, Flavors__Output as _srv6_agent_v1_Flavors__Output } from './srv6/agent/v1/Flavors';
 import type { ForeignRoute as _srv6_agent_v1_ForeignRoute, ForeignRoute__Output as _srv6_agent_v1_ForeignRoute__Output } from './srv6/agent/v1/ForeignRoute';
 import type { ForeignRule as _srv6_agent_v1_ForeignRule, ForeignRule__Output as _srv6_agent_v1_ForeignRule__Output } from './srv6/agent/v1/ForeignRule';
 import type { ForeignSid as _srv6_agent_v1_ForeignSid, ForeignSid__Output as _srv6_agent_v1_ForeignSid__Output } from './srv6/agent/v1/ForeignSid';
 import type { ForeignState as _srv6_agent_v1_ForeignState, ForeignState__Output as _srv6_agent_v1_ForeignState__Output } from './srv6/agent/v1/ForeignState';
 import type { GetInfoRequest as _srv6_agent_v1_GetInfoRequest, GetInfoRequest__Output as _srv6_agent_v1_GetInfoRequest__Output } from './srv6/agent/v1/GetInfoRequest';
+import type { GetProbesRequest as _srv6_agent_v1_GetProbesRequest, GetProbesRequest__Output as _srv6_agent_v1_GetProbesRequest__Output } from './srv6/agent/v1/GetProbesRequest';
 import type { Interface as _srv6_agent_v1_Interface, Interface__Output as _srv6_agent_v1_Interface__Output } from './srv6/agent/v1/Interface';
 import type { InterfaceCounters as _srv6_agent_v1_InterfaceCounters, InterfaceCounters__Output as _srv6_agent_v1_InterfaceCounters__Output } from './srv6/agent/v1/InterfaceCounters';
 import type { KernelSupport as _srv6_agent_v1_KernelSupport, KernelSupport__Output as _srv6_agent_v1_KernelSupport__Output } from './srv6/agent/v1/KernelSupport';
@@ -18,6 +20,12 @@ import type { Nexthop as _srv6_agent_v1_Nexthop, Nexthop__Output as _srv6_agent_
 import type { Op as _srv6_agent_v1_Op, Op__Output as _srv6_agent_v1_Op__Output } from './srv6/agent/v1/Op';
 import type { OpResult as _srv6_agent_v1_OpResult, OpResult__Output as _srv6_agent_v1_OpResult__Output } from './srv6/agent/v1/OpResult';
 import type { PortRange as _srv6_agent_v1_PortRange, PortRange__Output as _srv6_agent_v1_PortRange__Output } from './srv6/agent/v1/PortRange';
+import type { ProbeConfig as _srv6_agent_v1_ProbeConfig, ProbeConfig__Output as _srv6_agent_v1_ProbeConfig__Output } from './srv6/agent/v1/ProbeConfig';
+import type { ProbePath as _srv6_agent_v1_ProbePath, ProbePath__Output as _srv6_agent_v1_ProbePath__Output } from './srv6/agent/v1/ProbePath';
+import type { ProbeStats as _srv6_agent_v1_ProbeStats, ProbeStats__Output as _srv6_agent_v1_ProbeStats__Output } from './srv6/agent/v1/ProbeStats';
+import type { ProbeStatus as _srv6_agent_v1_ProbeStatus, ProbeStatus__Output as _srv6_agent_v1_ProbeStatus__Output } from './srv6/agent/v1/ProbeStatus';
+import type { Protection as _srv6_agent_v1_Protection, Protection__Output as _srv6_agent_v1_Protection__Output } from './srv6/agent/v1/Protection';
+import type { ProtectionStatus as _srv6_agent_v1_ProtectionStatus, ProtectionStatus__Output as _srv6_agent_v1_ProtectionStatus__Output } from './srv6/agent/v1/ProtectionStatus';
 import type { Route as _srv6_agent_v1_Route, Route__Output as _srv6_agent_v1_Route__Output } from './srv6/agent/v1/Route';
 import type { RouterAgentClient as _srv6_agent_v1_RouterAgentClient, RouterAgentDefinition as _srv6_agent_v1_RouterAgentDefinition } from './srv6/agent/v1/RouterAgent';
 import type { RouterEvent as _srv6_agent_v1_RouterEvent, RouterEvent__Output as _srv6_agent_v1_RouterEvent__Output } from './srv6/agent/v1/RouterEvent';
@@ -47,12 +55,14 @@ export interface ProtoGrpcType {
       v1: {
         ApplyRequest: MessageTypeDefinition<_srv6_agent_v1_ApplyRequest, _srv6_agent_v1_ApplyRequest__Output>
         ApplyResponse: MessageTypeDefinition<_srv6_agent_v1_ApplyResponse, _srv6_agent_v1_ApplyResponse__Output>
+        FastReroute: MessageTypeDefinition<_srv6_agent_v1_FastReroute, _srv6_agent_v1_FastReroute__Output>
         Flavors: MessageTypeDefinition<_srv6_agent_v1_Flavors, _srv6_agent_v1_Flavors__Output>
         ForeignRoute: MessageTypeDefinition<_srv6_agent_v1_ForeignRoute, _srv6_agent_v1_ForeignRoute__Output>
         ForeignRule: MessageTypeDefinition<_srv6_agent_v1_ForeignRule, _srv6_agent_v1_ForeignRule__Output>
         ForeignSid: MessageTypeDefinition<_srv6_agent_v1_ForeignSid, _srv6_agent_v1_ForeignSid__Output>
         ForeignState: MessageTypeDefinition<_srv6_agent_v1_ForeignState, _srv6_agent_v1_ForeignState__Output>
         GetInfoRequest: MessageTypeDefinition<_srv6_agent_v1_GetInfoRequest, _srv6_agent_v1_GetInfoRequest__Output>
+        GetProbesRequest: MessageTypeDefinition<_srv6_agent_v1_GetProbesRequest, _srv6_agent_v1_GetProbesRequest__Output>
         Interface: MessageTypeDefinition<_srv6_agent_v1_Interface, _srv6_agent_v1_Interface__Output>
         InterfaceCounters: MessageTypeDefinition<_srv6_agent_v1_InterfaceCounters, _srv6_agent_v1_InterfaceCounters__Output>
         KernelSupport: MessageTypeDefinition<_srv6_agent_v1_KernelSupport, _srv6_agent_v1_KernelSupport__Output>
@@ -62,6 +72,12 @@ export interface ProtoGrpcType {
         Op: MessageTypeDefinition<_srv6_agent_v1_Op, _srv6_agent_v1_Op__Output>
         OpResult: MessageTypeDefinition<_srv6_agent_v1_OpResult, _srv6_agent_v1_OpResult__Output>
         PortRange: MessageTypeDefinition<_srv6_agent_v1_PortRange, _srv6_agent_v1_PortRange__Output>
+        ProbeConfig: MessageTypeDefinition<_srv6_agent_v1_ProbeConfig, _srv6_agent_v1_ProbeConfig__Output>
+        ProbePath: MessageTypeDefinition<_srv6_agent_v1_ProbePath, _srv6_agent_v1_ProbePath__Output>
+        ProbeStats: MessageTypeDefinition<_srv6_agent_v1_ProbeStats, _srv6_agent_v1_ProbeStats__Output>
+        ProbeStatus: MessageTypeDefinition<_srv6_agent_v1_ProbeStatus, _srv6_agent_v1_ProbeStatus__Output>
+        Protection: MessageTypeDefinition<_srv6_agent_v1_Protection, _srv6_agent_v1_Protection__Output>
+        ProtectionStatus: MessageTypeDefinition<_srv6_agent_v1_ProtectionStatus, _srv6_agent_v1_ProtectionStatus__Output>
         Route: MessageTypeDefinition<_srv6_agent_v1_Route, _srv6_agent_v1_Route__Output>
         RouterAgent: SubtypeConstructor<typeof grpc.Client, _srv6_agent_v1_RouterAgentClient> & { service: _srv6_agent_v1_RouterAgentDefinition }
         RouterEvent: MessageTypeDefinition<_srv6_agent_v1_RouterEvent, _srv6_agent_v1_RouterEvent__Output>

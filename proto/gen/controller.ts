@@ -20,10 +20,12 @@ import type { ListRoutersRequest as _srv6_controller_v1_ListRoutersRequest, List
 import type { ListRoutersResponse as _srv6_controller_v1_ListRoutersResponse, ListRoutersResponse__Output as _srv6_controller_v1_ListRoutersResponse__Output } from './srv6/controller/v1/ListRoutersResponse';
 import type { Optimum as _srv6_controller_v1_Optimum, Optimum__Output as _srv6_controller_v1_Optimum__Output } from './srv6/controller/v1/Optimum';
 import type { OptimumPath as _srv6_controller_v1_OptimumPath, OptimumPath__Output as _srv6_controller_v1_OptimumPath__Output } from './srv6/controller/v1/OptimumPath';
+import type { PathProbe as _srv6_controller_v1_PathProbe, PathProbe__Output as _srv6_controller_v1_PathProbe__Output } from './srv6/controller/v1/PathProbe';
 import type { PathSet as _srv6_controller_v1_PathSet, PathSet__Output as _srv6_controller_v1_PathSet__Output } from './srv6/controller/v1/PathSet';
 import type { Policy as _srv6_controller_v1_Policy, Policy__Output as _srv6_controller_v1_Policy__Output } from './srv6/controller/v1/Policy';
 import type { RoundObjective as _srv6_controller_v1_RoundObjective, RoundObjective__Output as _srv6_controller_v1_RoundObjective__Output } from './srv6/controller/v1/RoundObjective';
 import type { RouterStatus as _srv6_controller_v1_RouterStatus, RouterStatus__Output as _srv6_controller_v1_RouterStatus__Output } from './srv6/controller/v1/RouterStatus';
+import type { SetBackupRequest as _srv6_controller_v1_SetBackupRequest, SetBackupRequest__Output as _srv6_controller_v1_SetBackupRequest__Output } from './srv6/controller/v1/SetBackupRequest';
 import type { SetPathRequest as _srv6_controller_v1_SetPathRequest, SetPathRequest__Output as _srv6_controller_v1_SetPathRequest__Output } from './srv6/controller/v1/SetPathRequest';
 import type { SetPolicyRequest as _srv6_controller_v1_SetPolicyRequest, SetPolicyRequest__Output as _srv6_controller_v1_SetPolicyRequest__Output } from './srv6/controller/v1/SetPolicyRequest';
 import type { SwitchEvent as _srv6_controller_v1_SwitchEvent, SwitchEvent__Output as _srv6_controller_v1_SwitchEvent__Output } from './srv6/controller/v1/SwitchEvent';
@@ -61,10 +63,12 @@ export interface ProtoGrpcType {
         ListRoutersResponse: MessageTypeDefinition<_srv6_controller_v1_ListRoutersResponse, _srv6_controller_v1_ListRoutersResponse__Output>
         Optimum: MessageTypeDefinition<_srv6_controller_v1_Optimum, _srv6_controller_v1_Optimum__Output>
         OptimumPath: MessageTypeDefinition<_srv6_controller_v1_OptimumPath, _srv6_controller_v1_OptimumPath__Output>
+        PathProbe: MessageTypeDefinition<_srv6_controller_v1_PathProbe, _srv6_controller_v1_PathProbe__Output>
         PathSet: MessageTypeDefinition<_srv6_controller_v1_PathSet, _srv6_controller_v1_PathSet__Output>
         Policy: MessageTypeDefinition<_srv6_controller_v1_Policy, _srv6_controller_v1_Policy__Output>
         RoundObjective: MessageTypeDefinition<_srv6_controller_v1_RoundObjective, _srv6_controller_v1_RoundObjective__Output>
         RouterStatus: MessageTypeDefinition<_srv6_controller_v1_RouterStatus, _srv6_controller_v1_RouterStatus__Output>
+        SetBackupRequest: MessageTypeDefinition<_srv6_controller_v1_SetBackupRequest, _srv6_controller_v1_SetBackupRequest__Output>
         SetPathRequest: MessageTypeDefinition<_srv6_controller_v1_SetPathRequest, _srv6_controller_v1_SetPathRequest__Output>
         SetPolicyRequest: MessageTypeDefinition<_srv6_controller_v1_SetPolicyRequest, _srv6_controller_v1_SetPolicyRequest__Output>
         SwitchEvent: MessageTypeDefinition<_srv6_controller_v1_SwitchEvent, _srv6_controller_v1_SwitchEvent__Output>

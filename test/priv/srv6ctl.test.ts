@@ -155,7 +155,7 @@ describe('srv6ctl: the operator CLI on a live controller (privileged)', function
   it('flows: every class per direction, and --json agrees with tables 101/102/103 on r1 and r6', () => {
     const flows = expectFlowsMatchKernel();
     const text = ctlOk('flows');
-    expect(text).to.match(/^CLASS\s+DIRECTION\s+INGRESS->EGRESS\s+TABLE\s+MODE\s+PATH\s+RATE\s+PKT\/S\s+PATH UTIL\s+SWITCHES\s+OSC$/m);
+    expect(text).to.match(/^CLASS\s+DIRECTION\s+INGRESS->EGRESS\s+TABLE\s+MODE\s+PATH\s+RATE\s+PKT\/S\s+PATH UTIL\s+DELAY\s+SWITCHES\s+OSC\s+BACKUP$/m);
     for (const f of flows) {
       expect(text).to.match(new RegExp(`^${f.class}\\s+${f.direction}\\s+${f.ingress}->${f.egress}\\s+${f.table}\\s+${f.mode}\\s+${f.path.join('-')}\\s+[\\d.]+ Mb/s`, 'm'));
     }
@@ -177,7 +177,8 @@ describe('srv6ctl: the operator CLI on a live controller (privileged)', function
     expect(one.sets[0].paths).to.have.length.at.most(2);
     const text = ctlOk('paths', '--class', 'low', '--direction', 'forward');
     expect(text).to.match(/^low forward \(r1 -> r6\)$/m);
-    expect(text).to.match(/^\s+\*\s+r1-r2-r5-r6\s+3\s+[\d.]+%\s+fc00:2::1 fc00:5::1 fc00:6::d3$/m);
+    // hops, cost, then the probes' loss, delay p50 and p99 (ms) and state
+    expect(text).to.match(/^\s+\*\s+r1-r2-r5-r6\s+3\s+[\d.]+%\s+[\d.]+%\s+[\d.]+\s+[\d.]+\s+live\s+fc00:2::1 fc00:5::1 fc00:6::d3$/m);
   });
 
   it('pin low forward r1,r3,r5,r6: the switch with its timing, paths marks it current, r1 table 103 has it', () => {
@@ -318,7 +319,7 @@ describe('srv6ctl: the operator CLI on a live controller (privileged)', function
   it('policy set changes only the given fields of only the given flow', () => {
     const before = ctlJson('policy');
     const text = ctlOk('policy', 'set', '--class', 'low', '--direction', 'forward', '--mode', 'least-utilized', '--threshold', '0.5');
-    expect(text).to.match(/^low\s+forward\s+least-utilized\s+0\.5\s+0\.1\s+1000 ms\s+1\.00 Mb\/s$/m);
+    expect(text).to.match(/^low\s+forward\s+least-utilized\s+0\.5\s+0\.1\s+1000 ms\s+1\.00 Mb\/s\s+on\s+10 ms\s+100 ms\s+3\s+-$/m);
     const after = ctlJson('policy');
     const expected = structuredClone(before);
     Object.assign(expected.flows.find((f: any) => f.class === 'low' && f.direction === 'forward'), { mode: 'least-utilized', threshold: 0.5 });

@@ -166,6 +166,7 @@ describe('plot: topology snapshot', () => {
       return {
         class: c.name, direction, ingress: path[0], egress: path[path.length - 1], table: c.table, path, segments: [], mode: 'least-utilized',
         rate_mbps: 12.5, packets_per_s: 1000, path_utilization: 0.5, multipath: [], switches: '0', last_switch_unix_ms: '0', oscillations: '0', pin: [], pin_fallback: false, min_rate_mbps: 1,
+        backup: [], backup_shared_links: [], backup_pinned: false, fast_reroute: true, probe: null,
       };
     }));
     return { topology: { name: t.name, file: t.file, routers: t.routers.map((r) => r.name), links, classes: t.classes.map((c) => c.name) }, flows };

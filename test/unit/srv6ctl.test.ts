@@ -30,19 +30,21 @@ function data(grid: boolean): DashboardData {
       flows.push({
         class: cls, direction, ingress: path[0], egress: path[path.length - 1], table: 101, path, segments: [], mode: cls === 'low' ? 'static' : 'least-utilized',
         rate_mbps: 12.3, packets_per_s: 1000, path_utilization: 0.6, multipath: [], switches: '1', last_switch_unix_ms: '0', oscillations: '0', pin: [], pin_fallback: false, min_rate_mbps: 1,
+        backup: [], backup_shared_links: [], backup_pinned: false, fast_reroute: true, probe: null,
       });
     }
   }
   const switches: SwitchEvent[] = Array.from({ length: 10 }, (_, i) => ({
     id: String(i + 1), unix_ms: String(1_700_000_000_000 + i), class: 'medium', direction: i % 2 ? 'forward' : 'reverse', router: 'r1', table: 102,
     from_path: fwd, to_path: fwd, segments: [], trigger: ['congestion', 'pin', 'link-down'][i % 3], reason: '', utilization_before: 0.8, utilization_after: 0.2,
-    timing: { decided_mono_ns: '1', rpc_sent_mono_ns: '2', kernel_acked_mono_ns: '3', reply_mono_ns: '4', kernel_ns: '22000', decision_to_ack_us: 412, decision_to_reply_us: 700, onset_to_decision_ms: 120 },
+    timing: { decided_mono_ns: '1', rpc_sent_mono_ns: '2', kernel_acked_mono_ns: '3', reply_mono_ns: '4', kernel_ns: '22000', decision_to_ack_us: 412, decision_to_reply_us: 700, onset_to_decision_ms: 120, detection_ms: -1 },
     ok: i !== 9, error: i === 9 ? 'the ingress r1 is not connected' : '', multipath: [],
-    oscillations: '0', oscillation: false, round: null, residual_mbps: -1, failed_constraint: '',
+    oscillations: '0', oscillation: false, round: null, residual_mbps: -1, failed_constraint: '', by: 'controller',
   }));
   return {
     controller: `unix:${DEFAULT_LAB_SOCKET}`, topology: { name: grid ? 'grid4x4' : 'reference', file: 'x.yaml', routers: [], links, classes: ['high', 'medium', 'low'] },
-    util: new Map(), round: '42', flows, policy: { interval_ms: 100, smoothing: 0.6, flows: [{ class: 'high', direction: 'forward', mode: 'least-utilized', threshold: 0.7, hysteresis: 0.1, hold_down_ms: 1000, min_rate_mbps: 1 }] },
+    util: new Map(), round: '42', flows, policy: { interval_ms: 100, smoothing: 0.6, flows: [{ class: 'high', direction: 'forward', mode: 'least-utilized', threshold: 0.7, hysteresis: 0.1, hold_down_ms: 1000, min_rate_mbps: 1,
+      fast_reroute: true, probe_interval_ms: 10, candidate_probe_interval_ms: 100, miss_threshold: 3, max_delay_ms: 0 }] },
     switches, nowMs: 1_700_000_001_000,
   };
 }

@@ -41,6 +41,17 @@ describe('telemetry sample encoding: the loader reads the same message as before
     expect(newPath(s)).to.deep.include({ router: 'r6', seq: '42', mono_ns: '13255796442745', wall_ms: '1796178510865', mono_uncertainty_ns: '412581' });
   });
 
+  it('with the probed paths\' figures (include_probes)', () => {
+    const probe = {
+      name: 'r6,r5,r3,r1', segments: ['fc00:5::1', 'fc00:3::1', 'fd01:8::1'], interval_ms: 10, state: 'live', sent: '1234', received: '1200',
+      window_probes: 100, loss: 0.02, delay_min_us: 41.5, delay_p50_us: 70.25, delay_p99_us: 310, jitter_us: 12.5, consecutive_misses: 0,
+      last_reply_mono_ns: '13255796442745', late: '3', timestamps: 'kernel',
+    };
+    const s = sample({ probes: [probe, { ...probe, name: 'r6,r4,r2,r1', state: 'dead', consecutive_misses: 7, loss: 1 }] });
+    expect(newPath(s)).to.deep.equal(oldPath(s));
+    expect((newPath(s) as { probes: unknown[] }).probes[0]).to.deep.equal(probe);
+  });
+
   it('every 64-bit counter at the varint edges, up to 2^64 - 1', () => {
     for (const v of U64_EDGES) {
       const s = sample({

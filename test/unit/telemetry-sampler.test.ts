@@ -53,7 +53,8 @@ function sampler(io: SamplerIo, sidTables: Iterable<number>, link: (i: number) =
 
 const syncIo: SamplerIo = { statsDump: () => STATS, ownRoutes };
 const asyncIo: SamplerIo = { statsDump: async () => STATS, ownRoutes: async (t) => ownRoutes(t) };
-const untimed = <T extends { mono_ns: string; mono_uncertainty_ns: string; wall_ms: string }>(m: T) => ({ ...m, mono_ns: '', mono_uncertainty_ns: '', wall_ms: '' });
+/** the message without its times, and without the probe figures (the server adds them; the sampler reads none) */
+const untimed = <T extends { mono_ns: string; mono_uncertainty_ns: string; wall_ms: string; probes?: unknown }>({ probes: _probes, ...m }: T) => ({ ...m, mono_ns: '', mono_uncertainty_ns: '', wall_ms: '' });
 const busy = (ms: number) => { const end = performance.now() + ms; while (performance.now() < end); };
 
 describe('telemetry sampler: cheap reads, the message of sample()', () => {

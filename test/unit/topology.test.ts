@@ -743,6 +743,22 @@ describe('topology: path constraints (max_hops, avoid, via)', () => {
     }
   });
 
+  it('max_delay_ms: loaded when > 0, refused otherwise and under the links\' own round trip, each with its line', () => {
+    const t = parseTopology(highWith('    max_delay_ms: 2.5\n'), FILE);
+    expect(t.classes[0].constraints).to.deep.equal({ avoidRouters: [], avoidLinks: [], via: [], maxDelayMs: 2.5 });
+    expect(t.classes[1].constraints).to.not.have.property('maxDelayMs');
+    single('    classifier: {}\n', '    classifier: {}\n    max_delay_ms: 0\n', 'classes[2].max_delay_ms: must be a round-trip delay in milliseconds > 0, not 0', 'max_delay_ms: 0');
+    single('    classifier: {}\n', '    classifier: {}\n    max_delay_ms: -3\n', 'classes[2].max_delay_ms: must be a round-trip delay in milliseconds > 0, not -3', 'max_delay_ms: -3');
+    single('    classifier: {}\n', '    classifier: {}\n    max_delay_ms: fast\n', 'classes[2].max_delay_ms: must be a number, not the string "fast"', 'max_delay_ms: fast');
+    // every link 2 ms one way: no round trip between r1 and r6 is under 12 ms
+    const slow = highWith('    max_delay_ms: 10\n').replaceAll('    delay_ms: 0\n', '    delay_ms: 2\n');
+    expectProblems(slow, [
+      ['max_delay_ms: 10', 'classes[0].max_delay_ms: 10 ms is never met: the links\' delays alone make every forward round trip from r1 to r6 at least 12 ms'],
+      ['max_delay_ms: 10', 'classes[0].max_delay_ms: 10 ms is never met: the links\' delays alone make every reverse round trip from r6 to r1 at least 12 ms'],
+    ]);
+    expect(parseTopology(slow.replace('max_delay_ms: 10', 'max_delay_ms: 12'), FILE).classes[0].constraints.maxDelayMs).to.equal(12);
+  });
+
   it('agrees with brute-force enumeration on the grid, and checks it in well under 100 ms', () => {
     const gridText = readFileSync(bundledTopologies().grid4x4, 'utf8');
     const grid = loadTopology('grid4x4');

@@ -5,8 +5,11 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ApplyRequest as _srv6_agent_v1_ApplyRequest, ApplyRequest__Output as _srv6_agent_v1_ApplyRequest__Output } from '../../../srv6/agent/v1/ApplyRequest';
 import type { ApplyResponse as _srv6_agent_v1_ApplyResponse, ApplyResponse__Output as _srv6_agent_v1_ApplyResponse__Output } from '../../../srv6/agent/v1/ApplyResponse';
 import type { GetInfoRequest as _srv6_agent_v1_GetInfoRequest, GetInfoRequest__Output as _srv6_agent_v1_GetInfoRequest__Output } from '../../../srv6/agent/v1/GetInfoRequest';
+import type { GetProbesRequest as _srv6_agent_v1_GetProbesRequest, GetProbesRequest__Output as _srv6_agent_v1_GetProbesRequest__Output } from '../../../srv6/agent/v1/GetProbesRequest';
 import type { ListStateRequest as _srv6_agent_v1_ListStateRequest, ListStateRequest__Output as _srv6_agent_v1_ListStateRequest__Output } from '../../../srv6/agent/v1/ListStateRequest';
 import type { ListStateResponse as _srv6_agent_v1_ListStateResponse, ListStateResponse__Output as _srv6_agent_v1_ListStateResponse__Output } from '../../../srv6/agent/v1/ListStateResponse';
+import type { ProbeConfig as _srv6_agent_v1_ProbeConfig, ProbeConfig__Output as _srv6_agent_v1_ProbeConfig__Output } from '../../../srv6/agent/v1/ProbeConfig';
+import type { ProbeStatus as _srv6_agent_v1_ProbeStatus, ProbeStatus__Output as _srv6_agent_v1_ProbeStatus__Output } from '../../../srv6/agent/v1/ProbeStatus';
 import type { RouterEvent as _srv6_agent_v1_RouterEvent, RouterEvent__Output as _srv6_agent_v1_RouterEvent__Output } from '../../../srv6/agent/v1/RouterEvent';
 import type { RouterInfo as _srv6_agent_v1_RouterInfo, RouterInfo__Output as _srv6_agent_v1_RouterInfo__Output } from '../../../srv6/agent/v1/RouterInfo';
 import type { SetPathRequest as _srv6_agent_v1_SetPathRequest, SetPathRequest__Output as _srv6_agent_v1_SetPathRequest__Output } from '../../../srv6/agent/v1/SetPathRequest';
@@ -48,6 +51,21 @@ export interface RouterAgentClient extends grpc.Client {
   getInfo(argument: _srv6_agent_v1_GetInfoRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_RouterInfo__Output>): grpc.ClientUnaryCall;
   getInfo(argument: _srv6_agent_v1_GetInfoRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_RouterInfo__Output>): grpc.ClientUnaryCall;
   getInfo(argument: _srv6_agent_v1_GetInfoRequest, callback: grpc.requestCallback<_srv6_agent_v1_RouterInfo__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Every probed path's figures and every protection's state.
+   */
+  GetProbes(argument: _srv6_agent_v1_GetProbesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  GetProbes(argument: _srv6_agent_v1_GetProbesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  GetProbes(argument: _srv6_agent_v1_GetProbesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  GetProbes(argument: _srv6_agent_v1_GetProbesRequest, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  /**
+   * Every probed path's figures and every protection's state.
+   */
+  getProbes(argument: _srv6_agent_v1_GetProbesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  getProbes(argument: _srv6_agent_v1_GetProbesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  getProbes(argument: _srv6_agent_v1_GetProbesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  getProbes(argument: _srv6_agent_v1_GetProbesRequest, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
   
   /**
    * The routes, SIDs and rules this agent owns, read back from the kernel, and
@@ -95,6 +113,23 @@ export interface RouterAgentClient extends grpc.Client {
    */
   setPaths(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_srv6_agent_v1_SetPathsRequest, _srv6_agent_v1_SetPathsReply__Output>;
   setPaths(options?: grpc.CallOptions): grpc.ClientDuplexStream<_srv6_agent_v1_SetPathsRequest, _srv6_agent_v1_SetPathsReply__Output>;
+  
+  /**
+   * Probes through segment lists and fast reroute at this router: replaces the
+   * whole probe configuration at once (all-or-nothing) and returns the status.
+   */
+  SetProbes(argument: _srv6_agent_v1_ProbeConfig, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  SetProbes(argument: _srv6_agent_v1_ProbeConfig, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  SetProbes(argument: _srv6_agent_v1_ProbeConfig, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  SetProbes(argument: _srv6_agent_v1_ProbeConfig, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  /**
+   * Probes through segment lists and fast reroute at this router: replaces the
+   * whole probe configuration at once (all-or-nothing) and returns the status.
+   */
+  setProbes(argument: _srv6_agent_v1_ProbeConfig, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  setProbes(argument: _srv6_agent_v1_ProbeConfig, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  setProbes(argument: _srv6_agent_v1_ProbeConfig, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
+  setProbes(argument: _srv6_agent_v1_ProbeConfig, callback: grpc.requestCallback<_srv6_agent_v1_ProbeStatus__Output>): grpc.ClientUnaryCall;
   
   /**
    * Interface and SID counters every interval_ms.
@@ -147,6 +182,11 @@ export interface RouterAgentHandlers extends grpc.UntypedServiceImplementation {
   GetInfo: grpc.handleUnaryCall<_srv6_agent_v1_GetInfoRequest__Output, _srv6_agent_v1_RouterInfo>;
   
   /**
+   * Every probed path's figures and every protection's state.
+   */
+  GetProbes: grpc.handleUnaryCall<_srv6_agent_v1_GetProbesRequest__Output, _srv6_agent_v1_ProbeStatus>;
+  
+  /**
    * The routes, SIDs and rules this agent owns, read back from the kernel, and
    * (in foreign) those other owners wrote.
    */
@@ -163,6 +203,12 @@ export interface RouterAgentHandlers extends grpc.UntypedServiceImplementation {
    * the stream stays open (a unary call costs an HTTP/2 stream of its own).
    */
   SetPaths: grpc.handleBidiStreamingCall<_srv6_agent_v1_SetPathsRequest__Output, _srv6_agent_v1_SetPathsReply>;
+  
+  /**
+   * Probes through segment lists and fast reroute at this router: replaces the
+   * whole probe configuration at once (all-or-nothing) and returns the status.
+   */
+  SetProbes: grpc.handleUnaryCall<_srv6_agent_v1_ProbeConfig__Output, _srv6_agent_v1_ProbeStatus>;
   
   /**
    * Interface and SID counters every interval_ms.
@@ -184,9 +230,11 @@ export interface RouterAgentHandlers extends grpc.UntypedServiceImplementation {
 export interface RouterAgentDefinition extends grpc.ServiceDefinition {
   Apply: MethodDefinition<_srv6_agent_v1_ApplyRequest, _srv6_agent_v1_ApplyResponse, _srv6_agent_v1_ApplyRequest__Output, _srv6_agent_v1_ApplyResponse__Output>
   GetInfo: MethodDefinition<_srv6_agent_v1_GetInfoRequest, _srv6_agent_v1_RouterInfo, _srv6_agent_v1_GetInfoRequest__Output, _srv6_agent_v1_RouterInfo__Output>
+  GetProbes: MethodDefinition<_srv6_agent_v1_GetProbesRequest, _srv6_agent_v1_ProbeStatus, _srv6_agent_v1_GetProbesRequest__Output, _srv6_agent_v1_ProbeStatus__Output>
   ListState: MethodDefinition<_srv6_agent_v1_ListStateRequest, _srv6_agent_v1_ListStateResponse, _srv6_agent_v1_ListStateRequest__Output, _srv6_agent_v1_ListStateResponse__Output>
   SetPath: MethodDefinition<_srv6_agent_v1_SetPathRequest, _srv6_agent_v1_ApplyResponse, _srv6_agent_v1_SetPathRequest__Output, _srv6_agent_v1_ApplyResponse__Output>
   SetPaths: MethodDefinition<_srv6_agent_v1_SetPathsRequest, _srv6_agent_v1_SetPathsReply, _srv6_agent_v1_SetPathsRequest__Output, _srv6_agent_v1_SetPathsReply__Output>
+  SetProbes: MethodDefinition<_srv6_agent_v1_ProbeConfig, _srv6_agent_v1_ProbeStatus, _srv6_agent_v1_ProbeConfig__Output, _srv6_agent_v1_ProbeStatus__Output>
   StreamTelemetry: MethodDefinition<_srv6_agent_v1_TelemetryRequest, _srv6_agent_v1_TelemetrySample, _srv6_agent_v1_TelemetryRequest__Output, _srv6_agent_v1_TelemetrySample__Output>
   Sync: MethodDefinition<_srv6_agent_v1_SyncRequest, _srv6_agent_v1_SyncResponse, _srv6_agent_v1_SyncRequest__Output, _srv6_agent_v1_SyncResponse__Output>
   WatchEvents: MethodDefinition<_srv6_agent_v1_WatchEventsRequest, _srv6_agent_v1_RouterEvent, _srv6_agent_v1_WatchEventsRequest__Output, _srv6_agent_v1_RouterEvent__Output>

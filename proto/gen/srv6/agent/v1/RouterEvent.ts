@@ -3,6 +3,8 @@
 import type { Route as _srv6_agent_v1_Route, Route__Output as _srv6_agent_v1_Route__Output } from '../../../srv6/agent/v1/Route';
 import type { Sid as _srv6_agent_v1_Sid, Sid__Output as _srv6_agent_v1_Sid__Output } from '../../../srv6/agent/v1/Sid';
 import type { Rule as _srv6_agent_v1_Rule, Rule__Output as _srv6_agent_v1_Rule__Output } from '../../../srv6/agent/v1/Rule';
+import type { ProbeStats as _srv6_agent_v1_ProbeStats, ProbeStats__Output as _srv6_agent_v1_ProbeStats__Output } from '../../../srv6/agent/v1/ProbeStats';
+import type { FastReroute as _srv6_agent_v1_FastReroute, FastReroute__Output as _srv6_agent_v1_FastReroute__Output } from '../../../srv6/agent/v1/FastReroute';
 import type { Long } from '@grpc/proto-loader';
 
 export interface RouterEvent {
@@ -10,7 +12,8 @@ export interface RouterEvent {
   'wall_ms'?: (number | string | Long);
   /**
    * "link-up", "link-down", "link-added", "link-removed", "route-added", "route-removed",
-   * "rule-added", "rule-removed", "overrun"
+   * "rule-added", "rule-removed", "overrun"; probes: "path-dead", "path-alive",
+   * "reflector-silent" (a path never answered since it was configured), "fast-reroute"
    */
   'kind'?: (string);
   'interface'?: (string);
@@ -25,6 +28,14 @@ export interface RouterEvent {
    * what the route/SID carries that this agent does not understand (see ForeignRoute.opaque)
    */
   'opaque'?: (string)[];
+  /**
+   * path-dead, path-alive, reflector-silent: the path's figures then
+   */
+  'probe'?: (_srv6_agent_v1_ProbeStats | null);
+  /**
+   * fast-reroute: what the agent did by itself
+   */
+  'reroute'?: (_srv6_agent_v1_FastReroute | null);
 }
 
 export interface RouterEvent__Output {
@@ -32,7 +43,8 @@ export interface RouterEvent__Output {
   'wall_ms': (string);
   /**
    * "link-up", "link-down", "link-added", "link-removed", "route-added", "route-removed",
-   * "rule-added", "rule-removed", "overrun"
+   * "rule-added", "rule-removed", "overrun"; probes: "path-dead", "path-alive",
+   * "reflector-silent" (a path never answered since it was configured), "fast-reroute"
    */
   'kind': (string);
   'interface': (string);
@@ -47,4 +59,12 @@ export interface RouterEvent__Output {
    * what the route/SID carries that this agent does not understand (see ForeignRoute.opaque)
    */
   'opaque': (string)[];
+  /**
+   * path-dead, path-alive, reflector-silent: the path's figures then
+   */
+  'probe': (_srv6_agent_v1_ProbeStats__Output | null);
+  /**
+   * fast-reroute: what the agent did by itself
+   */
+  'reroute': (_srv6_agent_v1_FastReroute__Output | null);
 }

@@ -11,6 +11,10 @@ export interface TelemetryRequest {
    */
   'interfaces'?: (string)[];
   'include_sids'?: (boolean);
+  /**
+   * also the probe figures of every probed path
+   */
+  'include_probes'?: (boolean);
 }
 
 export interface TelemetryRequest__Output {
@@ -23,4 +27,8 @@ export interface TelemetryRequest__Output {
    */
   'interfaces': (string)[];
   'include_sids': (boolean);
+  /**
+   * also the probe figures of every probed path
+   */
+  'include_probes': (boolean);
 }

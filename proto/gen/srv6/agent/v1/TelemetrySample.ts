@@ -2,6 +2,7 @@
 
 import type { InterfaceCounters as _srv6_agent_v1_InterfaceCounters, InterfaceCounters__Output as _srv6_agent_v1_InterfaceCounters__Output } from '../../../srv6/agent/v1/InterfaceCounters';
 import type { SidSample as _srv6_agent_v1_SidSample, SidSample__Output as _srv6_agent_v1_SidSample__Output } from '../../../srv6/agent/v1/SidSample';
+import type { ProbeStats as _srv6_agent_v1_ProbeStats, ProbeStats__Output as _srv6_agent_v1_ProbeStats__Output } from '../../../srv6/agent/v1/ProbeStats';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TelemetrySample {
@@ -22,6 +23,10 @@ export interface TelemetrySample {
    * can be descheduled there, and a rate over a window whose ends are this uncertain is not one
    */
   'mono_uncertainty_ns'?: (number | string | Long);
+  /**
+   * when include_probes: every probed path's figures
+   */
+  'probes'?: (_srv6_agent_v1_ProbeStats)[];
 }
 
 export interface TelemetrySample__Output {
@@ -42,4 +47,8 @@ export interface TelemetrySample__Output {
    * can be descheduled there, and a rate over a window whose ends are this uncertain is not one
    */
   'mono_uncertainty_ns': (string);
+  /**
+   * when include_probes: every probed path's figures
+   */
+  'probes': (_srv6_agent_v1_ProbeStats__Output)[];
 }

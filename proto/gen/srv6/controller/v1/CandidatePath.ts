@@ -1,5 +1,6 @@
 // Original file: proto/srv6/controller/v1/controller.proto
 
+import type { PathProbe as _srv6_controller_v1_PathProbe, PathProbe__Output as _srv6_controller_v1_PathProbe__Output } from '../../../srv6/controller/v1/PathProbe';
 
 export interface CandidatePath {
   'path'?: (string)[];
@@ -10,6 +11,11 @@ export interface CandidatePath {
    */
   'cost'?: (number | string);
   'current'?: (boolean);
+  /**
+   * the probes through this path (unset: not probed)
+   */
+  'probe'?: (_srv6_controller_v1_PathProbe | null);
+  'backup'?: (boolean);
 }
 
 export interface CandidatePath__Output {
@@ -21,4 +27,9 @@ export interface CandidatePath__Output {
    */
   'cost': (number);
   'current': (boolean);
+  /**
+   * the probes through this path (unset: not probed)
+   */
+  'probe': (_srv6_controller_v1_PathProbe__Output | null);
+  'backup': (boolean);
 }

@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AnalyzeRequest as _srv6_controller_v1_AnalyzeRequest, AnalyzeRequest__Output as _srv6_controller_v1_AnalyzeRequest__Output } from '../../../srv6/controller/v1/AnalyzeRequest';
 import type { AnalyzeResponse as _srv6_controller_v1_AnalyzeResponse, AnalyzeResponse__Output as _srv6_controller_v1_AnalyzeResponse__Output } from '../../../srv6/controller/v1/AnalyzeResponse';
+import type { Flow as _srv6_controller_v1_Flow, Flow__Output as _srv6_controller_v1_Flow__Output } from '../../../srv6/controller/v1/Flow';
 import type { GetPolicyRequest as _srv6_controller_v1_GetPolicyRequest, GetPolicyRequest__Output as _srv6_controller_v1_GetPolicyRequest__Output } from '../../../srv6/controller/v1/GetPolicyRequest';
 import type { GetTopologyRequest as _srv6_controller_v1_GetTopologyRequest, GetTopologyRequest__Output as _srv6_controller_v1_GetTopologyRequest__Output } from '../../../srv6/controller/v1/GetTopologyRequest';
 import type { ListFlowsRequest as _srv6_controller_v1_ListFlowsRequest, ListFlowsRequest__Output as _srv6_controller_v1_ListFlowsRequest__Output } from '../../../srv6/controller/v1/ListFlowsRequest';
@@ -13,6 +14,7 @@ import type { ListPathsResponse as _srv6_controller_v1_ListPathsResponse, ListPa
 import type { ListRoutersRequest as _srv6_controller_v1_ListRoutersRequest, ListRoutersRequest__Output as _srv6_controller_v1_ListRoutersRequest__Output } from '../../../srv6/controller/v1/ListRoutersRequest';
 import type { ListRoutersResponse as _srv6_controller_v1_ListRoutersResponse, ListRoutersResponse__Output as _srv6_controller_v1_ListRoutersResponse__Output } from '../../../srv6/controller/v1/ListRoutersResponse';
 import type { Policy as _srv6_controller_v1_Policy, Policy__Output as _srv6_controller_v1_Policy__Output } from '../../../srv6/controller/v1/Policy';
+import type { SetBackupRequest as _srv6_controller_v1_SetBackupRequest, SetBackupRequest__Output as _srv6_controller_v1_SetBackupRequest__Output } from '../../../srv6/controller/v1/SetBackupRequest';
 import type { SetPathRequest as _srv6_controller_v1_SetPathRequest, SetPathRequest__Output as _srv6_controller_v1_SetPathRequest__Output } from '../../../srv6/controller/v1/SetPathRequest';
 import type { SetPolicyRequest as _srv6_controller_v1_SetPolicyRequest, SetPolicyRequest__Output as _srv6_controller_v1_SetPolicyRequest__Output } from '../../../srv6/controller/v1/SetPolicyRequest';
 import type { SwitchEvent as _srv6_controller_v1_SwitchEvent, SwitchEvent__Output as _srv6_controller_v1_SwitchEvent__Output } from '../../../srv6/controller/v1/SwitchEvent';
@@ -107,6 +109,21 @@ export interface ControllerClient extends grpc.Client {
   listRouters(argument: _srv6_controller_v1_ListRoutersRequest, callback: grpc.requestCallback<_srv6_controller_v1_ListRoutersResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Choose a flow's backup path (fast reroute at its ingress); an empty path: chosen automatically again.
+   */
+  SetBackup(argument: _srv6_controller_v1_SetBackupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  SetBackup(argument: _srv6_controller_v1_SetBackupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  SetBackup(argument: _srv6_controller_v1_SetBackupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  SetBackup(argument: _srv6_controller_v1_SetBackupRequest, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  /**
+   * Choose a flow's backup path (fast reroute at its ingress); an empty path: chosen automatically again.
+   */
+  setBackup(argument: _srv6_controller_v1_SetBackupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  setBackup(argument: _srv6_controller_v1_SetBackupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  setBackup(argument: _srv6_controller_v1_SetBackupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  setBackup(argument: _srv6_controller_v1_SetBackupRequest, callback: grpc.requestCallback<_srv6_controller_v1_Flow__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Pins a class in one direction to a path (mode becomes static); returns the switch with its timing.
    */
   SetPath(argument: _srv6_controller_v1_SetPathRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_SwitchEvent__Output>): grpc.ClientUnaryCall;
@@ -189,6 +206,11 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
   ListRouters: grpc.handleUnaryCall<_srv6_controller_v1_ListRoutersRequest__Output, _srv6_controller_v1_ListRoutersResponse>;
   
   /**
+   * Choose a flow's backup path (fast reroute at its ingress); an empty path: chosen automatically again.
+   */
+  SetBackup: grpc.handleUnaryCall<_srv6_controller_v1_SetBackupRequest__Output, _srv6_controller_v1_Flow>;
+  
+  /**
    * Pins a class in one direction to a path (mode becomes static); returns the switch with its timing.
    */
   SetPath: grpc.handleUnaryCall<_srv6_controller_v1_SetPathRequest__Output, _srv6_controller_v1_SwitchEvent>;
@@ -217,6 +239,7 @@ export interface ControllerDefinition extends grpc.ServiceDefinition {
   ListFlows: MethodDefinition<_srv6_controller_v1_ListFlowsRequest, _srv6_controller_v1_ListFlowsResponse, _srv6_controller_v1_ListFlowsRequest__Output, _srv6_controller_v1_ListFlowsResponse__Output>
   ListPaths: MethodDefinition<_srv6_controller_v1_ListPathsRequest, _srv6_controller_v1_ListPathsResponse, _srv6_controller_v1_ListPathsRequest__Output, _srv6_controller_v1_ListPathsResponse__Output>
   ListRouters: MethodDefinition<_srv6_controller_v1_ListRoutersRequest, _srv6_controller_v1_ListRoutersResponse, _srv6_controller_v1_ListRoutersRequest__Output, _srv6_controller_v1_ListRoutersResponse__Output>
+  SetBackup: MethodDefinition<_srv6_controller_v1_SetBackupRequest, _srv6_controller_v1_Flow, _srv6_controller_v1_SetBackupRequest__Output, _srv6_controller_v1_Flow__Output>
   SetPath: MethodDefinition<_srv6_controller_v1_SetPathRequest, _srv6_controller_v1_SwitchEvent, _srv6_controller_v1_SetPathRequest__Output, _srv6_controller_v1_SwitchEvent__Output>
   SetPolicy: MethodDefinition<_srv6_controller_v1_SetPolicyRequest, _srv6_controller_v1_Policy, _srv6_controller_v1_SetPolicyRequest__Output, _srv6_controller_v1_Policy__Output>
   WatchSwitches: MethodDefinition<_srv6_controller_v1_WatchSwitchesRequest, _srv6_controller_v1_SwitchEvent, _srv6_controller_v1_WatchSwitchesRequest__Output, _srv6_controller_v1_SwitchEvent__Output>

@@ -1,6 +1,7 @@
 // Original file: proto/srv6/controller/v1/controller.proto
 
 import type { WeightedPath as _srv6_controller_v1_WeightedPath, WeightedPath__Output as _srv6_controller_v1_WeightedPath__Output } from '../../../srv6/controller/v1/WeightedPath';
+import type { PathProbe as _srv6_controller_v1_PathProbe, PathProbe__Output as _srv6_controller_v1_PathProbe__Output } from '../../../srv6/controller/v1/PathProbe';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Flow {
@@ -49,6 +50,24 @@ export interface Flow {
    * under this rate the flow is never moved for congestion
    */
   'min_rate_mbps'?: (number | string);
+  /**
+   * the path its ingress fails over to by itself when the current path's probes stop
+   * (empty: none, e.g. no other path or fast reroute off)
+   */
+  'backup'?: (string)[];
+  /**
+   * links the backup shares with the current path (empty: disjoint)
+   */
+  'backup_shared_links'?: (string)[];
+  /**
+   * the backup was set by an operator (SetBackup), not chosen by the controller
+   */
+  'backup_pinned'?: (boolean);
+  'fast_reroute'?: (boolean);
+  /**
+   * probes of the current path (unset: not probed yet)
+   */
+  'probe'?: (_srv6_controller_v1_PathProbe | null);
 }
 
 export interface Flow__Output {
@@ -97,4 +116,22 @@ export interface Flow__Output {
    * under this rate the flow is never moved for congestion
    */
   'min_rate_mbps': (number);
+  /**
+   * the path its ingress fails over to by itself when the current path's probes stop
+   * (empty: none, e.g. no other path or fast reroute off)
+   */
+  'backup': (string)[];
+  /**
+   * links the backup shares with the current path (empty: disjoint)
+   */
+  'backup_shared_links': (string)[];
+  /**
+   * the backup was set by an operator (SetBackup), not chosen by the controller
+   */
+  'backup_pinned': (boolean);
+  'fast_reroute': (boolean);
+  /**
+   * probes of the current path (unset: not probed yet)
+   */
+  'probe': (_srv6_controller_v1_PathProbe__Output | null);
 }

@@ -12,6 +12,14 @@ export interface FlowPolicy {
    * the floor in force (the default when none was set)
    */
   'min_rate_mbps'?: (number | string);
+  'fast_reroute'?: (boolean);
+  'probe_interval_ms'?: (number);
+  'candidate_probe_interval_ms'?: (number);
+  'miss_threshold'?: (number);
+  /**
+   * from the topology's class constraints (0: none)
+   */
+  'max_delay_ms'?: (number | string);
 }
 
 export interface FlowPolicy__Output {
@@ -25,4 +33,12 @@ export interface FlowPolicy__Output {
    * the floor in force (the default when none was set)
    */
   'min_rate_mbps': (number);
+  'fast_reroute': (boolean);
+  'probe_interval_ms': (number);
+  'candidate_probe_interval_ms': (number);
+  'miss_threshold': (number);
+  /**
+   * from the topology's class constraints (0: none)
+   */
+  'max_delay_ms': (number);
 }

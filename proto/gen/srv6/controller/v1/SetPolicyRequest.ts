@@ -11,7 +11,7 @@ export interface SetPolicyRequest {
    */
   'direction'?: (string);
   /**
-   * "static", "least-utilized", "weighted-multipath", "tiered"; empty: unchanged
+   * "static", "least-utilized", "lowest-delay", "weighted-multipath", "tiered"; empty: unchanged
    */
   'mode'?: (string);
   /**
@@ -38,12 +38,32 @@ export interface SetPolicyRequest {
    * rate floor in Mbit/s: a flow under it is never moved for congestion; unset: unchanged; 0: back to the default (1 % of the smallest link on its path)
    */
   'min_rate_mbps'?: (number | string);
+  /**
+   * fast reroute at the ingress (a backup installed beside the path); unset: unchanged
+   */
+  'fast_reroute'?: (boolean);
+  /**
+   * probe interval of the active and backup paths, 1..10000 ms; unset: unchanged
+   */
+  'probe_interval_ms'?: (number);
+  /**
+   * probe interval of the other candidate paths, 1..10000 ms; unset: unchanged
+   */
+  'candidate_probe_interval_ms'?: (number);
+  /**
+   * probes missed in a row before the ingress fails over, 1..100; unset: unchanged
+   */
+  'miss_threshold'?: (number);
   '_threshold'?: "threshold";
   '_hysteresis'?: "hysteresis";
   '_hold_down_ms'?: "hold_down_ms";
   '_interval_ms'?: "interval_ms";
   '_smoothing'?: "smoothing";
   '_min_rate_mbps'?: "min_rate_mbps";
+  '_fast_reroute'?: "fast_reroute";
+  '_probe_interval_ms'?: "probe_interval_ms";
+  '_candidate_probe_interval_ms'?: "candidate_probe_interval_ms";
+  '_miss_threshold'?: "miss_threshold";
 }
 
 export interface SetPolicyRequest__Output {
@@ -56,7 +76,7 @@ export interface SetPolicyRequest__Output {
    */
   'direction': (string);
   /**
-   * "static", "least-utilized", "weighted-multipath", "tiered"; empty: unchanged
+   * "static", "least-utilized", "lowest-delay", "weighted-multipath", "tiered"; empty: unchanged
    */
   'mode': (string);
   /**
@@ -83,10 +103,30 @@ export interface SetPolicyRequest__Output {
    * rate floor in Mbit/s: a flow under it is never moved for congestion; unset: unchanged; 0: back to the default (1 % of the smallest link on its path)
    */
   'min_rate_mbps'?: (number);
+  /**
+   * fast reroute at the ingress (a backup installed beside the path); unset: unchanged
+   */
+  'fast_reroute'?: (boolean);
+  /**
+   * probe interval of the active and backup paths, 1..10000 ms; unset: unchanged
+   */
+  'probe_interval_ms'?: (number);
+  /**
+   * probe interval of the other candidate paths, 1..10000 ms; unset: unchanged
+   */
+  'candidate_probe_interval_ms'?: (number);
+  /**
+   * probes missed in a row before the ingress fails over, 1..100; unset: unchanged
+   */
+  'miss_threshold'?: (number);
   '_threshold'?: "threshold";
   '_hysteresis'?: "hysteresis";
   '_hold_down_ms'?: "hold_down_ms";
   '_interval_ms'?: "interval_ms";
   '_smoothing'?: "smoothing";
   '_min_rate_mbps'?: "min_rate_mbps";
+  '_fast_reroute'?: "fast_reroute";
+  '_probe_interval_ms'?: "probe_interval_ms";
+  '_candidate_probe_interval_ms'?: "candidate_probe_interval_ms";
+  '_miss_threshold'?: "miss_threshold";
 }

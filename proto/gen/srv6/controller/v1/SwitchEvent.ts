@@ -16,7 +16,8 @@ export interface SwitchEvent {
   'to_path'?: (string)[];
   'segments'?: (string)[];
   /**
-   * "congestion", "link-down", "constraint", "pin", "pin-fallback", "pin-restore", "tiered", "weights", "no-path"
+   * "congestion", "link-down", "constraint", "pin", "pin-fallback", "pin-restore", "tiered", "weights", "no-path",
+   * "fast-reroute" (the ingress agent switched by itself: by = "agent"), "path-dead" (probes), "delay"
    */
   'trigger'?: (string);
   'reason'?: (string);
@@ -49,6 +50,10 @@ export interface SwitchEvent {
    * no switch: the constraint no path could meet (the event then has ok = false and to_path = from_path)
    */
   'failed_constraint'?: (string);
+  /**
+   * who replaced the route: "controller" or "agent" (fast reroute)
+   */
+  'by'?: (string);
 }
 
 export interface SwitchEvent__Output {
@@ -62,7 +67,8 @@ export interface SwitchEvent__Output {
   'to_path': (string)[];
   'segments': (string)[];
   /**
-   * "congestion", "link-down", "constraint", "pin", "pin-fallback", "pin-restore", "tiered", "weights", "no-path"
+   * "congestion", "link-down", "constraint", "pin", "pin-fallback", "pin-restore", "tiered", "weights", "no-path",
+   * "fast-reroute" (the ingress agent switched by itself: by = "agent"), "path-dead" (probes), "delay"
    */
   'trigger': (string);
   'reason': (string);
@@ -95,4 +101,8 @@ export interface SwitchEvent__Output {
    * no switch: the constraint no path could meet (the event then has ok = false and to_path = from_path)
    */
   'failed_constraint': (string);
+  /**
+   * who replaced the route: "controller" or "agent" (fast reroute)
+   */
+  'by': (string);
 }

@@ -29,6 +29,10 @@ export interface SwitchTiming {
    * congestion onset (the last telemetry sample before the link crossed the threshold) -> decision
    */
   'onset_to_decision_ms'?: (number | string);
+  /**
+   * fast reroute: the primary's last answered probe -> the agent's detection, milliseconds
+   */
+  'detection_ms'?: (number | string);
 }
 
 export interface SwitchTiming__Output {
@@ -58,4 +62,8 @@ export interface SwitchTiming__Output {
    * congestion onset (the last telemetry sample before the link crossed the threshold) -> decision
    */
   'onset_to_decision_ms': (number);
+  /**
+   * fast reroute: the primary's last answered probe -> the agent's detection, milliseconds
+   */
+  'detection_ms': (number);
 }

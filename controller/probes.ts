@@ -1,0 +1,154 @@
+// What the probes say, per ingress router and path: the latest figures each
+// agent reports for the paths it probes (telemetry with include_probes, and
+// the path-dead / path-alive / reflector-silent events). A path its ingress
+// reports dead is dead for the controller; a link on a dead path and on no
+// live probed path is suspect, and the policy treats it like a down link
+// (load-model.ts). Probe paths are named by pathKey ("r1,r2,r4,r6"), ingress
+// first (protection.ts configures them).
+import type { ProbeStats__Output } from '../proto/gen/srv6/agent/v1/ProbeStats.js';
+import { pathKey } from '../topology/format.js';
+import type { NetGraph } from './graph.js';
+import { monoMs } from './load-model.js';
+
+/** One probed path's figures as the agent reports them: the API's message. */
+export type ProbeStats = ProbeStats__Output;
+
+/** "unknown": no figures (not probed, or its figures are stale) */
+export type ProbeState = 'live' | 'dead' | 'silent' | 'unknown';
+
+interface Entry {
+  stats: ProbeStats;
+  path: string[];
+  links: string[];
+  /** controller monotonic ms of the figures */
+  atMs: number;
+  /** since when its ingress says dead (controller monotonic ms) */
+  deadSinceMs?: number;
+}
+
+/** figures older than this many telemetry intervals (and at least STALE_MIN_MS) no longer count: the agent is gone */
+const STALE_INTERVALS = 10;
+const STALE_MIN_MS = 3000;
+
+export class ProbeBook {
+  private readonly routers = new Map<string, Map<string, Entry>>();
+
+  constructor(private readonly g: NetGraph, private readonly intervalMs: () => number = () => 100) {}
+
+  private get staleMs(): number {
+    return Math.max(STALE_MIN_MS, STALE_INTERVALS * this.intervalMs());
+  }
+
+  /**
+   * The probes of one telemetry sample: every path the router probes. An
+   * empty list changes nothing (an agent without probes, or a sample without
+   * them); figures that stop coming go stale. Returns whether a path's state
+   * changed, or a path came or went.
+   */
+  sample(router: string, probes: readonly ProbeStats[], nowMs = monoMs()): boolean {
+    if (!probes.length) return false;
+    const before = this.routers.get(router) ?? new Map<string, Entry>();
+    const next = new Map<string, Entry>();
+    let changed = false;
+    for (const s of probes) {
+      const e = this.entry(router, s, before.get(s.name), nowMs);
+      if (!e) continue;
+      next.set(s.name, e);
+      if (before.get(s.name)?.stats.state !== s.state) changed = true;
+    }
+    for (const k of before.keys()) if (!next.has(k)) changed = true;
+    this.routers.set(router, next);
+    return changed;
+  }
+
+  /** One path's figures from an event (path-dead, path-alive, reflector-silent); returns whether its state changed. */
+  event(router: string, s: ProbeStats, nowMs = monoMs()): boolean {
+    const paths = this.routers.get(router) ?? new Map<string, Entry>();
+    const prev = paths.get(s.name);
+    const e = this.entry(router, s, prev, nowMs);
+    if (!e) return false;
+    paths.set(s.name, e);
+    this.routers.set(router, paths);
+    return prev?.stats.state !== s.state;
+  }
+
+  /** Forgets a router's figures (a test, or a router whose agent lost its probes). */
+  forget(router: string): void {
+    this.routers.delete(router);
+  }
+
+  private entry(router: string, s: ProbeStats, prev: Entry | undefined, nowMs: number): Entry | undefined {
+    const path = s.name.split(',');
+    if (path[0] !== router || path.length < 2 || !path.every((n) => this.g.has(n))) return undefined;
+    let links: string[];
+    try {
+      links = this.g.arcsOf(path).map((a) => a.link);
+    } catch {
+      return undefined;
+    }
+    const deadSinceMs = s.state === 'dead' ? (prev?.stats.state === 'dead' && prev.deadSinceMs !== undefined ? prev.deadSinceMs : nowMs) : undefined;
+    return { stats: s, path, links, atMs: nowMs, deadSinceMs };
+  }
+
+  private fresh(router: string, path: readonly string[], nowMs = monoMs()): Entry | undefined {
+    const e = this.routers.get(router)?.get(pathKey(path));
+    return e && nowMs - e.atMs <= this.staleMs ? e : undefined;
+  }
+
+  /** The path's latest figures from its ingress `router` (undefined: none, or stale). */
+  stats(router: string, path: readonly string[]): ProbeStats | undefined {
+    return this.fresh(router, path)?.stats;
+  }
+
+  state(router: string, path: readonly string[]): ProbeState {
+    const s = this.fresh(router, path)?.stats.state;
+    return s === 'live' || s === 'dead' || s === 'silent' ? s : 'unknown';
+  }
+
+  dead(router: string, path: readonly string[]): boolean {
+    return this.state(router, path) === 'dead';
+  }
+
+  /** Since when (controller monotonic ms) the router says the path is dead; undefined: it does not. */
+  deadSinceMs(router: string, path: readonly string[]): number | undefined {
+    return this.fresh(router, path)?.deadSinceMs;
+  }
+
+  /** The path's round-trip delay p50 over the last window, ms; undefined: no reply in the window (or no figures). */
+  delayMs(router: string, path: readonly string[]): number | undefined {
+    const s = this.fresh(router, path)?.stats;
+    if (!s || !(s.window_probes > 0) || !(s.loss < 1)) return undefined;
+    return s.delay_p50_us / 1000;
+  }
+
+  /** Every path with fresh figures, per router. */
+  *entries(nowMs = monoMs()): Generator<{ router: string; path: string[]; stats: ProbeStats }> {
+    for (const [router, paths] of this.routers) {
+      for (const e of paths.values()) if (nowMs - e.atMs <= this.staleMs) yield { router, path: e.path, stats: e.stats };
+    }
+  }
+
+  /** The paths `router` says are dead. */
+  deadPaths(router: string, nowMs = monoMs()): string[][] {
+    return [...this.entries(nowMs)].filter((e) => e.router === router && e.stats.state === 'dead').map((e) => e.path);
+  }
+
+  /**
+   * Links on a path some ingress says is dead and on no path any ingress says
+   * is live (a probe goes out and back along the same links: a live path
+   * vouches for both directions of each of its links).
+   */
+  suspectLinks(nowMs = monoMs()): Set<string> {
+    const dead = new Set<string>();
+    const live = new Set<string>();
+    for (const [, paths] of this.routers) {
+      for (const e of paths.values()) {
+        if (nowMs - e.atMs > this.staleMs) continue;
+        if (e.stats.state === 'dead') for (const l of e.links) dead.add(l);
+        else if (e.stats.state === 'live') for (const l of e.links) live.add(l);
+      }
+    }
+    for (const l of live) dead.delete(l);
+    return dead;
+  }
+}

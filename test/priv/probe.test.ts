@@ -1,0 +1,317 @@
+// Probes and fast reroute on the reference lab: the figures against a capture
+// of the same packets and against the lab's sequenced stream, the ingress
+// failing over by itself with no controller running, and bad input.
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentClient } from '../../agent/client.js';
+import { parseReflector, parseSender, unixNsFromNtp } from '../../agent/probe/stamp.js';
+import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
+import type { ProbeConfig } from '../../proto/gen/srv6/agent/v1/ProbeConfig.js';
+import type { ProbeStatus__Output } from '../../proto/gen/srv6/agent/v1/ProbeStatus.js';
+import type { RouterEvent__Output } from '../../proto/gen/srv6/agent/v1/RouterEvent.js';
+import { probeSegments } from '../../topology/derive.js';
+import { classRoute, desiredState } from '../../topology/desired.js';
+import { loadTopology } from '../../topology/load.js';
+import { kernelSegments, labDown, labOk, sleep, startController } from '../helpers/controller.js';
+import { requireRoot, run } from '../helpers/netns.js';
+
+const HIGH = 0xfffc4;
+const PRIMARY = ['r1', 'r2', 'r4', 'r6'];
+const BACKUP = ['r1', 'r3', 'r5', 'r6'];
+
+/** One packet of a nanosecond pcap: capture time and the IPv6 packet (Ethernet header removed). */
+function readPcap(file: string): { ns: bigint; packet: Buffer }[] {
+  const b = readFileSync(file);
+  if (b.length < 24 || b.readUInt32LE(0) !== 0xa1b23c4d) throw new Error(`${file}: not a nanosecond pcap`);
+  const out: { ns: bigint; packet: Buffer }[] = [];
+  for (let at = 24; at + 16 <= b.length;) {
+    const len = b.readUInt32LE(at + 8);
+    const ns = BigInt(b.readUInt32LE(at)) * 1_000_000_000n + BigInt(b.readUInt32LE(at + 4));
+    out.push({ ns, packet: b.subarray(at + 16 + 14, at + 16 + len) });
+    at += 16 + len;
+  }
+  return out;
+}
+
+/** The STAMP payload and ports of an IPv6 packet with a routing header and UDP. */
+function stampOf(packet: Buffer): { sport: number; dport: number; payload: Buffer } | undefined {
+  if (packet[6] !== 43) return undefined;
+  const udp = 40 + 8 * (packet[41] + 1);
+  if (packet[40] !== 17) return undefined;
+  return { sport: packet.readUInt16BE(udp), dport: packet.readUInt16BE(udp + 2), payload: packet.subarray(udp + 8) };
+}
+
+describe('probes and fast reroute on the lab (privileged)', function () {
+  this.timeout(180_000);
+  const lab = `p${process.pid % 100000}`;
+  const t = loadTopology('reference');
+  const high = t.classes.find((c) => c.name === 'high')!;
+  let dir: string;
+  let r1: AgentClient;
+  const faults: string[] = [];
+
+  const ns = (router: string) => `${lab}-${router}`;
+  const setPathRequest = (path: string[]) => {
+    const r = classRoute(t, high, 'forward', path);
+    return { prefix: r.prefix, table: r.table, segments: r.encap!.segments, dev: r.dev };
+  };
+  const config = (extra: Partial<ProbeConfig> = {}): ProbeConfig => ({
+    paths: [PRIMARY, BACKUP].map((p) => ({ name: p.join(','), segments: probeSegments(t, p) })),
+    protections: [{ table: high.table, prefix: setPathRequest(PRIMARY).prefix, primary: PRIMARY.join(','), backup: BACKUP.join(','), primary_route: setPathRequest(PRIMARY), backup_route: setPathRequest(BACKUP) }],
+    ...extra,
+  });
+  const probes = (): Promise<ProbeStatus__Output> => r1.call('GetProbes', {});
+  const waitLive = async (names: string[], timeoutMs = 5000) => {
+    for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(50)) {
+      const s = await probes();
+      if (names.every((n) => s.paths.find((p) => p.name === n)?.state === 'live')) return s;
+    }
+    throw new Error(`paths ${names.join(' ')} not live: ${JSON.stringify((await probes()).paths.map((p) => [p.name, p.state]))}`);
+  };
+  const watch = () => {
+    const events: RouterEvent__Output[] = [];
+    const stream = r1.watchEvents({});
+    stream.on('data', (e: RouterEvent__Output) => events.push(e));
+    stream.on('error', () => undefined);
+    return { events, stop: () => stream.cancel() };
+  };
+  /** Injects a fault on a router; cleared by clearFaults (also after a failure). */
+  const inject = (router: string, kind: 'drop' | 'blackhole' | 'lossy', arg = '') => {
+    if (kind === 'blackhole') {
+      run('ip', ['-n', ns(router), '-6', 'route', 'add', 'blackhole', `${arg}/128`]);
+      faults.push(`blackhole ${router} ${arg}`);
+      return;
+    }
+    run('ip', ['netns', 'exec', ns(router), 'nft', 'add', 'table', 'inet', 'fault']);
+    faults.push(`nft ${router}`);
+    run('ip', ['netns', 'exec', ns(router), 'nft', 'add', 'chain', 'inet', 'fault', 'drops', `{ type filter hook forward priority 0; policy ${kind === 'drop' ? 'drop' : 'accept'}; }`]);
+    if (kind === 'lossy') run('ip', ['netns', 'exec', ns(router), 'nft', 'add', 'rule', 'inet', 'fault', 'drops', 'ip6', 'daddr', arg, 'numgen', 'random', 'mod', '100', '<', '20', 'drop']);
+  };
+  const clearFaults = () => {
+    for (const f of faults.splice(0)) {
+      const [what, router, arg] = f.split(' ');
+      try {
+        if (what === 'blackhole') run('ip', ['-n', ns(router), '-6', 'route', 'del', 'blackhole', `${arg}/128`]);
+        else run('ip', ['netns', 'exec', ns(router), 'nft', 'delete', 'table', 'inet', 'fault']);
+      } catch { /* the lab goes anyway */ }
+    }
+  };
+
+  before(async function () {
+    requireRoot(this);
+    dir = mkdtempSync(join(tmpdir(), 'srv6t-probe-'));
+    labOk('up', 'reference', '--name', lab, '--no-controller');
+    r1 = new AgentClient(`unix:/run/srv6-lab/${lab}/r1.sock`);
+  });
+
+  after(() => {
+    clearFaults();
+    r1?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    labDown(lab);
+  });
+
+  afterEach(clearFaults);
+
+  it('loss and delay agree with a capture of the same probes and with the lab\'s sequenced stream', async () => {
+    const name = PRIMARY.join(',');
+    await r1.call('SetProbes', { paths: [{ name, segments: probeSegments(t, PRIMARY), interval_ms: 10 }], window_ms: 5000, disable_fast_reroute: true });
+    await waitLive([name]);
+    const pcap = join(dir, 'r1.pcap');
+    // an independent reader: the packets as they leave and reach r1's interface toward r2
+    const dump = spawn('ip', ['netns', 'exec', ns('r1'), 'tcpdump', '-i', 'eth1', '-n', '-U', '--time-stamp-precision=nano', '-w', pcap, 'ip6[6] == 43'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        dump.stderr!.on('data', (d) => String(d).includes('listening') && resolve());
+        dump.once('exit', (c) => reject(new Error(`tcpdump exited ${c}`)));
+      });
+      // 20 % of what r2 forwards toward r4's End SID: the probes' way out and the class's packets, not the way back
+      inject('r2', 'lossy', 'fc00:4::1');
+      const rx = receiveTraffic({ netns: ns('server'), port: 7201, durationMs: 8000, idleMs: 1000 });
+      const tx = sendTraffic({ netns: ns('upf'), dst: 'fd03:1::200', port: 7201, pps: 1000, durationMs: 5000, size: 64, flowlabel: HIGH });
+      await sleep(5000);
+      const status = await probes();
+      const sent = await tx, got = await rx.done;
+      clearFaults();
+      await sleep(200);
+      dump.kill('SIGINT');
+      await new Promise((r) => dump.once('exit', r));
+
+      const p = status.paths.find((x) => x.name === name)!;
+      const out = new Map<string, bigint>(), back = new Map<string, { ns: bigint; reflectorNs: bigint }>();
+      for (const { ns: at, packet } of readPcap(pcap)) {
+        const s = stampOf(packet);
+        if (s?.dport === 862) {
+          const f = parseSender(s.payload)!;
+          out.set(`${f.ssid}/${f.seq}`, at);
+        } else if (s?.sport === 862) {
+          const f = parseReflector(s.payload)!;
+          back.set(`${f.ssid}/${f.senderSeq}`, { ns: at, reflectorNs: unixNsFromNtp(f.transmit) - unixNsFromNtp(f.receive) });
+        }
+      }
+      // the capture's probes of the last 5 s (the agent's window), less the last 50 ms still in flight then
+      const times = [...out.values()].sort((a, b) => Number(a - b));
+      const end = times[times.length - 1];
+      const inWindow = [...out.entries()].filter(([, at]) => at > end - 5_000_000_000n && at < end - 50_000_000n);
+      const captureLoss = inWindow.filter(([k]) => !back.has(k)).length / inWindow.length;
+      const delays = inWindow.flatMap(([k, at]) => (back.has(k) ? [Number(back.get(k)!.ns - at - back.get(k)!.reflectorNs) / 1000] : [])).sort((a, b) => a - b);
+      const captureP50 = delays[Math.floor(delays.length / 2)];
+      const streamLoss = 1 - got.unique / sent.sent;
+      console.log(`      probes: ${p.window_probes} in the window, loss ${(100 * p.loss).toFixed(1)} %, p50 ${p.delay_p50_us.toFixed(0)} us (${p.timestamps} timestamps); capture: ${inWindow.length}, loss ${(100 * captureLoss).toFixed(1)} %, p50 ${captureP50.toFixed(0)} us; stream: ${sent.sent} sent, loss ${(100 * streamLoss).toFixed(1)} %`);
+      expect(p.window_probes, 'probes in a 5 s window at 10 ms').to.be.within(400, 510);
+      expect(p.loss, 'the injected 20 %').to.be.within(0.12, 0.28);
+      expect(Math.abs(p.loss - captureLoss), 'probe loss vs the capture of the same probes (stated tolerance: 3 points)').to.be.below(0.03);
+      expect(Math.abs(p.loss - streamLoss), 'probe loss vs the class\'s sequenced stream over the same links (stated tolerance: 6 points)').to.be.below(0.06);
+      // the capture sees the packets on r1's wire; the agent's send time is read just before sendmsg, its receive time
+      // is the kernel's: the stated tolerance is 300 us around the wire's figure
+      expect(Math.abs(p.delay_p50_us - captureP50), 'probe delay p50 vs the capture (us)').to.be.below(300);
+      expect(p.timestamps).to.equal('kernel');
+    } finally {
+      if (dump.exitCode === null) dump.kill('SIGKILL');
+    }
+  });
+
+  for (const [what, kind, router, arg] of [
+    ['(a) every forwarded packet dropped on a transit router, carrier up', 'drop', 'r2', ''],
+    ['(b) a blackhole route for the next SID on a transit router', 'blackhole', 'r2', 'fc00:4::1'],
+  ] as const) {
+    it(`fails over by itself with no controller running: ${what}`, async () => {
+      await r1.call('SetPath', setPathRequest(PRIMARY));
+      await r1.call('SetProbes', config());
+      await waitLive([PRIMARY.join(','), BACKUP.join(',')]);
+      const w = watch();
+      const rx = receiveTraffic({ netns: ns('server'), port: 7202, durationMs: 6000, idleMs: 1000 });
+      const tx = sendTraffic({ netns: ns('upf'), dst: 'fd03:1::200', port: 7202, pps: 2000, durationMs: 3000, size: 64, flowlabel: HIGH });
+      await sleep(1000);
+      inject(router, kind, arg);
+      await tx;
+      const got = await rx.done;
+      w.stop();
+      const reroute = w.events.find((e) => e.kind === 'fast-reroute')?.reroute;
+      expect(reroute, `a fast-reroute event: ${JSON.stringify(w.events.map((e) => e.kind))}`).to.not.equal(undefined);
+      expect(reroute!.ok, reroute!.error).to.equal(true);
+      expect(kernelSegments(lab, 'r1', high.table), 'the class route, read with ip -j').to.deep.equal(setPathRequest(BACKUP).segments);
+      const detectionMs = Number(BigInt(reroute!.detected_mono_ns) - BigInt(reroute!.last_reply_mono_ns)) / 1e6;
+      const gapMs = got.longestSeqGap / 2;
+      console.log(`      detection ${detectionMs.toFixed(1)} ms after the last answered probe left, replace ${(Number(BigInt(reroute!.acked_mono_ns) - BigInt(reroute!.detected_mono_ns)) / 1e6).toFixed(2)} ms; the stream lost ${got.lost} packets (${gapMs.toFixed(0)} ms)`);
+      expect(w.events.some((e) => e.kind === 'path-dead' && e.probe?.name === PRIMARY.join(','))).to.equal(true);
+      // graded on the benchmark (srv6-bench failover); here: the mechanism, with room for a busy CI machine
+      expect(gapMs, 'loss duration seen by the receiver').to.be.below(300);
+      expect(got.unique, 'packets after the failover arrived').to.be.greaterThan(0.8 * 6000);
+      const status = await probes();
+      expect(status.protections[0].active).to.equal('backup');
+      expect(status.paths.find((p) => p.name === PRIMARY.join(','))!.state, 'the primary is still probed').to.equal('dead');
+    });
+  }
+
+  it('the controller configures the probes and backups, is killed, and the ingress still fails over: (a)', async () => {
+    await r1.call('Sync', { desired: desiredState(t, 'r1') });
+    const ctl = await startController(lab, dir);
+    let status: ProbeStatus__Output | undefined;
+    try {
+      for (const until = Date.now() + 10_000; Date.now() < until; await sleep(100)) {
+        status = await probes();
+        const p = status.protections.find((x) => x.table === high.table);
+        if (p && status.paths.find((x) => x.name === p.primary)?.state === 'live' && status.paths.find((x) => x.name === p.backup)?.state === 'live') break;
+      }
+    } finally {
+      // SIGKILL: nothing of the controller's runs after this
+      ctl.proc.kill('SIGKILL');
+      await ctl.stop();
+    }
+    const protection = status!.protections.find((x) => x.table === high.table);
+    expect(protection, `the controller set a protection for ${high.name} forward: ${JSON.stringify(status!.protections)}`).to.not.equal(undefined);
+    const primary = protection!.primary.split(',');
+    expect(kernelSegments(lab, 'r1', high.table), 'the route is on the protected primary').to.deep.equal(setPathRequest(primary).segments);
+    const rx = receiveTraffic({ netns: ns('server'), port: 7203, durationMs: 6000, idleMs: 1000 });
+    const tx = sendTraffic({ netns: ns('upf'), dst: 'fd03:1::200', port: 7203, pps: 2000, durationMs: 3000, size: 64, flowlabel: HIGH });
+    await sleep(1000);
+    // a transit router of the primary drops everything it forwards
+    inject(primary[1], 'drop');
+    await tx;
+    const got = await rx.done;
+    const after = (await probes()).protections.find((x) => x.table === high.table)!;
+    expect(after.active, JSON.stringify(after.last)).to.equal('backup');
+    expect(after.last?.ok).to.equal(true);
+    expect(kernelSegments(lab, 'r1', high.table), 'read with ip -j').to.deep.equal(after.last!.segments);
+    expect(after.backup.split(','), 'a backup that avoids the failed router').to.not.include(primary[1]);
+    console.log(`      ${protection!.primary} -> ${protection!.backup} with the controller dead; the stream lost ${got.lost} packets (${(got.longestSeqGap / 2).toFixed(0)} ms)`);
+    expect(got.longestSeqGap / 2, 'loss duration seen by the receiver (ms)').to.be.below(300);
+  });
+
+  it('refuses bad probe settings and a backup through a down link, changing nothing', async () => {
+    await r1.call('SetProbes', config());
+    const before = await probes();
+    const refused = async (c: ProbeConfig, code: number, message: RegExp) => {
+      const err = await r1.call('SetProbes', c).then(() => undefined, (e: { code: number; details: string }) => e);
+      expect(err, 'refused').to.not.equal(undefined);
+      expect(err!.code).to.equal(code);
+      expect(err!.details).to.match(message);
+      const after = await probes();
+      expect(after.paths.map((p) => [p.name, p.interval_ms])).to.deep.equal(before.paths.map((p) => [p.name, p.interval_ms]));
+      expect(after.protections.map((p) => [p.primary, p.backup])).to.deep.equal(before.protections.map((p) => [p.primary, p.backup]));
+    };
+    const slow = config();
+    slow.paths![1].interval_ms = 20_000;
+    await refused(slow, 3, /paths\[1\]\.interval_ms: 20000 .*1\.\.10000/);
+    // (under 1 ms is 0 on the wire: the default)
+    const eager = config();
+    eager.protections![0].miss_threshold = 101;
+    await refused(eager, 3, /protections\[0\]\.miss_threshold: 101 .*1\.\.100/);
+    await refused(config({ window_ms: 99 }), 3, /window_ms: 99 .*100\.\.60000/);
+    run('ip', ['-n', ns('r1'), 'link', 'set', 'eth2', 'down']);
+    try {
+      await refused(config(), 9, /protections\[0\]\.backup_route\.dev: eth2 is down/);
+    } finally {
+      run('ip', ['-n', ns('r1'), 'link', 'set', 'eth2', 'up']);
+      // the kernel dropped the routes through eth2 when it went down: back to the lab's state
+      await r1.call('Sync', { desired: desiredState(t, 'r1') });
+    }
+  });
+
+  it('a backup that dies with the primary: no failover, said once, and none when both come back', async () => {
+    await r1.call('SetPath', setPathRequest(PRIMARY));
+    const sharing = ['r1', 'r2', 'r5', 'r6'];
+    const c = config();
+    c.paths![1] = { name: sharing.join(','), segments: probeSegments(t, sharing) };
+    c.protections![0].backup = sharing.join(',');
+    c.protections![0].backup_route = setPathRequest(sharing);
+    await r1.call('SetProbes', c);
+    await waitLive([PRIMARY.join(','), sharing.join(',')]);
+    const w = watch();
+    await sleep(300);
+    inject('r2', 'drop');
+    await sleep(500);
+    clearFaults();
+    await waitLive([PRIMARY.join(','), sharing.join(',')]);
+    await sleep(300);
+    w.stop();
+    const reroutes = w.events.filter((e) => e.kind === 'fast-reroute').map((e) => e.reroute!);
+    expect(reroutes.map((r) => [r.ok, r.error.replace(/:.*/, '')]), 'one refusal, no failover on the way back').to.deep.equal([[false, `backup ${sharing.join(',')} is dead`]]);
+    expect(kernelSegments(lab, 'r1', high.table)).to.deep.equal(setPathRequest(PRIMARY).segments);
+  });
+
+  it('a reflector that does not answer: the path is silent, said once, and never a failover target', async () => {
+    await r1.call('SetPath', setPathRequest(PRIMARY));
+    const w = watch();
+    // the UPF runs no reflector: its address as the backup's last segment
+    const c = config();
+    c.paths![1] = { name: 'to-upf', segments: ['fd01:1::200'] };
+    c.protections![0].backup = 'to-upf';
+    await r1.call('SetProbes', c);
+    await waitLive([PRIMARY.join(',')]);
+    await sleep(1200);
+    expect((await probes()).paths.find((p) => p.name === 'to-upf')!.state).to.equal('silent');
+    inject('r2', 'drop');
+    await sleep(500);
+    w.stop();
+    expect(w.events.filter((e) => e.kind === 'reflector-silent').map((e) => e.probe?.name)).to.deep.equal(['to-upf']);
+    const reroute = w.events.find((e) => e.kind === 'fast-reroute')?.reroute;
+    expect(reroute?.ok).to.equal(false);
+    expect(reroute?.error).to.match(/backup to-upf is silent/);
+    expect(kernelSegments(lab, 'r1', high.table), 'the route stays where it was').to.deep.equal(setPathRequest(PRIMARY).segments);
+  });
+});
