@@ -1,5 +1,5 @@
 // docker-compose.yml for a topology: one container per router (the agent
-// inside, NET_ADMIN, no privileged), one for the controller, a network per core
+// inside, NET_ADMIN and SYS_NICE, no privileged), one for the controller, a network per core
 // link, the management network, and the two macvlan networks on the host's
 // physical NICs (parents from the environment, the seed's names by default).
 // A pure derivation from the topology (text out, nothing touched), so it lives
@@ -84,7 +84,8 @@ export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags
       build: { context: '..', dockerfile: 'compose/Dockerfile' },
       hostname: r.name,
       labels: { 'srv6.role': 'router', 'srv6.router': r.name, 'srv6.management': listen },
-      cap_add: ['NET_ADMIN'],
+      // SYS_NICE: the probe reflector's thread runs real-time (agent/probe), or a busy host delays its answers
+      cap_add: ['NET_ADMIN', 'SYS_NICE'],
       sysctls: {
         'net.ipv6.conf.all.disable_ipv6': 0,
         'net.ipv6.conf.all.forwarding': 1,

@@ -22,10 +22,10 @@ describe('compose/docker-compose.yml', () => {
     expect(text).to.equal(composeFile(t, 'topology/reference.yaml', AGENT_NODE_FLAGS));
   });
 
-  it('runs every router unprivileged with NET_ADMIN, its agent on the management address only', () => {
+  it('runs every router unprivileged with NET_ADMIN and SYS_NICE (the probe reflector real-time thread), its agent on the management address only', () => {
     for (const r of t.routers) {
       const s = doc.services[r.name];
-      expect(s.cap_add, r.name).to.deep.equal(['NET_ADMIN']);
+      expect(s.cap_add, r.name).to.deep.equal(['NET_ADMIN', 'SYS_NICE']);
       expect(s.privileged, r.name).to.equal(undefined);
       expect(s.environment.SRV6_AGENT_LISTEN).to.equal(`[${r.management}]:${t.management.port}`);
       expect(s.networks.mgmt.ipv6_address).to.equal(r.management);
