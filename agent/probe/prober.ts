@@ -1,8 +1,14 @@
-// The Session-Sender: sends a STAMP probe down every configured path on its
+// The Session-Sender: sends STAMP probes down every configured path on its
 // interval (all paths of one interval on the same ticks of the monotonic
 // clock), matches the replies, and counts a probe lost when its deadline
 // passes. What the figures mean is in path.ts; what a dead path sets off is
 // the service's (service.ts).
+//
+// Two sessions per path. The liveness session's probes carry DSCP CS6, which
+// the shaping puts ahead of the traffic: a full link does not make them lost,
+// so they tell a dead path from a busy one. The delay session's carry DSCP 0
+// and wait in the traffic's queues (the reflector answers in the class a probe
+// came in): their round trip is the delay the traffic sees, queueing included.
 import type { Logger } from 'pino';
 import { parseIPv6 } from '../../netlink/index.js';
 import type { ProbeStats } from '../../proto/gen/srv6/agent/v1/ProbeStats.js';
@@ -20,16 +26,24 @@ export interface ProberEvents {
   silent(p: ProbedPath): void;
 }
 
-interface Wire {
+/** a delay probe goes at most this often (a window of 1 s holds 20 of them) */
+const DELAY_MIN_INTERVAL_MS = 50;
+const BEST_EFFORT_TCLASS = 0;
+
+interface Session {
+  path: ProbedPath;
   srh: Buffer;
   dst: Buffer;
+  /** undefined: the socket's own (CS6) */
+  tclass?: number;
 }
 
 export class Prober {
   private socket?: ProbeSocket;
+  /** the liveness sessions by path name, and each one's delay session */
   private readonly paths = new Map<string, ProbedPath>();
-  private readonly bySsid = new Map<number, ProbedPath>();
-  private readonly wire = new Map<ProbedPath, Wire>();
+  private readonly delays = new Map<ProbedPath, ProbedPath>();
+  private readonly sessions = new Map<number, Session>();
   private nextSsid = 1;
   private timer?: NodeJS.Timeout;
   windowMs = 1000;
@@ -47,18 +61,22 @@ export class Prober {
     const keep = new Set<string>();
     for (const spec of specs) {
       keep.add(spec.name);
+      const delaySpec = { ...spec, intervalMs: Math.max(spec.intervalMs, DELAY_MIN_INTERVAL_MS) };
       const old = this.paths.get(spec.name);
       if (old && old.spec.segments.join() === spec.segments.join()) {
-        if (old.spec.intervalMs !== spec.intervalMs) old.nextDueMs = Math.ceil(now / spec.intervalMs) * spec.intervalMs;
-        old.spec = spec;
+        this.respec(old, spec, now);
+        this.respec(this.delays.get(old)!, delaySpec, now);
         continue;
       }
       if (old) this.remove(old);
-      const p = new ProbedPath(spec, this.allocSsid(), now);
-      this.paths.set(spec.name, p);
-      this.bySsid.set(p.ssid, p);
       const travel = spec.segments.map((s) => parseIPv6(s));
-      this.wire.set(p, { srh: srhFor(travel), dst: travel[travel.length - 1] });
+      const wire = { srh: srhFor(travel), dst: travel[travel.length - 1] };
+      const p = new ProbedPath(spec, this.allocSsid(), now);
+      this.sessions.set(p.ssid, { path: p, ...wire });
+      const d = new ProbedPath(delaySpec, this.allocSsid(), now);
+      this.sessions.set(d.ssid, { path: d, ...wire, tclass: BEST_EFFORT_TCLASS });
+      this.paths.set(spec.name, p);
+      this.delays.set(p, d);
     }
     for (const p of [...this.paths.values()]) if (!keep.has(p.name)) this.remove(p);
     if (this.paths.size > 0 && !this.socket) {
@@ -68,23 +86,34 @@ export class Prober {
     this.schedule();
   }
 
+  private respec(p: ProbedPath, spec: PathSpec, now: number): void {
+    if (p.spec.intervalMs !== spec.intervalMs) p.nextDueMs = Math.ceil(now / spec.intervalMs) * spec.intervalMs;
+    p.spec = spec;
+  }
+
   get(name: string): ProbedPath | undefined {
     return this.paths.get(name);
   }
 
+  /** Every path's figures: loss and state from its liveness probes, delay and jitter from its delay probes. */
   stats(): ProbeStats[] {
     const now = monoMs();
-    return [...this.paths.values()].map((p) => p.stats(now, this.windowMs, this.kernelTimestamps));
+    return [...this.paths.values()].map((p) => {
+      const s = p.stats(now, this.windowMs, this.kernelTimestamps);
+      const d = this.delays.get(p)!.stats(now, this.windowMs, this.kernelTimestamps);
+      return { ...s, delay_min_us: d.delay_min_us, delay_p50_us: d.delay_p50_us, delay_p99_us: d.delay_p99_us, jitter_us: d.jitter_us, delay_window_probes: d.window_probes, delay_loss: d.loss };
+    });
   }
 
   private remove(p: ProbedPath): void {
     this.paths.delete(p.name);
-    this.bySsid.delete(p.ssid);
-    this.wire.delete(p);
+    this.sessions.delete(p.ssid);
+    this.sessions.delete(this.delays.get(p)!.ssid);
+    this.delays.delete(p);
   }
 
   private allocSsid(): number {
-    while (this.bySsid.has(this.nextSsid) || this.nextSsid === 0) this.nextSsid = (this.nextSsid + 1) & 0xffff;
+    while (this.sessions.has(this.nextSsid) || this.nextSsid === 0) this.nextSsid = (this.nextSsid + 1) & 0xffff;
     const id = this.nextSsid;
     this.nextSsid = (this.nextSsid + 1) & 0xffff;
     return id;
@@ -93,9 +122,9 @@ export class Prober {
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.paths.size === 0) return;
+    if (this.sessions.size === 0) return;
     let next = Infinity;
-    for (const p of this.paths.values()) next = Math.min(next, p.nextDueMs);
+    for (const s of this.sessions.values()) next = Math.min(next, s.path.nextDueMs);
     this.timer = setTimeout(() => this.tick(), Math.max(0, next - monoMs()));
   }
 
@@ -104,33 +133,35 @@ export class Prober {
     const now = monoMs();
     // every path's misses first: a backup that fails with its primary is dead by the time the primary's death is told
     const died = [...this.paths.values()].filter((p) => p.expire(now, this.windowMs));
+    for (const d of this.delays.values()) d.expire(now, this.windowMs);
     for (const p of died) this.on.dead(p, now);
     for (const p of this.paths.values()) {
       if (p.state === 'silent' && !p.silentReported && now - p.configuredMs >= Math.max(1000, 10 * p.spec.intervalMs)) {
         p.silentReported = true;
         this.on.silent(p);
       }
-      if (p.nextDueMs <= now) {
-        this.send(p, now);
-        p.nextDueMs += p.spec.intervalMs;
-        // asleep for more than an interval (a stopped process): back on the grid, no burst of catch-up probes
-        if (p.nextDueMs <= now) p.nextDueMs = Math.ceil((now + 1e-6) / p.spec.intervalMs) * p.spec.intervalMs;
-      }
+    }
+    for (const s of this.sessions.values()) {
+      const p = s.path;
+      if (p.nextDueMs > now) continue;
+      this.send(s, now);
+      p.nextDueMs += p.spec.intervalMs;
+      // asleep for more than an interval (a stopped process): back on the grid, no burst of catch-up probes
+      if (p.nextDueMs <= now) p.nextDueMs = Math.ceil((now + 1e-6) / p.spec.intervalMs) * p.spec.intervalMs;
     }
     this.schedule();
   }
 
-  private send(p: ProbedPath, now: number): void {
-    const w = this.wire.get(p)!;
-    const seq = p.noteSent(now);
-    const err = this.socket!.send(w.srh, w.dst, this.reflectorPort, senderPacket(seq, p.ssid), TIMESTAMP_OFFSET);
+  private send(s: Session, now: number): void {
+    const seq = s.path.noteSent(now);
+    const err = this.socket!.send(s.srh, s.dst, this.reflectorPort, senderPacket(seq, s.path.ssid), TIMESTAMP_OFFSET, s.tclass);
     // not sent (no route to the first segment, a down interface): the probe is lost like any other
-    if (err !== 0) this.log.debug({ path: p.name, errno: err }, 'probe not sent');
+    if (err !== 0) this.log.debug({ path: s.path.name, errno: err }, 'probe not sent');
   }
 
   private onReply(r: ProbeReply): void {
-    const p = this.bySsid.get(r.ssid);
-    if (p && p.noteReply(r.seq, Math.max(0, r.delayNs / 1000), p.spec.missThreshold) === 'alive') this.on.alive(p);
+    const p = this.sessions.get(r.ssid)?.path;
+    if (p && p.noteReply(r.seq, Math.max(0, r.delayNs / 1000), p.spec.missThreshold) === 'alive' && this.paths.get(p.name) === p) this.on.alive(p);
   }
 
   close(): void {

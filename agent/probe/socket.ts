@@ -6,7 +6,7 @@ import { loadAddon } from '../../netlink/addon.js';
 
 interface Native {
   open(port: number, tclass: number, priority: number): [number, boolean];
-  send(fd: number, srh: Buffer | null, dst: Buffer, port: number, payload: Buffer, tsOffset: number): number;
+  send(fd: number, srh: Buffer | null, dst: Buffer, port: number, payload: Buffer, tsOffset: number, tclass: number): number;
   recv(fd: number, buf: Buffer): number;
   watch(fd: number, cb: (status: number) => void): unknown;
   unwatch(handle: unknown): void;
@@ -56,11 +56,12 @@ export class ProbeSocket {
   }
 
   /**
-   * Sends payload to dst (16 bytes) with the routing header srh. tsOffset >= 0: the wall clock is
-   * written there in NTP format just before the send. Returns 0 or the errno.
+   * Sends payload to dst (16 bytes) with the routing header srh, in traffic class tclass (default:
+   * CS6). tsOffset >= 0: the wall clock is written there in NTP format just before the send.
+   * Returns 0 or the errno.
    */
-  send(srh: Buffer | null, dst: Buffer, port: number, payload: Buffer, tsOffset = -1): number {
-    return addon().send(this.fd, srh, dst, port, payload, tsOffset);
+  send(srh: Buffer | null, dst: Buffer, port: number, payload: Buffer, tsOffset = -1, tclass = -1): number {
+    return addon().send(this.fd, srh, dst, port, payload, tsOffset, tclass);
   }
 
   /** Calls onReply for every STAMP reflector packet that arrives until close(). */

@@ -36,12 +36,13 @@ function readPcap(file: string): { ns: bigint; packet: Buffer }[] {
   return out;
 }
 
-/** The STAMP payload and ports of an IPv6 packet with a routing header and UDP. */
-function stampOf(packet: Buffer): { sport: number; dport: number; payload: Buffer } | undefined {
+/** The traffic class, STAMP payload and ports of an IPv6 packet with a routing header and UDP. */
+function stampOf(packet: Buffer): { tclass: number; sport: number; dport: number; payload: Buffer } | undefined {
+  const tclass = ((packet[0] & 0x0f) << 4) | (packet[1] >> 4);
   if (packet[6] !== 43) return undefined;
   const udp = 40 + 8 * (packet[41] + 1);
   if (packet[40] !== 17) return undefined;
-  return { sport: packet.readUInt16BE(udp), dport: packet.readUInt16BE(udp + 2), payload: packet.subarray(udp + 8) };
+  return { tclass, sport: packet.readUInt16BE(udp), dport: packet.readUInt16BE(udp + 2), payload: packet.subarray(udp + 8) };
 }
 
 describe('probes and fast reroute on the lab (privileged)', function () {
@@ -141,26 +142,31 @@ describe('probes and fast reroute on the lab (privileged)', function () {
       await new Promise((r) => dump.once('exit', r));
 
       const p = status.paths.find((x) => x.name === name)!;
-      const out = new Map<string, bigint>(), back = new Map<string, { ns: bigint; reflectorNs: bigint }>();
-      for (const { ns: at, packet } of readPcap(pcap)) {
-        const s = stampOf(packet);
-        if (s?.dport === 862) {
-          const f = parseSender(s.payload)!;
-          out.set(`${f.ssid}/${f.seq}`, at);
-        } else if (s?.sport === 862) {
-          const f = parseReflector(s.payload)!;
-          back.set(`${f.ssid}/${f.senderSeq}`, { ns: at, reflectorNs: unixNsFromNtp(f.transmit) - unixNsFromNtp(f.receive) });
+      const packets = readPcap(pcap);
+      const end = packets[packets.length - 1].ns;
+      /** the capture's probes of one traffic class in the last 5 s (the agent's window, less 50 ms still in flight then): loss and delay p50 */
+      const captured = (tclass: number) => {
+        const out = new Map<string, bigint>(), back = new Map<string, { ns: bigint; reflectorNs: bigint }>();
+        for (const { ns: at, packet } of packets) {
+          const s = stampOf(packet);
+          if (s?.tclass !== tclass) continue;
+          if (s.dport === 862) {
+            const f = parseSender(s.payload)!;
+            out.set(`${f.ssid}/${f.seq}`, at);
+          } else if (s.sport === 862) {
+            const f = parseReflector(s.payload)!;
+            back.set(`${f.ssid}/${f.senderSeq}`, { ns: at, reflectorNs: unixNsFromNtp(f.transmit) - unixNsFromNtp(f.receive) });
+          }
         }
-      }
-      // the capture's probes of the last 5 s (the agent's window), less the last 50 ms still in flight then
-      const times = [...out.values()].sort((a, b) => Number(a - b));
-      const end = times[times.length - 1];
-      const inWindow = [...out.entries()].filter(([, at]) => at > end - 5_000_000_000n && at < end - 50_000_000n);
-      const captureLoss = inWindow.filter(([k]) => !back.has(k)).length / inWindow.length;
-      const delays = inWindow.flatMap(([k, at]) => (back.has(k) ? [Number(back.get(k)!.ns - at - back.get(k)!.reflectorNs) / 1000] : [])).sort((a, b) => a - b);
-      const captureP50 = delays[Math.floor(delays.length / 2)];
+        const inWindow = [...out.entries()].filter(([, at]) => at > end - 5_000_000_000n && at < end - 250_000_000n);
+        const delays = inWindow.flatMap(([k, at]) => (back.has(k) ? [Number(back.get(k)!.ns - at - back.get(k)!.reflectorNs) / 1000] : [])).sort((a, b) => a - b);
+        return { probes: inWindow.length, loss: inWindow.filter(([k]) => !back.has(k)).length / inWindow.length, p50: delays[Math.floor(delays.length / 2)] };
+      };
+      // loss from the liveness probes (CS6), delay from the delay probes (DSCP 0), as the agent reports them
+      const { probes: inWindow, loss: captureLoss } = captured(0xc0);
+      const { p50: captureP50 } = captured(0);
       const streamLoss = 1 - got.unique / sent.sent;
-      console.log(`      probes: ${p.window_probes} in the window, loss ${(100 * p.loss).toFixed(1)} %, p50 ${p.delay_p50_us.toFixed(0)} us (${p.timestamps} timestamps); capture: ${inWindow.length}, loss ${(100 * captureLoss).toFixed(1)} %, p50 ${captureP50.toFixed(0)} us; stream: ${sent.sent} sent, loss ${(100 * streamLoss).toFixed(1)} %`);
+      console.log(`      probes: ${p.window_probes} in the window, loss ${(100 * p.loss).toFixed(1)} %, p50 ${p.delay_p50_us.toFixed(0)} us (${p.timestamps} timestamps); capture: ${inWindow}, loss ${(100 * captureLoss).toFixed(1)} %, p50 ${captureP50.toFixed(0)} us; stream: ${sent.sent} sent, loss ${(100 * streamLoss).toFixed(1)} %`);
       expect(p.window_probes, 'probes in a 5 s window at 10 ms').to.be.within(400, 510);
       expect(p.loss, 'the injected 20 %').to.be.within(0.12, 0.28);
       expect(Math.abs(p.loss - captureLoss), 'probe loss vs the capture of the same probes (stated tolerance: 3 points)').to.be.below(0.03);
@@ -172,6 +178,31 @@ describe('probes and fast reroute on the lab (privileged)', function () {
     } finally {
       if (dump.exitCode === null) dump.kill('SIGKILL');
     }
+  });
+
+  it('a full link: the liveness probes lose nothing, the delay probes see the queue the traffic sees', async () => {
+    const other = ['r1', 'r3', 'r5', 'r6'];
+    await r1.call('SetProbes', { paths: [PRIMARY, other].map((p) => ({ name: p.join(','), segments: probeSegments(t, p), interval_ms: 10 })), disable_fast_reroute: true });
+    await waitLive([PRIMARY.join(','), other.join(',')]);
+    const w = watch();
+    // 144 Mbit/s of the class into the 100 Mbit/s r1-r2 link
+    const rx = receiveTraffic({ netns: ns('server'), port: 7204, durationMs: 7000, idleMs: 1000 });
+    const tx = sendTraffic({ netns: ns('upf'), dst: 'fd03:1::200', port: 7204, pps: 15_000, durationMs: 4000, size: 1200, flowlabel: HIGH });
+    await sleep(3000);
+    const status = await probes();
+    const sent = await tx, got = await rx.done;
+    w.stop();
+    const [full, free] = [PRIMARY, other].map((p) => status.paths.find((x) => x.name === p.join(','))!);
+    const streamMs = got.latencyP50Ns / 1e6;
+    console.log(`      stream: ${(100 * got.lost / sent.sent).toFixed(0)} % lost, one-way p50 ${streamMs.toFixed(1)} ms; full path: liveness loss ${(100 * full.loss).toFixed(1)} %, delay p50 ${(full.delay_p50_us / 1000).toFixed(1)} ms (delay probes lost ${(100 * full.delay_loss).toFixed(0)} %); free path: delay p50 ${(free.delay_p50_us / 1000).toFixed(2)} ms`);
+    expect(got.lost / sent.sent, 'the link was really full').to.be.above(0.15);
+    expect(full.state).to.equal('live');
+    expect(full.loss, 'liveness probes lost on the full path').to.be.below(0.01);
+    expect(w.events.filter((e) => e.kind === 'path-dead'), 'no path died of congestion').to.have.length(0);
+    expect(full.delay_window_probes).to.be.above(5);
+    // the round trip has the queue one way (the stream's) and none on the way back: stated tolerance 5 ms
+    expect(Math.abs(full.delay_p50_us / 1000 - streamMs), 'delay probes vs the stream\'s one-way latency (ms)').to.be.below(5);
+    expect(free.delay_p50_us / 1000, 'the other path has no queue').to.be.below(2);
   });
 
   for (const [what, kind, router, arg] of [

@@ -34,7 +34,7 @@ function stats(path: string[], state: 'live' | 'dead' | 'silent', ms = 1): Probe
   const answering = state === 'live';
   return {
     name: pathKey(path), segments: [], interval_ms: 10, state, sent: '100', received: answering ? '100' : '0', window_probes: 100, loss: answering ? 0 : 1,
-    delay_min_us: ms * 900, delay_p50_us: ms * 1000, delay_p99_us: ms * 1500, jitter_us: 20, consecutive_misses: answering ? 0 : 5, last_reply_mono_ns: '0', late: '0', timestamps: 'kernel',
+    delay_min_us: ms * 900, delay_p50_us: ms * 1000, delay_p99_us: ms * 1500, jitter_us: 20, consecutive_misses: answering ? 0 : 5, last_reply_mono_ns: '0', late: '0', timestamps: 'kernel', delay_window_probes: 20, delay_loss: 0,
   };
 }
 

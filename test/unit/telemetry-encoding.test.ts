@@ -45,7 +45,7 @@ describe('telemetry sample encoding: the loader reads the same message as before
     const probe = {
       name: 'r6,r5,r3,r1', segments: ['fc00:5::1', 'fc00:3::1', 'fd01:8::1'], interval_ms: 10, state: 'live', sent: '1234', received: '1200',
       window_probes: 100, loss: 0.02, delay_min_us: 41.5, delay_p50_us: 70.25, delay_p99_us: 310, jitter_us: 12.5, consecutive_misses: 0,
-      last_reply_mono_ns: '13255796442745', late: '3', timestamps: 'kernel',
+      last_reply_mono_ns: '13255796442745', late: '3', timestamps: 'kernel', delay_window_probes: 20, delay_loss: 0.05,
     };
     const s = sample({ probes: [probe, { ...probe, name: 'r6,r4,r2,r1', state: 'dead', consecutive_misses: 7, loss: 1 }] });
     expect(newPath(s)).to.deep.equal(oldPath(s));

@@ -36,6 +36,7 @@
 #define SLOT_RX_NS 8     // i64 receive time, CLOCK_REALTIME ns
 #define SLOT_HOPLIMIT 16 // u8
 #define SLOT_TS_KERNEL 17 // u8: 1 when SLOT_RX_NS is the kernel's timestamp
+#define SLOT_TCLASS 18    // u8: the packet's traffic class
 #define SLOT_DELAY_NS 24  // i64: for a STAMP reflector packet, (T4 - T1) - (T3 - T2); else 0
 #define SLOT_ADDR 32     // 16 bytes source address
 #define SLOT_SRH 48      // up to 256 bytes
@@ -98,6 +99,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   const char *failed = NULL;
   if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVRTHDR, &one, sizeof one) < 0) failed = "setsockopt(IPV6_RECVRTHDR)";
   else if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) < 0) failed = "setsockopt(IPV6_RECVHOPLIMIT)";
+  else if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &one, sizeof one) < 0) failed = "setsockopt(IPV6_RECVTCLASS)";
   else if (setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tclass, sizeof tclass) < 0) failed = "setsockopt(IPV6_TCLASS)";
   else if (setsockopt(fd, SOL_SOCKET, SO_PRIORITY, &priority, sizeof priority) < 0) failed = "setsockopt(SO_PRIORITY)";
   if (failed) {
@@ -137,16 +139,35 @@ static napi_value LocalPort(napi_env env, napi_callback_info info) {
   return v;
 }
 
-// send(fd, srh|null, dst16, port, payload, tsOffset) -> 0 or errno. With tsOffset >= 0 the wall
-// clock is written there (NTP format) just before sendmsg: the transmit timestamp.
+// One datagram with the traffic class tclass (the socket's own when negative).
+static ssize_t send_with_tclass(int fd, const void *data, size_t len, const struct sockaddr_in6 *to, int tclass) {
+  struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+  struct msghdr msg = {.msg_name = (void *)to, .msg_namelen = sizeof *to, .msg_iov = &iov, .msg_iovlen = 1};
+  if (tclass >= 0) {
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_TCLASS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &tclass, sizeof tclass);
+  }
+  return sendmsg(fd, &msg, 0);
+}
+
+// send(fd, srh|null, dst16, port, payload, tsOffset, tclass) -> 0 or errno. With tsOffset >= 0 the
+// wall clock is written there (NTP format) just before sendmsg: the transmit timestamp. tclass < 0:
+// the socket's.
 static napi_value Send(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 7;
+  napi_value argv[7];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int32_t fd, port, ts_offset;
+  int32_t fd, port, ts_offset, tclass;
   napi_get_value_int32(env, argv[0], &fd);
   napi_get_value_int32(env, argv[3], &port);
   napi_get_value_int32(env, argv[5], &ts_offset);
+  napi_get_value_int32(env, argv[6], &tclass);
   napi_valuetype t;
   napi_typeof(env, argv[1], &t);
   void *srh = NULL, *dst = NULL, *payload = NULL;
@@ -162,7 +183,7 @@ static napi_value Send(napi_env env, napi_callback_info info) {
     struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
     memcpy(&to.sin6_addr, dst, 16);
     if (ts_offset >= 0 && (size_t)ts_offset + 8 <= payload_len) put_ntp((uint8_t *)payload + ts_offset, now_ns(CLOCK_REALTIME));
-    if (sendto(fd, payload, payload_len, 0, (struct sockaddr *)&to, sizeof to) < 0) err = errno;
+    if (send_with_tclass(fd, payload, payload_len, &to, tclass) < 0) err = errno;
   }
   napi_value v;
   napi_create_int32(env, err, &v);
@@ -205,6 +226,10 @@ static int drain(int fd, uint8_t *buf, size_t buf_len) {
         uint16_t l16 = (uint16_t)srh_len;
         memcpy(slot + SLOT_SRH_LEN, &l16, 2);
         memcpy(slot + SLOT_SRH, CMSG_DATA(c), srh_len);
+      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS) {
+        int tc;
+        memcpy(&tc, CMSG_DATA(c), sizeof tc);
+        slot[SLOT_TCLASS] = (uint8_t)tc;
       } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
         int hl;
         memcpy(&hl, CMSG_DATA(c), sizeof hl);
@@ -378,7 +403,9 @@ static void reflect(reflector_t *r) {
         continue;
       }
       put_ntp(out + 4, now_ns(CLOCK_REALTIME));  // transmit timestamp
-      if (sendto(r->fd, out, sizeof out, 0, (struct sockaddr *)&to, sizeof to) < 0) __atomic_add_fetch(&r->errors, 1, __ATOMIC_RELAXED);
+      // back in the class it came in (RFC 8972's class of service, reflected): a best-effort probe
+      // measures the queues the traffic sees both ways, a priority one gets past them both ways
+      if (send_with_tclass(r->fd, out, sizeof out, &to, slot[SLOT_TCLASS]) < 0) __atomic_add_fetch(&r->errors, 1, __ATOMIC_RELAXED);
       else __atomic_add_fetch(&r->reflected, 1, __ATOMIC_RELAXED);
     }
     if (n < SLOTS) return;

@@ -18,7 +18,9 @@ export interface ProbeStats {
   'window_probes'?: (number);
   'loss'?: (number | string);
   /**
-   * round-trip delay over the window (the reflector's time subtracted), microseconds
+   * round-trip delay over the window (the reflector's time subtracted), microseconds, of the
+   * path's delay probes: DSCP 0, in the traffic's queues (loss and state come from its liveness
+   * probes, DSCP CS6, which the shaping puts ahead of the traffic)
    */
   'delay_min_us'?: (number | string);
   'delay_p50_us'?: (number | string);
@@ -40,6 +42,12 @@ export interface ProbeStats {
    * "kernel" (receive timestamps from SO_TIMESTAMPING) or "clock" (the wall clock read after the receive)
    */
   'timestamps'?: (string);
+  /**
+   * the delay probes over the window (every 50 ms at most): how many, and the share lost, in the
+   * traffic's queues (a congested path loses them, not its liveness probes)
+   */
+  'delay_window_probes'?: (number);
+  'delay_loss'?: (number | string);
 }
 
 export interface ProbeStats__Output {
@@ -58,7 +66,9 @@ export interface ProbeStats__Output {
   'window_probes': (number);
   'loss': (number);
   /**
-   * round-trip delay over the window (the reflector's time subtracted), microseconds
+   * round-trip delay over the window (the reflector's time subtracted), microseconds, of the
+   * path's delay probes: DSCP 0, in the traffic's queues (loss and state come from its liveness
+   * probes, DSCP CS6, which the shaping puts ahead of the traffic)
    */
   'delay_min_us': (number);
   'delay_p50_us': (number);
@@ -80,4 +90,10 @@ export interface ProbeStats__Output {
    * "kernel" (receive timestamps from SO_TIMESTAMPING) or "clock" (the wall clock read after the receive)
    */
   'timestamps': (string);
+  /**
+   * the delay probes over the window (every 50 ms at most): how many, and the share lost, in the
+   * traffic's queues (a congested path loses them, not its liveness probes)
+   */
+  'delay_window_probes': (number);
+  'delay_loss': (number);
 }
