@@ -49,6 +49,12 @@ export const K_PATHS = 4;
 /** weighted-multipath: nexthops per route */
 const MULTIPATH_WAYS = 3;
 
+/**
+ * A lowest-delay move must gain at least this much as well as the hysteresis: idle paths differ by
+ * tenths of a millisecond of processing and scheduling, which is noise, not a reason to switch.
+ */
+const DELAY_MIN_GAIN_MS = 1;
+
 export class PolicyEngine {
   readonly g: NetGraph;
   /** the meter's link direction behind every arc */
@@ -372,7 +378,8 @@ export class PolicyEngine {
       .map((path) => ({ path, ms: this.probes.delayMs(flow.ingress, path) }))
       .filter((c): c is { path: string[]; ms: number } => c.ms !== undefined)
       .sort((a, b) => a.ms - b.ms || a.path.length - b.path.length || (pathKey(a.path) < pathKey(b.path) ? -1 : 1));
-    const best = timed[0];
+    // within the noise of the lowest, the path with fewest links (then the lowest delay)
+    const best = timed.filter((c) => c.ms - timed[0].ms < DELAY_MIN_GAIN_MS).sort((a, b) => a.path.length - b.path.length || a.ms - b.ms)[0];
     if (!best) {
       if (!broken) return { ...base, reason: 'lowest-delay: no live candidate path has probe figures yet' };
       const found = this.bestPath(flow, others, bps, down);
@@ -384,7 +391,9 @@ export class PolicyEngine {
     if (pathKey(best.path) === pathKey(flow.path) && !flow.multipath) return { ...base, reason: `lowest delay: ${here}` };
     if (!broken) {
       if (current === undefined) return { ...base, reason: `the current path has no probe figures yet (the lowest-delay candidate: ${here})` };
-      if (best.ms > current * (1 - p.hysteresis)) return { ...base, reason: `the current path at p50 ${ms(current)} ms; ${here} is not lower by the hysteresis ${pct(p.hysteresis)}` };
+      if (best.ms > current * (1 - p.hysteresis) || current - best.ms < DELAY_MIN_GAIN_MS) {
+        return { ...base, reason: `the current path at p50 ${ms(current)} ms; ${here} is not lower by the hysteresis ${pct(p.hysteresis)} and ${DELAY_MIN_GAIN_MS} ms` };
+      }
       if (held) return { ...base, action: 'hold-down', reason: `${here} is lower than the current ${ms(current)} ms; held down for ${p.holdDownMs} ms after its last switch` };
     }
     return {

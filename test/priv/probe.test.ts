@@ -273,6 +273,42 @@ describe('probes and fast reroute on the lab (privileged)', function () {
     expect(got.longestSeqGap / 2, 'loss duration seen by the receiver (ms)').to.be.below(300);
   });
 
+  it('lowest-delay: a class leaves the path whose queue another class fills, and its packets arrive sooner', async () => {
+    await r1.call('Sync', { desired: desiredState(t, 'r1') });
+    const ctl = await startController(lab, dir);
+    try {
+      // low (everything unlabelled) pinned on r1-r2-r5-r6: it fills r1-r2, which high's r1-r2-r4-r6 shares
+      await ctl.client.call('SetPath', { class: 'low', direction: 'forward', path: ['r1', 'r2', 'r5', 'r6'] });
+      // high pinned on r1-r2-r4-r6 until the queue is measured, then free to find the lowest delay
+      await ctl.client.call('SetPath', { class: 'high', direction: 'forward', path: PRIMARY });
+      expect(kernelSegments(lab, 'r1', high.table)).to.deep.equal(setPathRequest(PRIMARY).segments);
+      const highLatency = async (port: number, ms: number) => {
+        const rx = receiveTraffic({ netns: ns('server'), port, durationMs: ms + 2000, idleMs: 500 });
+        await sendTraffic({ netns: ns('upf'), dst: 'fd03:1::200', port, pps: 500, durationMs: ms, size: 200, flowlabel: HIGH });
+        return (await rx.done).latencyP50Ns / 1e6;
+      };
+      const bulkRx = receiveTraffic({ netns: ns('server'), port: 7205, durationMs: 12_000, idleMs: 1000 });
+      const bulk = sendTraffic({ netns: ns('upf'), dst: 'fd03:1::200', port: 7205, pps: 15_000, durationMs: 8000, size: 1200 });
+      type ApiFlow = { class: string; direction: string; path: string[]; probe: { delay_p50_ms: number } | null };
+      const flow = async () => ((await ctl.client.call('ListFlows', {})).flows as ApiFlow[]).find((x) => x.class === 'high' && x.direction === 'forward')!;
+      await sleep(500);
+      const before = await highLatency(7206, 500);
+      await ctl.client.call('SetPolicy', { class: 'high', direction: 'forward', mode: 'lowest-delay' });
+      let f = await flow();
+      for (const until = Date.now() + 5000; Date.now() < until && f.path[1] === 'r2'; await sleep(100)) f = await flow();
+      const after = await highLatency(7207, 1000);
+      await bulk;
+      await bulkRx.done;
+      console.log(`      high forward: one-way p50 ${before.toFixed(1)} ms behind low's queue -> ${after.toFixed(2)} ms on ${f.path.join('-')} (probed ${f.probe?.delay_p50_ms.toFixed(2)} ms)`);
+      expect(f.path[1], 'high forward left the full r1-r2').to.not.equal('r2');
+      expect(kernelSegments(lab, 'r1', high.table), 'its route, read with ip -j').to.deep.equal(setPathRequest(f.path).segments);
+      expect(before, 'the queue was there').to.be.above(5);
+      expect(after, 'and high no longer waits in it').to.be.below(2);
+    } finally {
+      await ctl.stop();
+    }
+  });
+
   it('refuses bad probe settings and a backup through a down link, changing nothing', async () => {
     await r1.call('SetProbes', config());
     const before = await probes();
