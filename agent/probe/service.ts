@@ -43,6 +43,7 @@ export class ProbeService {
   private readonly prober: Prober;
   private spec: ProbeSpec = { paths: [], protections: [], windowMs: 1000, fastReroute: true };
   private protections = new Map<string, Protection>();
+  private configuring: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly state: OwnedState, private readonly events: EventHub, private readonly log: Logger, opts: ProbeOptions) {
     if (opts.reflectorPort) {
@@ -61,8 +62,14 @@ export class ProbeService {
     }, log, opts.probePort);
   }
 
-  /** Replaces the configuration: checked as a whole first, so a refusal changes nothing. */
-  async configure(c: ProbeConfig): Promise<ProbeStatus> {
+  /** Replaces the configuration: checked as a whole first, so a refusal changes nothing; one at a time, in order. */
+  configure(c: ProbeConfig): Promise<ProbeStatus> {
+    const run = this.configuring.then(() => this.replace(c));
+    this.configuring = run.catch(() => undefined);
+    return run;
+  }
+
+  private async replace(c: ProbeConfig): Promise<ProbeStatus> {
     const spec = probeSpec(c);
     for (const [i, p] of spec.protections.entries()) {
       await this.checkBackup(p.backupRoute, `protections[${i}].backup_route`);
