@@ -95,6 +95,10 @@ export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags
         'net.ipv6.conf.default.keep_addr_on_down': 1,
         'net.ipv6.conf.all.accept_dad': 0,
         'net.ipv6.conf.default.accept_dad': 0,
+        // Docker attaches the interfaces (eth0.. in attachment order) before it applies these: they keep the
+        // seg6_enabled 0 they were made with, and the kernel drops an SRv6 header addressed to the router
+        // itself on them (a probe reaching its reflector, a reply its sender), while SIDs still work
+        ...Object.fromEntries(Object.keys(nets).map((_, i) => [`net.ipv6.conf.eth${i}.seg6_enabled`, 1])),
       },
       environment: {
         SRV6_AGENT_NAME: r.name,

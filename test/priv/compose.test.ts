@@ -89,6 +89,19 @@ describe('srv6-deploy on a real Docker engine (privileged)', function () {
     expect(upf!.exec('ping', '-6', '-c', '2', '-i', '0.2', '-W', '2', 'fd03:1::200')).to.match(/2 received/);
   });
 
+  it('probes every flow\'s path between the containers: live, answered by the reflectors on the core networks', async () => {
+    type ApiFlow = { class: string; direction: string; probe: { state: string } | null; backup: string[] };
+    let flows: ApiFlow[] = [];
+    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      const r = spawnSync(process.execPath, [CTL, '--controller', `127.0.0.1:${ports.controller}`, 'flows', '--json'], { encoding: 'utf8' });
+      expect(r.status, r.stderr).to.equal(0);
+      flows = (JSON.parse(r.stdout) as { flows: ApiFlow[] }).flows;
+      if (flows.every((f) => f.probe?.state === 'live')) break;
+    }
+    expect(flows.map((f) => [f.class, f.direction, f.probe?.state])).to.deep.equal(flows.map((f) => [f.class, f.direction, 'live']));
+    expect(flows.every((f) => f.backup.length > 0), 'every flow has a backup at its ingress').to.equal(true);
+  });
+
   it('goes away with srv6-deploy down: no container, no host child left', async () => {
     const down = deploy('down');
     expect(down.status, down.stderr).to.equal(0);
