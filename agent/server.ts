@@ -1,13 +1,13 @@
 // The RouterAgent gRPC service, with reflection and the standard health service.
 import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import type { Logger } from 'pino';
 import { C, decodeStats, encodeStatsDump, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
 import type { ProbeConfig } from '../proto/gen/srv6/agent/v1/ProbeConfig.js';
-import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../proto/load.js';
+import { AGENT_PROTO, AGENT_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
+import { addReflection } from '../proto/reflection.js';
 import { slicedCodec } from '../proto/sliced.js';
 import { encodeTelemetrySample, type TelemetrySampleData } from '../proto/telemetry-sample.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
@@ -126,7 +126,7 @@ export class Agent {
     });
     this.health = new HealthImplementation({ '': 'SERVING', [AGENT_SERVICE]: 'SERVING' });
     this.health.addToServer(this.server);
-    new ReflectionService(pkg).addToServer(this.server);
+    addReflection(this.server, packageFiles(AGENT_PROTO));
   }
 
   /** Wraps a handler: ApiErrors become their status, a netlink timeout DEADLINE_EXCEEDED, anything else INTERNAL; timing logged. */

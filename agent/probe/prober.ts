@@ -153,10 +153,12 @@ export class Prober {
   }
 
   private send(s: Session, now: number): void {
-    const seq = s.path.noteSent(now);
-    const err = this.socket!.send(s.srh, s.dst, this.reflectorPort, senderPacket(seq, s.path.ssid), TIMESTAMP_OFFSET, s.tclass);
-    // not sent (no route to the first segment, a down interface): the probe is lost like any other
-    if (err !== 0) this.log.debug({ path: s.path.name, errno: err }, 'probe not sent');
+    const packet = senderPacket(s.path.seq, s.path.ssid);
+    const sent = this.socket!.send(s.srh, s.dst, this.reflectorPort, packet, TIMESTAMP_OFFSET, s.tclass);
+    // its deadline runs from the send itself: this thread may have been preempted since the tick began.
+    // Not sent (no route to the first segment, a down interface): lost like any other.
+    s.path.noteSent(sent >= 0 ? sent : now);
+    if (sent < 0) this.log.debug({ path: s.path.name, errno: -sent }, 'probe not sent');
   }
 
   private onReply(r: ProbeReply): void {

@@ -58,7 +58,7 @@ export class ProbeSocket {
   /**
    * Sends payload to dst (16 bytes) with the routing header srh, in traffic class tclass (default:
    * CS6). tsOffset >= 0: the wall clock is written there in NTP format just before the send.
-   * Returns 0 or the errno.
+   * Returns the monotonic clock (ms, as process.hrtime) just before the send, or -errno.
    */
   send(srh: Buffer | null, dst: Buffer, port: number, payload: Buffer, tsOffset = -1, tclass = -1): number {
     return addon().send(this.fd, srh, dst, port, payload, tsOffset, tclass);

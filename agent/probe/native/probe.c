@@ -156,9 +156,9 @@ static ssize_t send_with_tclass(int fd, const void *data, size_t len, const stru
   return sendmsg(fd, &msg, 0);
 }
 
-// send(fd, srh|null, dst16, port, payload, tsOffset, tclass) -> 0 or errno. With tsOffset >= 0 the
-// wall clock is written there (NTP format) just before sendmsg: the transmit timestamp. tclass < 0:
-// the socket's.
+// send(fd, srh|null, dst16, port, payload, tsOffset, tclass) -> the monotonic clock (ms, as
+// process.hrtime) just before sendmsg, or -errno. With tsOffset >= 0 the wall clock is written there
+// (NTP format) then: the transmit timestamp. tclass < 0: the socket's.
 static napi_value Send(napi_env env, napi_callback_info info) {
   size_t argc = 7;
   napi_value argv[7];
@@ -176,6 +176,7 @@ static napi_value Send(napi_env env, napi_callback_info info) {
   napi_get_buffer_info(env, argv[2], &dst, &dst_len);
   napi_get_buffer_info(env, argv[4], &payload, &payload_len);
   int err = 0;
+  double sent_ms = 0;
   if (dst_len != 16) err = EINVAL;
   // a type 4 (SRv6) header is accepted only as a sticky option, not as sendmsg ancillary data (EINVAL)
   else if (setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, srh, (socklen_t)srh_len) < 0) err = errno;
@@ -183,10 +184,11 @@ static napi_value Send(napi_env env, napi_callback_info info) {
     struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)port)};
     memcpy(&to.sin6_addr, dst, 16);
     if (ts_offset >= 0 && (size_t)ts_offset + 8 <= payload_len) put_ntp((uint8_t *)payload + ts_offset, now_ns(CLOCK_REALTIME));
+    sent_ms = (double)now_ns(CLOCK_MONOTONIC) / 1e6;
     if (send_with_tclass(fd, payload, payload_len, &to, tclass) < 0) err = errno;
   }
   napi_value v;
-  napi_create_int32(env, err, &v);
+  napi_create_double(env, err ? -err : sent_ms, &v);
   return v;
 }
 
