@@ -3,14 +3,15 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ControllerClient } from '../controller/client.js';
 import { channelCredentials, expectName, tlsFromDir } from '../proto/tls.js';
 import { generateCertificates } from './certs.js';
 import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
 import type { Topology } from '../topology/model.js';
 import { docker, ensureBaseImage, members, waitHealthy, type Member } from './docker.js';
-import { CONTROLLER_PORT, METRICS_PORT } from '../topology/compose.js';
+import { CONTROLLER_PORT, HTTP_PORT, METRICS_PORT } from '../topology/compose.js';
 
 export const COMPOSE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'compose', 'docker-compose.yml');
 
@@ -21,6 +22,8 @@ export interface DeployOptions {
   offlineBase: boolean;
   controllerPort: number;
   metricsPort: number;
+  /** the web view on 127.0.0.1 (default HTTP_PORT) */
+  httpPort?: number;
   /** mutual TLS everywhere: certificates in <compose dir>/certs (made if missing), SRV6_TLS_DIR=/certs in the containers */
   tls: boolean;
   /** where the certificates are (default: next to the compose file, in certs/) */
@@ -30,6 +33,21 @@ export interface DeployOptions {
 
 export const certsDir = (o: Pick<DeployOptions, 'composeFile' | 'certs'>) => resolve(o.certs ?? join(dirname(o.composeFile), 'certs'));
 
+/**
+ * The web view's token: SRV6_HTTP_TOKEN, else the one in <certs>/http-token,
+ * made there (random, mode 0600) the first time. The controller's web view
+ * listens on the container's addresses, which it does only with a token.
+ */
+export function httpToken(o: Pick<DeployOptions, 'composeFile' | 'certs'>, env: NodeJS.ProcessEnv = process.env): { token: string; file?: string } {
+  if (env.SRV6_HTTP_TOKEN) return { token: env.SRV6_HTTP_TOKEN };
+  const file = join(certsDir(o), 'http-token');
+  if (!existsSync(file)) {
+    mkdirSync(certsDir(o), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return { token: readFileSync(file, 'utf8').trim(), file };
+}
+
 function composeEnv(t: Topology, o: DeployOptions): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -37,6 +55,8 @@ function composeEnv(t: Topology, o: DeployOptions): NodeJS.ProcessEnv {
     SRV6_SERVER_NIC: t.externals.server.nic,
     SRV6_CONTROLLER_PORT: String(o.controllerPort),
     SRV6_METRICS_PORT: String(o.metricsPort),
+    SRV6_HTTP_PORT: String(o.httpPort ?? HTTP_PORT),
+    SRV6_HTTP_TOKEN: httpToken(o).token,
     SRV6_TLS_DIR: o.tls ? '/certs' : '',
     SRV6_CERTS: certsDir(o),
   };
@@ -105,4 +125,4 @@ export async function deployDown(t: Topology, o: DeployOptions): Promise<void> {
   }
 }
 
-export { CONTROLLER_PORT, METRICS_PORT, members };
+export { CONTROLLER_PORT, HTTP_PORT, METRICS_PORT, members };

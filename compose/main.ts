@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { loadTopology, TopologyError } from '../topology/load.js';
 import { generateCertificates } from './certs.js';
 import { docker } from './docker.js';
-import { certsDir, COMPOSE_FILE, CONTROLLER_PORT, deployDown, deployUp, members, METRICS_PORT, type DeployOptions } from './deploy.js';
+import { certsDir, COMPOSE_FILE, CONTROLLER_PORT, deployDown, deployUp, HTTP_PORT, httpToken, members, METRICS_PORT, type DeployOptions } from './deploy.js';
 
 function fail(e: unknown): never {
   console.error(e instanceof TopologyError ? `srv6-deploy: the topology has problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}` : `srv6-deploy: ${(e as Error).message}`);
@@ -24,10 +24,11 @@ const program = new Command()
   .option('--tls', 'mutual TLS between the controller, the agents and srv6ctl (certificates made if missing)')
   .option('--certs <dir>', 'where the certificates are (default: compose/certs)')
   .option('--controller-port <n>', 'controller API on 127.0.0.1', String(CONTROLLER_PORT))
-  .option('--metrics-port <n>', 'controller metrics on 127.0.0.1', String(METRICS_PORT));
+  .option('--metrics-port <n>', 'controller metrics on 127.0.0.1', String(METRICS_PORT))
+  .option('--http-port <n>', 'the controller\'s web view on 127.0.0.1 (token: SRV6_HTTP_TOKEN, else made in compose/certs/http-token)', String(HTTP_PORT));
 
 function options(): { t: ReturnType<typeof loadTopology>; o: DeployOptions } {
-  const g = program.opts<{ topology: string; project: string; file: string; upfNic?: string; serverNic?: string; hostsetup: boolean; offlineBase?: boolean; tls?: boolean; certs?: string; controllerPort: string; metricsPort: string }>();
+  const g = program.opts<{ topology: string; project: string; file: string; upfNic?: string; serverNic?: string; hostsetup: boolean; offlineBase?: boolean; tls?: boolean; certs?: string; controllerPort: string; metricsPort: string; httpPort: string }>();
   let t;
   try {
     t = loadTopology(g.topology, { upfNic: g.upfNic, serverNic: g.serverNic });
@@ -38,7 +39,7 @@ function options(): { t: ReturnType<typeof loadTopology>; o: DeployOptions } {
     t,
     o: {
       project: g.project, composeFile: g.file, hostsetup: g.hostsetup, offlineBase: !!g.offlineBase, tls: !!g.tls, certs: g.certs,
-      controllerPort: Number(g.controllerPort), metricsPort: Number(g.metricsPort), log: (l) => console.log(`  ${l}`),
+      controllerPort: Number(g.controllerPort), metricsPort: Number(g.metricsPort), httpPort: Number(g.httpPort), log: (l) => console.log(`  ${l}`),
     },
   };
 }
@@ -52,6 +53,9 @@ program.command('up').description('host setup, images, compose up, wait for heal
     const m = await deployUp(t, o);
     console.log(`\n${m.map((x) => `  ${x.name.padEnd(24)} ${x.role.padEnd(10)} ${x.health.padEnd(8)} ${x.management}`).join('\n')}`);
     const tlsHint = o.tls ? ` --tls-cert ${certsDir(o)}/srv6ctl.pem --tls-key ${certsDir(o)}/srv6ctl-key.pem --tls-ca ${certsDir(o)}/ca.pem` : '';
+    const token = httpToken(o);
+    const web = `${o.tls ? 'https' : 'http'}://127.0.0.1:${o.httpPort}/`;
+    console.log(`\nWeb view: ${web}?token=... (the token: ${token.file ?? 'SRV6_HTTP_TOKEN'}${o.tls ? `; or a browser certificate from ${certsDir(o)}/ca.pem` : ''})`);
     console.log(`\nUp. Next:\n  npx srv6ctl --controller 127.0.0.1:${o.controllerPort}${tlsHint} watch\n  npx srv6-hostsetup status\n  ping -6 ${t.externals.server.node.address.split('/')[0]}   (from the UPF PC)\n  npx srv6-deploy down`);
   } catch (e) {
     fail(e);

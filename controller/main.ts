@@ -8,6 +8,8 @@ import { loadTopology, TopologyError } from '../topology/load.js';
 import { Controller } from './controller.js';
 import { MISS_THRESHOLD_RANGE, MODES, PROBE_DEFAULTS, PROBE_INTERVAL_RANGE, type Mode } from './policy.js';
 import { ControllerServer } from './server.js';
+import { bindProblem, parseHttpAddress, type HttpAddress } from './web/auth.js';
+import { WebServer } from './web/server.js';
 
 const num = (min: number, max: number, integer = false) => (v: string) => {
   const n = Number(v);
@@ -16,6 +18,8 @@ const num = (min: number, max: number, integer = false) => (v: string) => {
 };
 
 const env = process.env;
+/** the web view's address unless told otherwise: the loopback only */
+const DEFAULT_HTTP = '127.0.0.1:8080';
 const program = new Command()
   .name('srv6-controller')
   .description('Steers every flow class of a topology over SRv6 paths from live link utilisation, deciding each direction at its own ingress router')
@@ -23,6 +27,8 @@ const program = new Command()
   .option('--listen <address...>', 'gRPC address(es) of the controller API: [host]:port or unix:/path (env SRV6_CONTROLLER_LISTEN, comma-separated)', env.SRV6_CONTROLLER_LISTEN?.split(',') ?? ['[::]:50052'])
   .option('--agent-socket-dir <dir>', 'reach agents at unix:<dir>/<router>.sock instead of their management addresses (the lab)')
   .option('--metrics <host:port>', 'Prometheus endpoint /metrics (env SRV6_METRICS); "off" to disable', env.SRV6_METRICS ?? '[::]:9464')
+  .option('--http <host:port>', `the web view (env SRV6_HTTP); "off" to disable; off the loopback it needs --http-token (or mutual TLS)`, env.SRV6_HTTP ?? DEFAULT_HTTP)
+  .option('--http-token <token>', 'the web view requires this token (env SRV6_HTTP_TOKEN): Authorization: Bearer TOKEN, or open http://HOST:PORT/?token=TOKEN once (a cookie keeps it)', env.SRV6_HTTP_TOKEN || undefined)
   .option('--interval <ms>', 'telemetry interval', num(10, 60_000, true), Number(env.SRV6_INTERVAL_MS ?? 100))
   .option('--mode <mode>', `initial policy of every flow: ${MODES.join(', ')}`, (v) => {
     if (!MODES.includes(v as Mode)) throw new InvalidArgumentError(`expected one of ${MODES.join(', ')}`);
@@ -45,15 +51,27 @@ const program = new Command()
 Examples:
   srv6-controller --topology reference                          # agents at their management addresses
   srv6-controller --agent-socket-dir /run/srv6-lab/srv6lab --listen unix:/run/srv6-lab/srv6lab/controller.sock
-  grpcurl -plaintext [::1]:50052 srv6.controller.v1.Controller/ListFlows`);
+  grpcurl -plaintext [::1]:50052 srv6.controller.v1.Controller/ListFlows
+  srv6-controller --http [::]:8080 --http-token "$(openssl rand -hex 16)"   # the web view for other machines too`);
 
 const o = program.parse().opts<{
-  topology: string; listen: string[]; agentSocketDir?: string; metrics: string; interval: number; mode: Mode;
+  topology: string; listen: string[]; agentSocketDir?: string; metrics: string; http: string; httpToken?: string; interval: number; mode: Mode;
   threshold: number; hysteresis: number; holdDown: number; smoothing: number; minRate?: number; logLevel: string; tlsCert?: string; tlsKey?: string; tlsCa?: string;
   fastReroute: boolean; probeInterval: number; candidateProbeInterval: number; missThreshold: number;
 }>();
 const tls = tlsFiles({ cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCa }, 'controller');
 const log = pino({ level: o.logLevel, base: { role: 'controller' } });
+
+// the web view's address and access are checked before anything starts
+let http: HttpAddress | undefined;
+try {
+  http = parseHttpAddress(o.http);
+  const problem = http && bindProblem(http, { token: o.httpToken, mutualTls: tlsEnabled(tls) });
+  if (problem) throw new Error(problem);
+} catch (e) {
+  console.error(`srv6-controller: ${(e as Error).message}`);
+  process.exit(2);
+}
 
 let t;
 try {
@@ -84,10 +102,30 @@ try {
   log.fatal({ err: e }, 'cannot listen');
   process.exit(1);
 }
+let web: WebServer | undefined;
+if (http) {
+  web = new WebServer({
+    invoke: (method, request) => server.invoke(method, request), utilizationSample: (round) => server.utilizationSample(round),
+    events: controller, switches: () => controller.switches, topology: t, intervalMs: () => controller.intervalMs,
+  }, { ...http, token: o.httpToken, tls: tlsEnabled(tls) ? tls : undefined, log: (fields, msg) => log.warn(fields, msg) });
+  try {
+    const url = await web.listen();
+    log.info({ url, token: o.httpToken ? 'required' : 'none' }, `web view at ${url}`);
+  } catch (e) {
+    // the default address taken (another controller on this machine): run without the view; an address asked for must work
+    const asked = program.getOptionValueSource('http') !== 'default' || env.SRV6_HTTP !== undefined;
+    if (asked) {
+      log.fatal({ err: e }, `cannot serve the web view on ${o.http}`);
+      process.exit(1);
+    }
+    log.warn({ err: (e as Error).message }, `the web view is off: ${o.http} is not free (give --http HOST:PORT, or --http off)`);
+    web = undefined;
+  }
+}
 // grpc-js drops a client whose TLS handshake fails without a word: say why here
 if (tlsEnabled(tls) && !logTlsFailures(server.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
 controller.start();
-log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, interval: o.interval, mode: o.mode, fastReroute: o.fastReroute }, 'controller ready');
+log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, http: web ? o.http : 'off', interval: o.interval, mode: o.mode, fastReroute: o.fastReroute }, 'controller ready');
 
 let stopping = false;
 const stop = async (signal: string) => {
@@ -95,6 +133,7 @@ const stop = async (signal: string) => {
   stopping = true;
   log.info({ signal }, 'shutting down; the routers keep their paths');
   await controller.stop();
+  await web?.close();
   await server.shutdown();
   process.exit(0);
 };

@@ -140,15 +140,21 @@ export class ProbeBook {
    */
   suspectLinks(nowMs = monoMs()): Set<string> {
     const dead = new Set<string>();
-    const live = new Set<string>();
+    const cleared = new Set<string>();
     for (const [, paths] of this.routers) {
-      for (const e of paths.values()) {
-        if (nowMs - e.atMs > this.staleMs) continue;
-        if (e.stats.state === 'dead') for (const l of e.links) dead.add(l);
-        else if (e.stats.state === 'live') for (const l of e.links) live.add(l);
+      const fresh = [...paths.values()].filter((e) => nowMs - e.atMs <= this.staleMs);
+      const deaths = fresh.filter((e) => e.stats.state === 'dead');
+      for (const e of deaths) for (const l of e.links) dead.add(l);
+      // A live path clears its links only with an answer to a probe sent after its ingress's paths began
+      // to die: one probed every 100 ms is still "live" long after a 10 ms path through the same failure
+      // has died, and moving a flow onto it would cross the failure again. (Both times are on the
+      // ingress agent's clock: the last answered probe's send, and its interval.)
+      const onset = Math.min(...deaths.map((e) => Number(e.stats.last_reply_mono_ns) / 1e6 + e.stats.interval_ms));
+      for (const e of fresh) {
+        if (e.stats.state === 'live' && Number(e.stats.last_reply_mono_ns) / 1e6 > onset) for (const l of e.links) cleared.add(l);
       }
     }
-    for (const l of live) dead.delete(l);
+    for (const l of cleared) dead.delete(l);
     return dead;
   }
 }

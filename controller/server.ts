@@ -1,15 +1,15 @@
-// The Controller gRPC service (with reflection and health) and the Prometheus
-// text endpoint.
+// The Controller gRPC service (with reflection and health), and the
+// Prometheus endpoint of the controller's metrics (metrics.ts).
 import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
-import { createServer, type Server as HttpServer } from 'node:http';
 import { constraintProblems, pathProblems, pathSegments } from '../topology/derive.js';
 import { DIRECTIONS } from '../topology/model.js';
 import type { PathProbe__Output } from '../proto/gen/srv6/controller/v1/PathProbe.js';
-import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage } from '../proto/load.js';
+import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
+import { addReflection } from '../proto/reflection.js';
 import { roundObjective, type Controller, type SwitchEvent } from './controller.js';
 import { NetGraph } from './graph.js';
+import { ControllerMetrics } from './metrics.js';
 import { demandUtilization, maxMinFair, multipathOptimum, singlePathOptimum, topologyDemands } from './optimum.js';
 import { pathKey, pathText } from '../topology/format.js';
 import { K_PATHS, MISS_THRESHOLD_RANGE, MODES, PROBE_INTERVAL_RANGE, probePolicy, type Flow, type Mode } from './policy.js';
@@ -18,6 +18,9 @@ import type { ProbeStats } from './probes.js';
 class BadRequest extends Error {}
 /** the request is well-formed but the network's state refuses it now (FAILED_PRECONDITION) */
 class NotNow extends Error {}
+
+/** The API's unary methods other front ends call in process (ControllerServer.invoke). */
+export type InProcessMethod = 'ListRouters' | 'GetTopology' | 'ListFlows' | 'ListPaths' | 'SetPath' | 'GetPolicy' | 'Analyze';
 
 const bad = (field: string, value: unknown, expected: string) => new BadRequest(`${field}: ${JSON.stringify(value)} is not valid: expected ${expected}`);
 
@@ -32,14 +35,8 @@ function pathProbe(s: ProbeStats, role: 'active' | 'backup' | 'candidate'): Path
 export class ControllerServer {
   readonly server: grpc.Server;
   private readonly health: HealthImplementation;
-  private http?: HttpServer;
-  private readonly latencyBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1];
-  private readonly latencyCounts = new Array(this.latencyBuckets.length + 1).fill(0);
-  private latencySum = 0;
-  private latencyCount = 0;
-  private readonly switchCounts = new Map<string, number>();
-  /** per "class/direction" */
-  private readonly fastReroutes = new Map<string, number>();
+  /** what /metrics serves (counting the switches from now on) */
+  readonly metrics: ControllerMetrics;
 
   constructor(private readonly c: Controller) {
     this.server = new grpc.Server({ 'grpc.enable_channelz': 0 });
@@ -74,8 +71,8 @@ export class ControllerServer {
     });
     this.health = new HealthImplementation({ '': 'SERVING', [CONTROLLER_SERVICE]: 'SERVING' });
     this.health.addToServer(this.server);
-    new ReflectionService(pkg).addToServer(this.server);
-    this.c.on('switch', (e: SwitchEvent) => this.countSwitch(e));
+    addReflection(this.server, packageFiles(CONTROLLER_PROTO));
+    this.metrics = new ControllerMetrics(c);
   }
 
   private unary<Req, Res>(fn: (req: Req) => Res): grpc.handleUnaryCall<Req, Res> {
@@ -93,6 +90,30 @@ export class ControllerServer {
     return (call, cb) => {
       fn(call.request).then((r) => cb(null, r), (e) => cb({ code: e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION, details: (e as Error).message }));
     };
+  }
+
+  /**
+   * A unary method of the API called in process (the web view, controller/web/):
+   * the handler gRPC calls, the same answer; a refusal rejects with the
+   * message gRPC would send and `code`, the gRPC status it would have.
+   */
+  async invoke(method: InProcessMethod, request: any = {}): Promise<unknown> {
+    const handlers: Record<InProcessMethod, () => unknown> = {
+      ListRouters: () => this.listRouters(), GetTopology: () => this.topology(), ListFlows: () => ({ flows: this.flows() }),
+      ListPaths: () => this.paths(request), SetPath: () => this.setPath(request), GetPolicy: () => this.policy(), Analyze: () => this.analyze(request),
+    };
+    try {
+      return await handlers[method]();
+    } catch (e) {
+      const async = method === 'SetPath' || method === 'Analyze'; // unaryAsync's mapping
+      const code = e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : e instanceof NotNow || async ? grpc.status.FAILED_PRECONDITION : grpc.status.INTERNAL;
+      throw Object.assign(new Error((e as Error).message), { code });
+    }
+  }
+
+  /** One WatchUtilization message, for in-process subscribers of the controller's 'round' event (the web view). */
+  utilizationSample(round: number) {
+    return this.utilization(round);
   }
 
   private listRouters() {
@@ -300,85 +321,20 @@ export class ControllerServer {
     };
   }
 
-  private countSwitch(e: SwitchEvent): void {
-    const k = `class="${e.class}",direction="${e.direction}",trigger="${e.trigger}",ok="${e.ok}"`;
-    this.switchCounts.set(k, (this.switchCounts.get(k) ?? 0) + 1);
-    if (e.trigger === 'fast-reroute' && e.ok) this.fastReroutes.set(`${e.class}/${e.direction}`, (this.fastReroutes.get(`${e.class}/${e.direction}`) ?? 0) + 1);
-    // the histogram is the controller's decisions; a fast reroute's is the agent's (its event has the timing)
-    if (!e.ok || !e.timing || e.timing.decision_to_ack_us < 0 || e.by === 'agent') return;
-    const s = e.timing.decision_to_ack_us / 1e6;
-    this.latencySum += s;
-    this.latencyCount++;
-    const i = this.latencyBuckets.findIndex((b) => s <= b);
-    this.latencyCounts[i < 0 ? this.latencyBuckets.length : i]++;
-  }
-
-  /** Prometheus text exposition format. */
-  metrics(): string {
-    const out: string[] = [];
-    out.push('# HELP srv6_switch_latency_seconds Path switch latency, controller decision to kernel acknowledged on the ingress router.');
-    out.push('# TYPE srv6_switch_latency_seconds histogram');
-    let cum = 0;
-    this.latencyBuckets.forEach((b, i) => {
-      cum += this.latencyCounts[i];
-      out.push(`srv6_switch_latency_seconds_bucket{le="${b}"} ${cum}`);
-    });
-    out.push(`srv6_switch_latency_seconds_bucket{le="+Inf"} ${this.latencyCount}`);
-    out.push(`srv6_switch_latency_seconds_sum ${this.latencySum}`);
-    out.push(`srv6_switch_latency_seconds_count ${this.latencyCount}`);
-    out.push('# HELP srv6_switches_total Path switches.', '# TYPE srv6_switches_total counter');
-    for (const [k, v] of this.switchCounts) out.push(`srv6_switches_total{${k}} ${v}`);
-    out.push('# HELP srv6_link_utilization Smoothed utilisation of a link direction (0..1).', '# TYPE srv6_link_utilization gauge');
-    for (const d of this.c.meter.directions.values()) out.push(`srv6_link_utilization{link="${d.link.name}",from="${d.from}",to="${d.to}"} ${d.utilization}`);
-    out.push('# HELP srv6_link_up Link state (1 up, 0 down).', '# TYPE srv6_link_up gauge');
-    for (const l of this.c.t.links) out.push(`srv6_link_up{link="${l.name}"} ${this.c.meter.linkUp(l) ? 1 : 0}`);
-    out.push('# HELP srv6_agent_connected Agent connection state (1 connected).', '# TYPE srv6_agent_connected gauge');
-    for (const a of this.c.agents.values()) out.push(`srv6_agent_connected{router="${a.router.name}"} ${a.state === 'connected' ? 1 : 0}`);
-    out.push('# HELP srv6_flow_oscillations_total Returns of a flow to a path it left within a few hold-downs.', '# TYPE srv6_flow_oscillations_total counter');
-    for (const f of this.c.flows.values()) out.push(`srv6_flow_oscillations_total{class="${f.cls.name}",direction="${f.dir}"} ${f.oscillations}`);
-    out.push('# HELP srv6_policy_evaluation_seconds Time to decide every flow once (a placement round included), over the last 1000 evaluations.', '# TYPE srv6_policy_evaluation_seconds summary');
-    const evals = [...this.c.evaluationMs].sort((a, b) => a - b);
-    for (const q of [0.5, 0.99]) out.push(`srv6_policy_evaluation_seconds{quantile="${q}"} ${(evals[Math.min(evals.length - 1, Math.floor(q * evals.length))] ?? 0) / 1000}`);
-    out.push(`srv6_policy_evaluation_seconds_sum ${evals.reduce((a, b) => a + b, 0) / 1000}`, `srv6_policy_evaluation_seconds_count ${evals.length}`);
-    out.push('# HELP srv6_placement_rounds_total Placement rounds run (flows taken off and placed jointly), applied or not.', '# TYPE srv6_placement_rounds_total counter', `srv6_placement_rounds_total ${this.c.engine.rounds}`);
-    out.push('# HELP srv6_flow_rate_bits_per_second Class rate at the egress decap SID.', '# TYPE srv6_flow_rate_bits_per_second gauge');
-    for (const f of this.c.flows.values()) out.push(`srv6_flow_rate_bits_per_second{class="${f.cls.name}",direction="${f.dir}"} ${this.c.meter.classRate(f.cls.name, f.dir).bps}`);
-    out.push('# HELP srv6_fast_reroutes_total Fast reroutes: the ingress failed the flow over to its backup by itself.', '# TYPE srv6_fast_reroutes_total counter');
-    for (const f of this.c.flows.values()) out.push(`srv6_fast_reroutes_total{class="${f.cls.name}",direction="${f.dir}"} ${this.fastReroutes.get(`${f.cls.name}/${f.dir}`) ?? 0}`);
-    const probes = [...this.c.probes.entries()];
-    const label = (e: (typeof probes)[number]) => `router="${e.router}",path="${pathKey(e.path)}"`;
-    out.push('# HELP srv6_path_probe_live Probed path state by its ingress (1 live, 0 dead or silent).', '# TYPE srv6_path_probe_live gauge');
-    for (const e of probes) out.push(`srv6_path_probe_live{${label(e)}} ${e.stats.state === 'live' ? 1 : 0}`);
-    out.push('# HELP srv6_path_probe_loss_ratio Share of the probes of the last window lost (0..1).', '# TYPE srv6_path_probe_loss_ratio gauge');
-    for (const e of probes) out.push(`srv6_path_probe_loss_ratio{${label(e)}} ${e.stats.loss}`);
-    out.push('# HELP srv6_path_probe_delay_seconds Round-trip delay of the probes over the last window (quantile 0: the minimum).', '# TYPE srv6_path_probe_delay_seconds gauge');
-    for (const e of probes) {
-      for (const [q, us] of [['0', e.stats.delay_min_us], ['0.5', e.stats.delay_p50_us], ['0.99', e.stats.delay_p99_us]] as const) out.push(`srv6_path_probe_delay_seconds{${label(e)},quantile="${q}"} ${us / 1e6}`);
-    }
-    return out.join('\n') + '\n';
-  }
-
   async listen(addresses: string[], creds = grpc.ServerCredentials.createInsecure()): Promise<void> {
     for (const address of addresses) {
       await new Promise<void>((resolve, reject) => this.server.bindAsync(address, creds, (e) => (e ? reject(e) : resolve())));
     }
   }
 
+  /** Serves the controller's metrics at http://host:port/metrics; resolves with the port. */
   listenMetrics(host: string, port: number): Promise<number> {
-    this.http = createServer((req, res) => {
-      if (req.url === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(this.metrics());
-      } else {
-        res.writeHead(404).end('try /metrics\n');
-      }
-    });
-    return new Promise((resolve) => this.http!.listen(port, host, () => resolve((this.http!.address() as { port: number }).port)));
+    return this.metrics.listen(host, port);
   }
 
   async shutdown(): Promise<void> {
     this.health.setStatus('', 'NOT_SERVING');
-    this.http?.close();
+    this.metrics.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => { this.server.forceShutdown(); resolve(); }, 2000);
       this.server.tryShutdown(() => { clearTimeout(timer); resolve(); });

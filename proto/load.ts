@@ -13,7 +13,7 @@ function protoRoot(): string {
   throw new Error('proto/ folder not found next to the application');
 }
 
-const PROTO_ROOT = protoRoot();
+export const PROTO_ROOT = protoRoot();
 
 /** Where a file named as in an import (srv6/agent/v1/agent.proto) is; absolute paths are kept. */
 export const protoPath = (file: string): string => (file.startsWith('/') ? file : join(PROTO_ROOT, file));
@@ -28,9 +28,12 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   includeDirs: [PROTO_ROOT],
 };
 
-/** The package definition of one of our protos plus the health service (so reflection lists both). */
+/** What a server of one of our protos serves: it and the health service (reflection lists both: proto/reflection.ts). */
+export const packageFiles = (file: string): string[] => [join(PROTO_ROOT, file), HEALTH_PROTO];
+
+/** The package definition of one of our protos plus the health service. */
 export function loadPackage(file: string): protoLoader.PackageDefinition {
-  return protoLoader.loadSync([join(PROTO_ROOT, file), HEALTH_PROTO], LOADER_OPTIONS);
+  return protoLoader.loadSync(packageFiles(file), LOADER_OPTIONS);
 }
 
 export const AGENT_PROTO = 'srv6/agent/v1/agent.proto';

@@ -14,6 +14,8 @@ import type { External, Topology } from './model.js';
 const IMAGE = 'srv6-orchestrator:${SRV6_TAG:-latest}';
 export const CONTROLLER_PORT = 50052;
 export const METRICS_PORT = 9464;
+/** the controller's web view (in the container on every address, with the token srv6-deploy makes; on the host's loopback only) */
+export const HTTP_PORT = 8080;
 
 const net = (prefix: string) => {
   const n = parseNet(prefix);
@@ -120,12 +122,16 @@ export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags
     build: { context: '..', dockerfile: 'compose/Dockerfile' },
     hostname: 'controller',
     labels: { 'srv6.role': 'controller', 'srv6.management': `[${mgmtAddress}]:${CONTROLLER_PORT}` },
-    command: ['dist/controller/main.js', '--topology', topologyInImage, '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`],
-    environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}', SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}' },
+    command: ['dist/controller/main.js', '--topology', topologyInImage, '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`, '--http', `[::]:${HTTP_PORT}`],
+    // the web view listens beyond the container's loopback: it needs the token (or TLS), which srv6-deploy provides
+    environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}', SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}', SRV6_HTTP_TOKEN: '${SRV6_HTTP_TOKEN:-}' },
     volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
     networks: { mgmt: { ipv6_address: mgmtAddress } },
     // published on the host's loopback only
-    ports: [`127.0.0.1:\${SRV6_CONTROLLER_PORT:-${CONTROLLER_PORT}}:${CONTROLLER_PORT}`, `127.0.0.1:\${SRV6_METRICS_PORT:-${METRICS_PORT}}:${METRICS_PORT}`],
+    ports: [
+      `127.0.0.1:\${SRV6_CONTROLLER_PORT:-${CONTROLLER_PORT}}:${CONTROLLER_PORT}`, `127.0.0.1:\${SRV6_METRICS_PORT:-${METRICS_PORT}}:${METRICS_PORT}`,
+      `127.0.0.1:\${SRV6_HTTP_PORT:-${HTTP_PORT}}:${HTTP_PORT}`,
+    ],
     depends_on: Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_healthy' }])),
     healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', `[::1]:${CONTROLLER_PORT}`, 'controller'], interval: '5s', timeout: '3s', retries: 5 },
     restart: 'unless-stopped',
@@ -135,7 +141,8 @@ export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags
     `# Generated from ${t.name} (${f.ingress} ingress, ${f.egress} egress) by \`srv6-lab compose ${t.name}\`: do not edit,`,
     '# change the topology file and generate again (a test fails while they differ).',
     '# The NICs wired to the external UPF and server: SRV6_UPF_NIC, SRV6_SERVER_NIC (the seed: enp2s0f1, enp2s0f0);',
-    `# the controller's API and metrics on the host's loopback: SRV6_CONTROLLER_PORT, SRV6_METRICS_PORT (${CONTROLLER_PORT}, ${METRICS_PORT});`,
+    `# the controller's API, metrics and web view on the host's loopback: SRV6_CONTROLLER_PORT, SRV6_METRICS_PORT, SRV6_HTTP_PORT (${CONTROLLER_PORT}, ${METRICS_PORT}, ${HTTP_PORT});`,
+    '# the web view requires SRV6_HTTP_TOKEN (srv6-deploy makes one in compose/certs/http-token) unless TLS is on;',
     '# mutual TLS everywhere: SRV6_TLS_DIR=/certs, with the files of `srv6-deploy certs` in SRV6_CERTS (compose/certs).',
   ].join('\n');
   return `${header}\n${stringify({ version: '2.4', services, networks }, { lineWidth: 0 })}`;

@@ -17,6 +17,8 @@ export interface Router {
   endSid: string;
   /** management address, no length */
   management: string;
+  /** where pictures of the network draw it: [x, y], x to the right, y downwards, any unit (unset: laid out automatically) */
+  position?: [number, number];
 }
 
 export interface LinkEnd {

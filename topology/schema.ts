@@ -3,7 +3,7 @@
 import AjvModule, { type ErrorObject } from 'ajv';
 import type { DocPath, Problems } from './problems.js';
 
-interface RawRouter { name: string; locator: string; end_sid?: string; management?: string }
+interface RawRouter { name: string; locator: string; end_sid?: string; management?: string; position?: [number, number] }
 export interface RawLinkEnd { router: string; interface: string; address: string }
 interface RawLink { name?: string; a: RawLinkEnd; b: RawLinkEnd; capacity_mbps: number; delay_ms?: number; mtu?: number }
 export interface RawExternal {
@@ -52,7 +52,7 @@ const schema = obj({
   management: obj({ prefix: str, port: int }, ['prefix', 'port']),
   routers: {
     type: 'array', minItems: 1,
-    items: obj({ name: str, locator: str, end_sid: str, management: str }, ['name', 'locator']),
+    items: obj({ name: str, locator: str, end_sid: str, management: str, position: { type: 'array', items: num, minItems: 2, maxItems: 2 } }, ['name', 'locator']),
   },
   links: {
     type: 'array', minItems: 1,
@@ -104,6 +104,7 @@ function describe(e: ErrorObject): [DocPath, string] {
       return [[...where, e.params.additionalProperty], `unknown key (allowed here: ${allowed.join(', ')})`];
     }
     case 'type': {
+      if (typeof e.data === 'number' && !Number.isFinite(e.data)) return [where, `must be a finite number, not ${e.data}`];
       const types = ([] as string[]).concat(e.params.type)
         .map((t) => (t === 'array' ? 'a list' : t === 'object' ? 'a mapping' : `${t === 'integer' ? 'an' : 'a'} ${t}`));
       const hint = e.params.type === 'string' && typeof e.data === 'number' ? ' (quote it)' : '';

@@ -95,9 +95,11 @@ export function buildTopology(raw: RawTopology, file: string, problems: Problems
     }
     if (management) claims.address(management, at('management'), 'management address');
     const router: Router = { name: r.name, index: i + 1, locator: 'ok' in locator ? locator.ok.text : r.locator, endSid, management };
+    if (r.position) router.position = [r.position[0], r.position[1]];
     routers.push(router);
     if (!prev) byName.set(r.name, router);
   });
+  checkPositions(raw, problems);
 
   const interfaces = new Map<string, Map<string, string>>();
   const claimInterface = (routerName: string, name: string, path: DocPath) => {
@@ -227,6 +229,23 @@ export function buildTopology(raw: RawTopology, file: string, problems: Problems
     }
   }
   return topology;
+}
+
+/** Router positions (pictures only; the schema checked they are two finite numbers): every router or none, no two at the same place. */
+function checkPositions(raw: RawTopology, problems: Problems): void {
+  const placed = raw.routers.filter((r) => r.position);
+  if (!placed.length) return;
+  const seen = new Map<string, number>();
+  raw.routers.forEach((r, i) => {
+    if (!r.position) {
+      problems.add(['routers', i, 'name'], `router "${r.name}" has no position while ${placed.map((p) => p.name).slice(0, 3).join(', ')}${placed.length > 3 ? ', ...' : ''} have one: give every router a position ([x, y]) or none`);
+      return;
+    }
+    const key = r.position.join(',');
+    const other = seen.get(key);
+    if (other !== undefined) problems.add(['routers', i, 'position'], `position [${r.position.join(', ')}] is also routers[${other}]'s (${raw.routers[other].name}): two routers would be drawn on top of each other`);
+    else seen.set(key, i);
+  });
 }
 
 function reachable(t: Topology, from: string): Set<string> {

@@ -17,6 +17,8 @@ export interface DashboardOptions {
   unicode: boolean;
   /** JSON lines of every utilisation round and switch instead of frames */
   json: boolean;
+  /** the controller's web view, shown in the title */
+  web?: string;
 }
 
 const ALT_ON = '\x1b[?1049h\x1b[?25l';
@@ -38,7 +40,7 @@ export async function snapshot(ctl: Ctl): Promise<DashboardData> {
 export function runDashboard(ctl: Ctl, o: DashboardOptions): Promise<void> {
   const out = process.stdout;
   const tty = !!out.isTTY && !o.json;
-  const d: DashboardData = { controller: ctl.address, util: new Map(), flows: [], switches: [], nowMs: Date.now(), status: tty ? `connecting to ${ctl.address} ...` : undefined };
+  const d: DashboardData = { controller: ctl.address, web: o.web, util: new Map(), flows: [], switches: [], nowMs: Date.now(), status: tty ? `connecting to ${ctl.address} ...` : undefined };
   let streams: grpc.ClientReadableStream<unknown>[] = [];
   let stopped = false;
   let connected = false;

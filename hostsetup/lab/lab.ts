@@ -24,14 +24,14 @@ import { existingNamespaces, nsName, readLabState, runDir, writeLabState, type L
 import { startAgents, startController, stopProcesses } from './supervise.js';
 
 export { measureNdLearning, type NdMeasurement } from './nd.js';
-export { DEFAULT_LAB, nsName, readLabState, type LabState } from './state.js';
+export { DEFAULT_LAB, nsName, readLabState, webUrl, type LabState } from './state.js';
 export { describeLab, labStatus } from './status.js';
-export { restartAgent } from './supervise.js';
+export { freeLoopbackPort, restartAgent } from './supervise.js';
 
 export interface UpOptions {
   name: string;
   /** start a controller on the agents' sockets (default), with these arguments added */
-  controller?: false | { args: string[]; metrics: string };
+  controller?: false | { args: string[]; metrics: string; /** the web view's host:port, or "off" (the default) */ http?: string };
   /** progress lines */
   log?: (line: string) => void;
   agentLogLevel?: string;
@@ -71,8 +71,8 @@ export async function labUp(t: Topology, opts: UpOptions): Promise<LabState> {
 
     if (opts.controller !== false) {
       const c = opts.controller ?? { args: [], metrics: 'off' };
-      log(`controller (metrics ${c.metrics})`);
-      await startController(state, c.metrics, c.args);
+      log(`controller (metrics ${c.metrics}, web view ${c.http ?? 'off'})`);
+      await startController(state, c.metrics, c.args, c.http);
     }
     return state;
   } catch (e) {

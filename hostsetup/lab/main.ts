@@ -8,7 +8,7 @@ import { loadTopology, TopologyError } from '../../topology/load.js';
 import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { composeFile } from '../../topology/compose.js';
 import { startDemoTraffic } from './demo.js';
-import { DEFAULT_LAB, describeLab, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent } from './lab.js';
+import { DEFAULT_LAB, describeLab, freeLoopbackPort, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent, webUrl } from './lab.js';
 
 const CTL_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'controller', 'ctl', 'main.js');
 
@@ -49,7 +49,8 @@ program.command('up')
   .option('--interval <ms>', 'controller telemetry interval', '100')
   .option('--mode <mode>', 'controller policy for every flow (static, least-utilized, weighted-multipath, tiered)', 'least-utilized')
   .option('--metrics <host:port>', 'controller Prometheus endpoint ("off" to disable; default 127.0.0.1:9464 for the default lab, off for the others)')
-  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string }) => {
+  .option('--http <host:port>', 'controller web view ("off" to disable; default 127.0.0.1:8080 for the default lab, or the next free port, off for the others)')
+  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string; http?: string }) => {
     requireRoot();
     let t;
     try {
@@ -60,9 +61,10 @@ program.command('up')
     const started = Date.now();
     let state;
     try {
+      const http = o.http ?? (o.name === DEFAULT_LAB && o.controller ? `127.0.0.1:${await freeLoopbackPort(8080)}` : 'off');
       state = await labUp(t, {
         name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel,
-        controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics ?? (o.name === DEFAULT_LAB ? '127.0.0.1:9464' : 'off') },
+        controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics ?? (o.name === DEFAULT_LAB ? '127.0.0.1:9464' : 'off'), http },
       });
     } catch (e) {
       fail(e);
@@ -76,8 +78,10 @@ program.command('up')
     if (o.demo && state.controller) {
       console.log('demo traffic: high 60 Mbit/s and low 70 Mbit/s (6 s on, 6 s off) forward, medium 40 Mbit/s reverse');
       demo = startDemoTraffic(o.name, t);
+      const web = webUrl(state.controller);
+      if (web) console.log(`web view: ${web}  (open it in a browser; the dashboard shows it too)`);
       await new Promise((r) => setTimeout(r, 3000));
-      watch = spawn(process.execPath, [CTL_MAIN, '--controller', `unix:${state.controller.socket}`, 'watch'], { stdio: 'inherit' });
+      watch = spawn(process.execPath, [CTL_MAIN, '--controller', `unix:${state.controller.socket}`, 'watch', ...(web ? ['--web-url', web] : [])], { stdio: 'inherit' });
     }
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -126,7 +130,8 @@ program.command('status')
     }
     if (controller) {
       if (!controller.serving) bad++;
-      console.log(`  controller pid ${controller.pid} ${controller.serving ? 'serving' : controller.alive ? 'NOT SERVING' : 'DEAD'}  unix:${controller.socket}`);
+      const web = webUrl(state.controller);
+      console.log(`  controller pid ${controller.pid} ${controller.serving ? 'serving' : controller.alive ? 'NOT SERVING' : 'DEAD'}  unix:${controller.socket}${web ? `  web view ${web}` : ''}`);
     }
     process.exitCode = bad ? 1 : 0;
   });

@@ -21,6 +21,14 @@ export interface ControllerRecord {
   socket: string;
   log: string;
   metrics: string;
+  /** the web view's host:port, or "off" (absent in the records of older labs) */
+  http?: string;
+}
+
+/** The web view's page for a controller record's `http` (undefined: off). */
+export function webUrl(c: Pick<ControllerRecord, 'http'> | undefined): string | undefined {
+  if (!c?.http || c.http === 'off') return undefined;
+  return `http://${c.http.replace(/^\[::\]:/, '[::1]:').replace(/^0\.0\.0\.0:/, '127.0.0.1:')}/`;
 }
 
 export interface LabState {

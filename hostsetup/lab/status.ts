@@ -6,7 +6,7 @@ import { ControllerClient } from '../../controller/client.js';
 import { Rtnl } from '../../netlink/index.js';
 import { endpoints } from '../../topology/derive.js';
 import type { Topology } from '../../topology/model.js';
-import { DEFAULT_LAB, existingNamespaces, nsName, readLabState, type LabState } from './state.js';
+import { DEFAULT_LAB, existingNamespaces, nsName, readLabState, webUrl, type LabState } from './state.js';
 import { alive } from './supervise.js';
 
 export interface NodeStatus {
@@ -74,6 +74,7 @@ export function describeLab(t: Topology, state: LabState): string {
     `  ${'server'.padEnd(8)} ${nsName(state.name, 'server').padEnd(18)} eth0 ${t.externals.server.node.address}`,
     ...t.routers.map((r) => `  ${r.name.padEnd(8)} ${nsName(state.name, r.name).padEnd(18)} ${state.agents[r.name]?.management}  unix:${state.agents[r.name]?.socket}`),
     ...(state.controller ? ['', `  controller: unix:${state.controller.socket} (log ${state.controller.log}${state.controller.metrics !== 'off' ? `, metrics http://${state.controller.metrics}/metrics` : ''})`] : []),
+    ...(webUrl(state.controller) ? [`  web view:   ${webUrl(state.controller)} (open it in a browser; the loopback only)`] : []),
     '',
     'Try (from this folder; srv6-lab if installed):',
     `  npx srv6-lab exec upf${lab} -- ping -6 -c 3 ${t.externals.server.node.address.split('/')[0]}`,

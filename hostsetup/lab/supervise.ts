@@ -6,6 +6,7 @@
 import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentClient } from '../../agent/client.js';
@@ -62,17 +63,30 @@ export async function startAgents(t: Topology, state: LabState, logLevel: string
   }
 }
 
+/** The first port from `from` on which nothing listens on 127.0.0.1 (the default lab's web view: 8080, else the next free one). */
+export async function freeLoopbackPort(from: number, tries = 20): Promise<number> {
+  for (let port = from; port < from + tries; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 in ${from}..${from + tries - 1} for the web view: give --http HOST:PORT or --http off`);
+}
+
 /** Starts the controller on the agents' sockets (recorded in lab.json at once) and waits until it serves. */
-export async function startController(state: LabState, metrics: string, extra: string[]): Promise<ControllerRecord> {
+export async function startController(state: LabState, metrics: string, extra: string[], http = 'off'): Promise<ControllerRecord> {
   const lab = state.name;
   const socket = join(runDir(lab), 'controller.sock');
   const logFile = join(runDir(lab), 'controller.log');
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, [CONTROLLER_MAIN, '--topology', state.topologyFile, '--agent-socket-dir', runDir(lab),
-    '--listen', `unix:${socket}`, '--metrics', metrics, ...extra], { detached: true, stdio: ['ignore', out, out] });
+    '--listen', `unix:${socket}`, '--metrics', metrics, '--http', http, ...extra], { detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   child.unref();
-  const controller = { pid: child.pid!, socket, log: logFile, metrics };
+  const controller = { pid: child.pid!, socket, log: logFile, metrics, http };
   state.controller = controller;
   writeLabState(state);
   const client = new ControllerClient(`unix:${socket}`);

@@ -41,7 +41,7 @@ export async function startController(lab: string, dir: string, extra: string[] 
   const socket = join(dir, 'controller.sock');
   rmSync(socket, { force: true });
   const proc = spawn(process.execPath, [CONTROLLER_MAIN, '--agent-socket-dir', `/run/srv6-lab/${lab}`, '--listen', `unix:${socket}`,
-    '--metrics', 'off', '--interval', String(INTERVAL_MS), '--hold-down', '1000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--metrics', 'off', '--http', 'off', '--interval', String(INTERVAL_MS), '--hold-down', '1000', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout!.on('data', (d) => (log += d));
   proc.stderr!.on('data', (d) => (log += d));

@@ -10,6 +10,7 @@ import {
   INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
 } from '../helpers/controller.js';
 import { reflectedServices } from '../helpers/grpc.js';
+import { parseMetrics, sample } from '../helpers/prometheus.js';
 import { requireRoot, run } from '../helpers/netns.js';
 
 const HIGH = 0xfffc4;
@@ -208,12 +209,23 @@ describe('controller on the lab (privileged)', function () {
   it('serves reflection and Prometheus metrics', async () => {
     const services = await reflectedServices(`unix:${join(dir, 'controller.sock')}`);
     expect(services).to.include.members(['srv6.controller.v1.Controller', 'grpc.health.v1.Health']);
-    const text = await (await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`)).text();
-    expect(text).to.match(/^srv6_agent_connected\{router="r1"\} 1$/m);
-    expect(text).to.match(/^srv6_link_up\{link="r1-r2"\} 1$/m);
-    const count = Number(/^srv6_switch_latency_seconds_count (\d+)$/m.exec(text)![1]);
-    expect(count).to.be.greaterThan(0);
-    expect(text).to.match(/^srv6_link_utilization\{link="r1-r2",from="r1",to="r2"\} [\d.e-]+$/m);
+    const res = await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`);
+    expect(res.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
+    const metrics = parseMetrics(await res.text());
+    const value = (name: string, labels: Record<string, string> = {}) => Number(sample(metrics.get(name), labels)?.value);
+    expect(value('srv6_agent_connected', { router: 'r1' })).to.equal(1);
+    expect(value('srv6_link_up', { link: 'r1-r2' })).to.equal(1);
+    const latency = sample(metrics.get('srv6_switch_latency_seconds'))!;
+    expect(metrics.get('srv6_switch_latency_seconds')!.type).to.equal('HISTOGRAM');
+    expect(Number(latency.count)).to.be.greaterThan(0);
+    expect(Number(latency.buckets!['+Inf'])).to.equal(Number(latency.count));
+    const switches = metrics.get('srv6_switches_total')!.metrics.filter((m) => m.labels?.ok === 'true' && m.labels?.trigger !== 'fast-reroute');
+    expect(switches.reduce((n, m) => n + Number(m.value), 0)).to.be.at.least(Number(latency.count));
+    expect(value('srv6_link_utilization', { link: 'r1-r2', from: 'r1', to: 'r2' })).to.be.within(0, 10);
+    expect(metrics.get('srv6_policy_evaluation_seconds')!.type).to.equal('SUMMARY');
+    expect(Number(sample(metrics.get('srv6_policy_evaluation_seconds'))!.count)).to.be.greaterThan(0);
+    expect(Number(sample(metrics.get('process_cpu_seconds_total'))?.value)).to.be.greaterThan(0);
+    expect(metrics.get('nodejs_eventloop_lag_seconds')?.type).to.equal('GAUGE');
   });
 
   it('answers bad API input with INVALID_ARGUMENT naming the field, and changes nothing', async () => {

@@ -3,10 +3,12 @@
 import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { httpToken } from '../../compose/deploy.js';
 import { composeFile } from '../../topology/compose.js';
 import { loadTopology } from '../../topology/load.js';
 
@@ -34,6 +36,28 @@ describe('compose/docker-compose.yml', () => {
       expect(s.healthcheck.test).to.include('dist/proto/health-check.js');
     }
     expect(doc.services.controller.ports.every((p: string) => p.startsWith('127.0.0.1:'))).to.equal(true);
+  });
+
+  it('publishes the controller\'s API, metrics and web view on the host\'s loopback only; the web view with the token', () => {
+    const c = doc.services.controller;
+    expect(c.ports).to.deep.equal(['127.0.0.1:${SRV6_CONTROLLER_PORT:-50052}:50052', '127.0.0.1:${SRV6_METRICS_PORT:-9464}:9464', '127.0.0.1:${SRV6_HTTP_PORT:-8080}:8080']);
+    expect(c.command.slice(c.command.indexOf('--http'), c.command.indexOf('--http') + 2)).to.deep.equal(['--http', '[::]:8080']);
+    expect(c.environment.SRV6_HTTP_TOKEN).to.equal('${SRV6_HTTP_TOKEN:-}');
+  });
+
+  it('srv6-deploy gives the web view a token: SRV6_HTTP_TOKEN, else one made once in the certificates\' folder (0600)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'srv6-token-'));
+    try {
+      const o = { composeFile: join(dir, 'docker-compose.yml'), certs: join(dir, 'certs') };
+      expect(httpToken(o, { SRV6_HTTP_TOKEN: 'from-the-environment-0123456789' })).to.deep.equal({ token: 'from-the-environment-0123456789' });
+      const made = httpToken(o, {});
+      expect(made.file).to.equal(join(dir, 'certs', 'http-token'));
+      expect(made.token).to.match(/^[A-Za-z0-9_-]{32}$/);
+      expect(statSync(made.file!).mode & 0o777).to.equal(0o600);
+      expect(httpToken(o, {}).token, 'the same one next time').to.equal(made.token);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('puts the edge routers on macvlan networks of the NICs, with the seed\'s addresses and fixed MACs', () => {

@@ -34,7 +34,9 @@ function stats(path: string[], state: 'live' | 'dead' | 'silent', ms = 1): Probe
   const answering = state === 'live';
   return {
     name: pathKey(path), segments: [], interval_ms: 10, state, sent: '100', received: answering ? '100' : '0', window_probes: 100, loss: answering ? 0 : 1,
-    delay_min_us: ms * 900, delay_p50_us: ms * 1000, delay_p99_us: ms * 1500, jitter_us: 20, consecutive_misses: answering ? 0 : 5, last_reply_mono_ns: '0', late: '0', timestamps: 'kernel', delay_window_probes: 20, delay_loss: 0,
+    delay_min_us: ms * 900, delay_p50_us: ms * 1000, delay_p99_us: ms * 1500, jitter_us: 20, consecutive_misses: answering ? 0 : 5,
+    // on the agent's clock: a live path answered probes sent after the dead ones stopped answering
+    last_reply_mono_ns: answering ? '2000000000' : '1000000000', late: '0', timestamps: 'kernel', delay_window_probes: 20, delay_loss: 0,
   };
 }
 
@@ -354,7 +356,7 @@ describe('fast reroute: SetBackup and SetPolicy over gRPC', () => {
 });
 
 describe('fast reroute: an agent\'s failover adopted as a switch', () => {
-  it('moves the flow onto the backup (trigger fast-reroute, by agent, detection time), counts it, and the policy does not switch back before the hold-down', () => {
+  it('moves the flow onto the backup (trigger fast-reroute, by agent, detection time), counts it, and the policy does not switch back before the hold-down', async () => {
     const t = loadTopology('reference');
     const c = controller(t);
     const server = new ControllerServer(c);
@@ -378,12 +380,13 @@ describe('fast reroute: an agent\'s failover adopted as a switch', () => {
     expect(event).to.deep.include({ trigger: 'fast-reroute', by: 'agent', ok: true, class: 'high', direction: 'forward', router: 'r1', from_path: primary, to_path: backup });
     expect(event.timing!.detection_ms).to.be.closeTo(31.5, 1e-9);
     expect(event.timing!).to.deep.include({ decided_mono_ns: '5031500000', kernel_acked_mono_ns: '5031700000', decision_to_ack_us: 200 });
-    expect(server.metrics()).to.include('srv6_fast_reroutes_total{class="high",direction="forward"} 1');
-    expect(server.metrics()).to.include('srv6_fast_reroutes_total{class="low",direction="forward"} 0');
-    expect(server.metrics()).to.match(/srv6_path_probe_live\{router="r1",path="r1,r2,r4,r6"\} 0/);
-    expect(server.metrics()).to.include('srv6_path_probe_delay_seconds{router="r1",path="r1,r3,r5,r6",quantile="0.5"} 0.001');
+    const metrics = await server.metrics.text();
+    expect(metrics).to.include('srv6_fast_reroutes_total{class="high",direction="forward"} 1');
+    expect(metrics).to.include('srv6_fast_reroutes_total{class="low",direction="forward"} 0');
+    expect(metrics).to.match(/srv6_path_probe_live\{router="r1",path="r1,r2,r4,r6"\} 0/);
+    expect(metrics).to.include('srv6_path_probe_delay_seconds{router="r1",path="r1,r3,r5,r6",quantile="0.5"} 0.001');
     // the histogram of the controller's switch latency leaves the agent's out
-    expect(server.metrics()).to.include('srv6_switch_latency_seconds_count 0');
+    expect(metrics).to.include('srv6_switch_latency_seconds_count 0');
     expect(stripAnsi(switchLine(event, { color: false }))).to.match(/fast-reroute {2}r1-r2-r4-r6 -> r1-r3-r5-r6 {2}by the agent {2}detection 31\.5 ms {2}detection->ack 0\.200 ms$/);
     // the old primary is dead: its links r2-r4 and r4-r6 are suspect (r1-r2 is vouched for by r1-r2-r5-r6)
     expect([...c.probes.suspectLinks()].sort()).to.deep.equal(['r2-r4', 'r4-r6']);
@@ -495,6 +498,19 @@ describe('probes in the policy', () => {
     const d = engine.round([high], 10_000_000_000n).get(high)!;
     expect(d.trigger).to.equal('path-dead');
     expect(d.reason).to.match(/crosses r2-r4, r4-r6, suspect/);
+  });
+
+  it('a live path clears its links only with an answer newer than the deaths: a slow-probed path through the failure does not', () => {
+    const { engine } = engineSetup(t);
+    const detour = ['r1', 'r3', 'r5', 'r2', 'r4', 'r6'];
+    // r2 fails: the 10 ms paths through it died (last answers at 1000 ms); the 100 ms detour through r2-r4 last answered at 1005 ms,
+    // before the failure could show (1000 + 10), and r1-r3-r5-r6 answered since
+    const at = (path: string[], state: 'live' | 'dead', lastMs: number, interval: number) => ({ ...stats(path, state), interval_ms: interval, last_reply_mono_ns: String(lastMs * 1e6) });
+    engine.probes.sample('r1', [at(viaR2R4, 'dead', 1000, 10), at(viaR2R5, 'dead', 1000, 10), at(detour, 'live', 1005, 100), at(viaR3, 'live', 1040, 10)]);
+    expect([...engine.probes.suspectLinks()].sort(), 'the detour clears none of r2\'s links').to.deep.equal(['r1-r2', 'r2-r4', 'r2-r5', 'r4-r6']);
+    // once it answers a probe sent after the deaths, its links are cleared
+    engine.probes.sample('r1', [at(viaR2R4, 'dead', 1000, 10), at(viaR2R5, 'dead', 1000, 10), at(detour, 'live', 1105, 100), at(viaR3, 'live', 1140, 10)]);
+    expect([...engine.probes.suspectLinks()].sort()).to.deep.equal(['r1-r2']);
   });
 
   it('lowest-delay takes the live candidate with the lowest delay p50, beyond the hysteresis', () => {

@@ -144,6 +144,12 @@ describe('srv6ctl: the dashboard frame', () => {
     expect(all).to.not.include('q or Ctrl-C');
   });
 
+  it('shows the web view in the title when it is given (npm start: --web-url)', () => {
+    const [title] = renderFrame({ ...data(false), web: 'http://127.0.0.1:8080/' }, { ...plain, width: 80, height: 24 });
+    expect(title).to.match(/^reference  web view http:\/\/127\.0\.0\.1:8080\/\s+round 42\s+\d\d:\d\d:\d\d$/);
+    expect(renderFrame(data(false), { ...plain, width: 80, height: 24 })[0]).to.match(/^reference @ unix:\/run\/srv6-lab/);
+  });
+
   it('colours by level only when asked', () => {
     expect(renderFrame(data(false), { ...plain, width: 80, height: 24 }).join('')).to.not.include('\x1b');
     const coloured = renderFrame(data(false), { ...plain, color: true, width: 80, height: 24 });

@@ -9,7 +9,10 @@ import {
   type Direction, type FlowClass, type Overrides, type PathConstraints, type Topology,
 } from '../../topology/index.js';
 
-const REF = readFileSync(bundledTopologies().reference, 'utf8');
+/** the reference file as shipped, router positions included */
+const SHIPPED = readFileSync(bundledTopologies().reference, 'utf8');
+/** ... and without the positions (optional, for pictures only), the text the loader's checks below edit */
+const REF = SHIPPED.replace(/, position: \[[^\]]*\]/g, '');
 const FILE = 'topology/bad.yaml';
 
 /** The reference text with each `from` (which must occur exactly once) replaced by `to`. */
@@ -321,6 +324,43 @@ describe('topology: YAML and structure problems', () => {
       ['- a: { router: r1, interface: eth1', 'links[0].capacity_mbps: missing (required)'],
       ['backward', 'classes[0].directions[1]: must be one of forward, reverse, not the string "backward"'],
       ['sid_function: 12', 'classes[1].sid_function: must be a string, not number 12 (quote it)'],
+    ]);
+  });
+});
+
+describe('topology: router positions (for pictures)', () => {
+  const withPositions = (...edits: [string, string][]) => edits.reduce((text, [from, to]) => {
+    expect(text.split(from).length - 1, `"${from}" occurs once`).to.equal(1);
+    return text.replace(from, to);
+  }, SHIPPED);
+
+  it('the bundled files place their routers as their drawings do; without positions there are none', () => {
+    const t = loadTopology('reference');
+    expect(Object.fromEntries(t.routers.map((r) => [r.name, r.position]))).to.deep.equal({
+      r1: [0, 0], r2: [200, 0], r4: [400, 0], r3: [0, 150], r5: [200, 150], r6: [400, 150],
+    });
+    const g = loadTopology('grid4x4');
+    for (const r of g.routers) expect(r.position, r.name).to.deep.equal([((r.index - 1) % 4) * 150, Math.floor((r.index - 1) / 4) * 120]);
+    expect(parseTopology(REF, FILE).routers.every((r) => !('position' in r))).to.equal(true);
+  });
+
+  it('reports a position that is not two finite numbers', () => {
+    const text = withPositions(['position: [200, 0] }', 'position: [200] }'], ['position: [0, 150] }', 'position: [0, .inf] }'], ['position: [400, 0] }', 'position: [400, "x"] }']);
+    expectProblems(text, [
+      ['name: r2', 'routers[1].position: needs at least 2 entries'],
+      ['name: r3', 'routers[2].position[1]: must be a finite number, not Infinity'],
+      ['name: r4', 'routers[3].position[1]: must be a number, not the string "x"'],
+    ]);
+  });
+
+  it('reports two routers at one place, and a router left without a position', () => {
+    const text = withPositions(
+      ['position: [400, 0] }', 'position: [200, 150] }'],
+      ['{ name: r6, locator: "fc00:6::/64", position: [400, 150] }', '{ name: r6, locator: "fc00:6::/64" }'],
+    );
+    expectProblems(text, [
+      ['name: r5', 'routers[4].position: position [200, 150] is also routers[3]\'s (r4): two routers would be drawn on top of each other'],
+      ['name: r6', 'routers[5].name: router "r6" has no position while r1, r2, r3, ... have one: give every router a position ([x, y]) or none'],
     ]);
   });
 });

@@ -56,6 +56,7 @@ Examples:
     .description('live dashboard: link utilisation per direction, each class\'s path per direction, the last switches')
     .option('--once', 'render one frame to stdout (no cursor control) and exit: for tests and logs')
     .option('--ascii', 'bars and marks in ASCII only (the default unless the locale is UTF-8)')
+    .option('--web-url <url>', 'the controller\'s web view, shown in the title (npm start passes it)')
     .addHelpText('after', `
 Redraws on every telemetry round and every switch (at most 10 times a second) on
 the terminal's alternate screen; q or Ctrl-C restores the terminal. Fits 80x24:
@@ -66,16 +67,16 @@ Examples:
   srv6ctl watch
   srv6ctl watch --once > frame.txt
   srv6ctl --json watch --once        # topology, flows, policy and the last switches`)
-    .action((o: { once?: boolean; ascii?: boolean }, cmd: Command) => withCtl(cmd, async (ctl, g) => {
+    .action((o: { once?: boolean; ascii?: boolean; webUrl?: string }, cmd: Command) => withCtl(cmd, async (ctl, g) => {
       const utf8 = /utf-?8/i.test(process.env.LC_ALL || process.env.LC_CTYPE || process.env.LANG || '');
       const unicode = !o.ascii && utf8;
       if (o.once) {
-        const d = await snapshot(ctl);
+        const d = { ...(await snapshot(ctl)), web: o.webUrl };
         if (g.json) return printJson({ topology: d.topology, flows: d.flows, policy: d.policy, switches: d.switches });
         const lines = renderFrame(d, { width: g.width ?? 80, height: Infinity, color: g.color, unicode, live: false });
         return out((g.color ? lines : lines.map(stripAnsi)).join('\n'));
       }
-      await runDashboard(ctl, { color: g.color, unicode, json: !!g.json });
+      await runDashboard(ctl, { color: g.color, unicode, json: !!g.json, web: o.webUrl });
     }));
 
   // ---------- snapshot ----------

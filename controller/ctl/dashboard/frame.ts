@@ -12,6 +12,8 @@ const RECENT_MS = 3000;
 
 export interface DashboardData {
   controller: string;
+  /** the controller's web view: the title shows it instead of the controller's address */
+  web?: string;
   topology?: Topology;
   /** the latest utilisation per link direction, "from>to" (WatchUtilization); falls back to the topology's values */
   util: Map<string, LinkUtilization>;
@@ -82,7 +84,7 @@ export function renderFrame(d: DashboardData, o: FrameOptions): string[] {
 
   // title: what, where, and how fresh
   const right = [d.round ? `round ${d.round}` : '', localTime(d.sampleUnixMs ?? d.nowMs, false).slice(0, 8)].filter(Boolean).join('  ');
-  const left = truncate(`${t ? `${t.name} @ ` : ''}${d.controller}`, Math.max(10, W - right.length - 2), o.unicode);
+  const left = truncate(d.web ? `${t ? `${t.name}  ` : ''}web view ${d.web}` : `${t ? `${t.name} @ ` : ''}${d.controller}`, Math.max(10, W - right.length - 2), o.unicode);
   const title = left + ' '.repeat(Math.max(2, W - visibleLength(left) - right.length)) + right;
 
   // links: name, state, capacity, then a->b and b->a: bar, utilisation, rate
