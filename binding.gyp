@@ -7,7 +7,7 @@
     },
     {
       "target_name": "probe_native",
-      "sources": ["agent/probe/native/probe.c"],
+      "sources": ["agent/probe/native/probe.c", "netlink/native/common.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["-lpthread"]
     },

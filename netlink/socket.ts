@@ -123,3 +123,23 @@ export class NetlinkSocket {
     native.close(this.fd);
   }
 }
+
+/**
+ * Calls onReadable on the event loop each time fd has something to read: the
+ * addon's one-shot readiness handle, armed again after each call. For sockets
+ * other than netlink's own (the agent's probe sockets). Returns the stop function.
+ */
+export function whenReadable(fd: number, onReadable: (status: number) => void): () => void {
+  let stopped = false;
+  const handle = native.readiness(fd, (status) => {
+    if (stopped) return;
+    onReadable(status);
+    if (!stopped) native.arm(handle);
+  });
+  native.arm(handle);
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    native.closeReadiness(handle);
+  };
+}

@@ -2,14 +2,12 @@
 // SRv6 routing header and receives with the kernel's timestamp and the routing
 // header the packet arrived with. A reflector socket answers in the addon
 // itself, on the event loop's poll, without a call into JS per packet.
-import { loadAddon } from '../../netlink/addon.js';
+import { loadAddon, whenReadable } from '../../netlink/index.js';
 
 interface Native {
   open(port: number, tclass: number, priority: number): [number, boolean];
   send(fd: number, srh: Buffer | null, dst: Buffer, port: number, payload: Buffer, tsOffset: number, tclass: number): number;
   recv(fd: number, buf: Buffer): number;
-  watch(fd: number, cb: (status: number) => void): unknown;
-  unwatch(handle: unknown): void;
   close(fd: number): void;
   reflect(fd: number): unknown;
   reflected(handle: unknown): [number, number, boolean];
@@ -44,7 +42,7 @@ const PROBE_PRIORITY = 6;
 /** The Session-Sender's socket: sends probes, hands over the replies. */
 export class ProbeSocket {
   private readonly buf = Buffer.alloc(SLOT * SLOTS);
-  private watchHandle: unknown;
+  private stopWatching?: () => void;
   private onReply?: (r: ProbeReply) => void;
   private closed = false;
   private constructor(readonly fd: number, readonly kernelTimestamps: boolean) {}
@@ -67,7 +65,7 @@ export class ProbeSocket {
   /** Calls onReply for every STAMP reflector packet that arrives until close(). */
   listen(onReply: (r: ProbeReply) => void, onError: (e: Error) => void): void {
     this.onReply = onReply;
-    this.watchHandle = addon().watch(this.fd, (status) => {
+    this.stopWatching = whenReadable(this.fd, (status) => {
       if (status < 0) return onError(new Error(`probe socket poll: status ${status}`));
       try {
         this.receive();
@@ -104,7 +102,7 @@ export class ProbeSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.watchHandle) addon().unwatch(this.watchHandle);
+    this.stopWatching?.();
     addon().close(this.fd);
   }
 }

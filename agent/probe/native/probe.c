@@ -9,6 +9,8 @@
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
 #include <node_api.h>
+// throw_errno, shared with the netlink addon
+#include "../../../netlink/native/common.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,7 +21,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <uv.h>
 
 #ifndef IPV6_RECVRTHDR
 #define IPV6_RECVRTHDR 56
@@ -58,17 +59,6 @@ static int64_t stamp_delay(const uint8_t *r, int64_t t4) {
   return (t4 - get_ntp_ns(r + 28)) - (get_ntp_ns(r + 4) - get_ntp_ns(r + 16));
 }
 
-static napi_value throw_errno(napi_env env, const char *syscall, int err) {
-  char msg[256];
-  snprintf(msg, sizeof msg, "%s: %s", syscall, strerror(err));
-  napi_value message, error, errno_value;
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
-  napi_create_error(env, NULL, message, &error);
-  napi_create_int32(env, err, &errno_value);
-  napi_set_named_property(env, error, "errno", errno_value);
-  napi_throw(env, error);
-  return NULL;
-}
 
 static int64_t now_ns(clockid_t clock) {
   struct timespec ts;
@@ -122,21 +112,6 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   napi_get_boolean(env, kernel_ts, &v);
   napi_set_element(env, result, 1, v);
   return result;
-}
-
-// localPort(fd) -> port
-static napi_value LocalPort(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int32_t fd;
-  napi_get_value_int32(env, argv[0], &fd);
-  struct sockaddr_in6 addr;
-  socklen_t len = sizeof addr;
-  if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) return throw_errno(env, "getsockname", errno);
-  napi_value v;
-  napi_create_int32(env, ntohs(addr.sin6_port), &v);
-  return v;
 }
 
 // One datagram with the traffic class tclass (the socket's own when negative).
@@ -265,77 +240,6 @@ static napi_value Recv(napi_env env, napi_callback_info info) {
   napi_value v;
   napi_create_int32(env, n, &v);
   return v;
-}
-
-// ---- watch: calls back (no arguments) whenever the socket is readable; JS drains with recv ----
-
-typedef struct {
-  uv_poll_t poll;
-  napi_env env;
-  napi_ref callback;
-  napi_async_context async;
-  bool closed;
-} watch_t;
-
-static void on_readable(uv_poll_t *handle, int status, int events) {
-  watch_t *w = (watch_t *)handle->data;
-  if (w->closed) return;
-  napi_handle_scope scope;
-  napi_open_handle_scope(w->env, &scope);
-  napi_value cb, recv_this, ignored, argv[1];
-  napi_get_reference_value(w->env, w->callback, &cb);
-  napi_get_global(w->env, &recv_this);
-  napi_create_int32(w->env, status, &argv[0]);
-  if (napi_make_callback(w->env, w->async, recv_this, cb, 1, argv, &ignored) == napi_pending_exception) {
-    napi_value exception;
-    napi_get_and_clear_last_exception(w->env, &exception);
-    napi_fatal_exception(w->env, exception);
-  }
-  napi_close_handle_scope(w->env, scope);
-}
-
-static void on_closed(uv_handle_t *handle) { free(handle->data); }
-
-static napi_value Watch(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int32_t fd;
-  napi_get_value_int32(env, argv[0], &fd);
-  watch_t *w = calloc(1, sizeof *w);
-  w->env = env;
-  uv_loop_t *loop;
-  napi_get_uv_event_loop(env, &loop);
-  int rc = uv_poll_init(loop, &w->poll, fd);
-  if (rc == 0) rc = uv_poll_start(&w->poll, UV_READABLE, on_readable);
-  if (rc != 0) {
-    free(w);
-    return throw_errno(env, "uv_poll", -rc);
-  }
-  w->poll.data = w;
-  napi_create_reference(env, argv[1], 1, &w->callback);
-  napi_value name;
-  napi_create_string_utf8(env, "probe.watch", NAPI_AUTO_LENGTH, &name);
-  napi_async_init(env, NULL, name, &w->async);
-  napi_value handle;
-  napi_create_external(env, w, NULL, NULL, &handle);
-  return handle;
-}
-
-// unwatch(handle): stops the callbacks; the fd stays open
-static napi_value Unwatch(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  watch_t *w = NULL;
-  napi_get_value_external(env, argv[0], (void **)&w);
-  if (!w || w->closed) return NULL;
-  w->closed = true;
-  uv_poll_stop(&w->poll);
-  napi_delete_reference(env, w->callback);
-  napi_async_destroy(env, w->async);
-  uv_close((uv_handle_t *)&w->poll, on_closed);
-  return NULL;
 }
 
 // ---- the reflector: answered on a thread of its own, so a busy event loop (a large batch, a
@@ -568,11 +472,8 @@ static napi_value Close(napi_env env, napi_callback_info info) {
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, Open, NULL, NULL, NULL, napi_default, NULL},
-      {"localPort", NULL, LocalPort, NULL, NULL, NULL, napi_default, NULL},
       {"send", NULL, Send, NULL, NULL, NULL, napi_default, NULL},
       {"recv", NULL, Recv, NULL, NULL, NULL, napi_default, NULL},
-      {"watch", NULL, Watch, NULL, NULL, NULL, napi_default, NULL},
-      {"unwatch", NULL, Unwatch, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, Close, NULL, NULL, NULL, napi_default, NULL},
       {"reflect", NULL, Reflect, NULL, NULL, NULL, napi_default, NULL},
       {"reflected", NULL, Reflected, NULL, NULL, NULL, napi_default, NULL},
