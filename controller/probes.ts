@@ -114,6 +114,23 @@ export class ProbeBook {
     return this.fresh(router, path)?.deadSinceMs;
   }
 
+  /**
+   * Since when (controller monotonic ms) probes have said something against the path: the earliest
+   * death, by any ingress, of a probed path sharing a link with it (a reverse path's probes come back
+   * over the forward links); undefined: none.
+   */
+  suspectSinceMs(path: readonly string[], nowMs = monoMs()): number | undefined {
+    const mine = new Set(this.g.arcsOf(path as string[]).map((a) => a.link));
+    let since: number | undefined;
+    for (const [, paths] of this.routers) {
+      for (const e of paths.values()) {
+        if (e.deadSinceMs === undefined || nowMs - e.atMs > this.staleMs || !e.links.some((l) => mine.has(l))) continue;
+        since = Math.min(since ?? Infinity, e.deadSinceMs);
+      }
+    }
+    return since;
+  }
+
   /** The path's round-trip delay p50 over the last window, ms; undefined: no reply in the window (or no figures). */
   delayMs(router: string, path: readonly string[]): number | undefined {
     const s = this.fresh(router, path)?.stats;

@@ -313,9 +313,11 @@ export class Protector {
    * (or twice the time its ingress takes to count its misses, when that is longer).
    */
   awaitingReroute(f: Flow, nowMs = monoMs()): string | undefined {
-    const deadSince = this.d.engine.probes.deadSinceMs(f.ingress, f.path);
-    if (deadSince !== undefined && nowMs - deadSince < PATH_DEAD_CONFIRM_MS) {
-      return `dead by its ingress's probes for ${Math.round(nowMs - deadSince)} ms: moved if that lasts ${PATH_DEAD_CONFIRM_MS} ms`;
+    // from the first death that touched its links: another ingress's path over them may die first (a
+    // reverse path's probes come back over the forward links)
+    const suspectSince = this.d.engine.probes.suspectSinceMs(f.path, nowMs);
+    if (suspectSince !== undefined && nowMs - suspectSince < PATH_DEAD_CONFIRM_MS) {
+      return `its links under suspicion by the probes for ${Math.round(nowMs - suspectSince)} ms: moved if that lasts ${PATH_DEAD_CONFIRM_MS} ms`;
     }
     const policy = probePolicy(f.policy);
     if (!policy.fastReroute || !f.backup || f.multipath) return undefined;

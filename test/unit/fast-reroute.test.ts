@@ -423,7 +423,7 @@ describe('fast reroute: an agent\'s failover adopted as a switch', () => {
     // just dead: a stall of its reflector looks like this for a few tens of ms; nothing moves yet
     const fresh = c.decisions().find((d) => d.flow === f)!.decision;
     expect(fresh.action, fresh.reason).to.equal('wait');
-    expect(fresh.reason).to.match(/dead by its ingress's probes for \d+ ms: moved if that lasts 200 ms/);
+    expect(fresh.reason).to.match(/its links under suspicion by the probes for \d+ ms: moved if that lasts 200 ms/);
     // dead for longer than that (told again from the start)
     c.probes.sample('r1', [stats(f.path, 'live'), stats(f.backup!.path, 'live'), stats(viaR2R5, 'live')], monoMs() - PATH_DEAD_CONFIRM_MS - 2);
     c.probes.sample('r1', [stats(f.path, 'dead'), stats(f.backup!.path, 'live'), stats(viaR2R5, 'live')], monoMs() - PATH_DEAD_CONFIRM_MS - 1);
@@ -498,6 +498,19 @@ describe('probes in the policy', () => {
     const d = engine.round([high], 10_000_000_000n).get(high)!;
     expect(d.trigger).to.equal('path-dead');
     expect(d.reason).to.match(/crosses r2-r4, r4-r6, suspect/);
+  });
+
+  it('a path another ingress\'s probes just found dead over the same links: the flow waits the confirmation too', async () => {
+    const c = controller(t);
+    const f = c.flow('high', 'forward');
+    expect(f.path).to.deep.equal(viaR2R4);
+    // r6's reverse path comes back over r1-r2-r4-r6 (its probes' return leg): it dies first; r1's own probes still answer
+    c.probes.sample('r6', [stats(['r6', 'r4', 'r2', 'r1'], 'dead'), stats(['r6', 'r5', 'r3', 'r1'], 'live')]);
+    c.probes.sample('r1', [stats(viaR2R4, 'live'), stats(viaR3, 'live')]);
+    const d = c.decisions().find((x) => x.flow === f)!.decision;
+    expect(d.action, d.reason).to.equal('wait');
+    expect(d.reason).to.match(/under suspicion by the probes for \d+ ms/);
+    await c.stop();
   });
 
   it('a live path clears its links only with an answer newer than the deaths: a slow-probed path through the failure does not', () => {
