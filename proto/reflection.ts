@@ -202,12 +202,32 @@ export function fileDescriptorProtos(files: string[], includeDirs: string[] = [P
   });
 }
 
+/** What ReflectionService.addToServer registers: its two services' definitions and handlers. */
+function registrations(service: ReflectionService): Map<string, { definition: grpc.ServiceDefinition; handlers: grpc.UntypedServiceImplementation }> {
+  const out = new Map<string, { definition: grpc.ServiceDefinition; handlers: grpc.UntypedServiceImplementation }>();
+  const capture = { addService: (definition: grpc.ServiceDefinition, handlers: grpc.UntypedServiceImplementation) => out.set(Object.values(definition)[0].path, { definition, handlers }) };
+  service.addToServer(capture as unknown as grpc.Server);
+  return out;
+}
+
 /**
  * Server reflection (v1 and v1alpha) for the services of these .proto files
- * (as loadPackage is given them: packageFiles()) and for itself.
+ * (as loadPackage is given them: packageFiles()) and for itself. The
+ * descriptors are built at the first reflection call, not at start: building
+ * them costs a process ~6 MB of memory it keeps, and an agent's budget is 80.
  */
 export function addReflection(server: grpc.Server, files: string[], includeDirs?: string[]): void {
-  // @grpc/reflection reads only the fileDescriptorProtos of a package definition's entries
-  const definition = { files: { format: 'Protocol Buffer 3 DescriptorProto', type: {}, fileDescriptorProtos: fileDescriptorProtos([...files, ...REFLECTION_PROTOS], includeDirs) } };
-  new ReflectionService(definition as unknown as protoLoader.PackageDefinition).addToServer(server);
+  let served: ReturnType<typeof registrations> | undefined;
+  const real = () => {
+    // @grpc/reflection reads only the fileDescriptorProtos of a package definition's entries
+    const definition = { files: { format: 'Protocol Buffer 3 DescriptorProto', type: {}, fileDescriptorProtos: fileDescriptorProtos([...files, ...REFLECTION_PROTOS], includeDirs) } };
+    return (served ??= registrations(new ReflectionService(definition as unknown as protoLoader.PackageDefinition)));
+  };
+  // the services' definitions from an instance that describes nothing (cheap); the handlers of the real one
+  const empty = { files: { format: 'Protocol Buffer 3 DescriptorProto', type: {}, fileDescriptorProtos: [] } };
+  for (const [path, { definition, handlers }] of registrations(new ReflectionService(empty as unknown as protoLoader.PackageDefinition))) {
+    server.addService(definition, Object.fromEntries(Object.keys(handlers).map((name) => [name, (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+      (real().get(path)!.handlers[name] as (c: typeof call) => void)(call);
+    }])));
+  }
 }
