@@ -1,7 +1,7 @@
 // The probe sockets (native/probe.c): UDP over IPv6 that sends with a sticky
 // SRv6 routing header and receives with the kernel's timestamp and the routing
-// header the packet arrived with. A reflector socket answers in the addon
-// itself, on the event loop's poll, without a call into JS per packet.
+// header the packet arrived with. A reflector socket answers in the addon, on
+// a real-time thread of its own, without a call into JS.
 import { loadAddon, whenReadable } from '../../netlink/index.js';
 
 interface Native {
