@@ -9,6 +9,7 @@ import type { FastReroute } from '../../proto/gen/srv6/agent/v1/FastReroute.js';
 import type { ProbeConfig } from '../../proto/gen/srv6/agent/v1/ProbeConfig.js';
 import type { ProbeStats } from '../../proto/gen/srv6/agent/v1/ProbeStats.js';
 import type { ProbeStatus } from '../../proto/gen/srv6/agent/v1/ProbeStatus.js';
+import type { Link } from '../../netlink/index.js';
 import type { ApiSetPath } from '../api.js';
 import { ApiError } from '../errors.js';
 import type { EventHub } from '../events.js';
@@ -71,10 +72,13 @@ export class ProbeService {
 
   private async replace(c: ProbeConfig): Promise<ProbeStatus> {
     const spec = probeSpec(c);
+    // the links read once per configuration (the controller sends one after every switch)
+    const links = spec.protections.length > 0 ? await this.state.refreshLinks() : [];
     for (const [i, p] of spec.protections.entries()) {
-      await this.checkBackup(p.backupRoute, `protections[${i}].backup_route`);
-      // planned once now: the failover finds the caches it needs filled
-      await this.state.setPathFrom(p.primarySegments, p.backupRoute, true);
+      await this.checkBackup(p.backupRoute, `protections[${i}].backup_route`, links);
+      // planned once now, unless it was already: the failover finds the caches it needs filled
+      const old = this.protections.get(protectionKey(p));
+      if (old?.spec.backupRoute.segments?.join() !== p.backupRoute.segments?.join()) await this.state.setPathFrom(p.primarySegments, p.backupRoute, true);
     }
     const before = this.protections;
     this.protections = new Map(spec.protections.map((p) => {
@@ -90,9 +94,9 @@ export class ProbeService {
   }
 
   /** A backup route must be one the kernel would take now: its device present and up (read now, not from the cache). */
-  private async checkBackup(req: ApiSetPath, field: string): Promise<void> {
+  private async checkBackup(req: ApiSetPath, field: string, links: Link[]): Promise<void> {
     const route = await this.state.pathRoute(req, field);
-    const link = route.oif === undefined ? undefined : (await this.state.refreshLinks()).find((l) => l.index === route.oif);
+    const link = route.oif === undefined ? undefined : links.find((l) => l.index === route.oif);
     if (link && LINK_DOWN.has(link.operstate)) {
       throw new ApiError(status.FAILED_PRECONDITION, `${field}.dev: ${link.name} is ${link.operstate}: a backup must leave through a link that is up`);
     }
