@@ -50,9 +50,8 @@ export class Prober {
 
   constructor(private readonly on: ProberEvents, private readonly log: Logger, private readonly reflectorPort = STAMP_PORT) {}
 
-  get kernelTimestamps(): boolean {
-    return this.socket?.kernelTimestamps ?? false;
-  }
+  /** whether the last reply's receive time was the kernel's (what the reply carried, not what the socket was asked for) */
+  kernelTimestamps = false;
 
   /** Replaces the set of paths; a path kept under the same name and segments keeps its probes and figures. */
   configure(specs: PathSpec[], windowMs: number): void {
@@ -162,6 +161,7 @@ export class Prober {
   }
 
   private onReply(r: ProbeReply): void {
+    this.kernelTimestamps = r.kernelTimestamp;
     const p = this.sessions.get(r.ssid)?.path;
     if (p && p.noteReply(r.seq, Math.max(0, r.delayNs / 1000), p.spec.missThreshold) === 'alive' && this.paths.get(p.name) === p) this.on.alive(p);
   }

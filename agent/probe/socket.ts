@@ -45,12 +45,12 @@ export class ProbeSocket {
   private stopWatching?: () => void;
   private onReply?: (r: ProbeReply) => void;
   private closed = false;
-  private constructor(readonly fd: number, readonly kernelTimestamps: boolean) {}
+  private constructor(readonly fd: number) {}
 
   /** A socket bound to [::]:port (0: any free port) in the process's network namespace. */
   static open(port = 0): ProbeSocket {
-    const [fd, kernel] = addon().open(port, PROBE_TCLASS, PROBE_PRIORITY);
-    return new ProbeSocket(fd, kernel);
+    const [fd] = addon().open(port, PROBE_TCLASS, PROBE_PRIORITY);
+    return new ProbeSocket(fd);
   }
 
   /**
