@@ -31,8 +31,13 @@ function recentLoad(d: LinkDirection): number {
   return peak;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 export class LoadModel {
   private readonly moving = new Map<string, Moving>();
+  /** down() and linkDown() as last computed: the policy asks for every path it weighs */
+  private downCache?: { linkVersion: number; suspect: ReadonlySet<string>; arcs: ReadonlySet<number> };
+  private linkDownCache?: { linkVersion: number; arcs: ReadonlySet<number> };
 
   constructor(
     private readonly g: NetGraph,
@@ -40,8 +45,8 @@ export class LoadModel {
     /** the meter's link direction behind every arc */
     private readonly arcDirection: readonly LinkDirection[],
     private readonly intervalMs: () => number,
-    /** links the probes make suspect (probes.ts): used like down links */
-    private readonly suspect: () => ReadonlySet<string> = () => new Set(),
+    /** links the probes make suspect (probes.ts): used like down links; the same set while they are the same */
+    private readonly suspect: () => ReadonlySet<string> = () => NONE,
   ) {}
 
   private ids(path: readonly string[]): number[] {
@@ -98,14 +103,24 @@ export class LoadModel {
   }
 
   /** arcs that cannot carry a flow now: their link is down, or suspect by the probes (on a dead path and on no live one) */
-  down(): Set<number> {
+  down(): ReadonlySet<number> {
     const suspect = this.suspect();
-    return new Set(this.g.arcs.filter((a) => suspect.has(a.link) || !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
+    const linkVersion = this.meter.linkVersion;
+    const c = this.downCache;
+    if (c?.linkVersion === linkVersion && c.suspect === suspect) return c.arcs;
+    const linkDown = this.linkDown();
+    const arcs = suspect.size ? new Set(this.g.arcs.filter((a) => linkDown.has(a.id) || suspect.has(a.link)).map((a) => a.id)) : linkDown;
+    this.downCache = { linkVersion, suspect, arcs };
+    return arcs;
   }
 
   /** arcs whose link is down (telemetry or a link event), suspect ones not included */
-  linkDown(): Set<number> {
-    return new Set(this.g.arcs.filter((a) => !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
+  linkDown(): ReadonlySet<number> {
+    const linkVersion = this.meter.linkVersion;
+    if (this.linkDownCache?.linkVersion === linkVersion) return this.linkDownCache.arcs;
+    const arcs = new Set(this.g.arcs.filter((a) => !this.meter.linkUp(this.arcDirection[a.id].link)).map((a) => a.id));
+    this.linkDownCache = { linkVersion, arcs };
+    return arcs;
   }
 
   /** The flow's own bits/s on each arc now (its rate spread over the paths it uses). */

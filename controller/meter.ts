@@ -74,6 +74,8 @@ export class Meter {
   private readonly operState = new Map<string, string>();
   /** links an agent reported down by event, before telemetry confirms */
   private readonly downByEvent = new Set<string>();
+  /** bumped whenever an interface's state (linkUp's inputs) changes: what depends on it only is recomputed then */
+  linkVersion = 0;
   private readonly sidFlows = new Map<string, { cls: string; dir: Direction }>();
   readonly classRates = new Map<FlowKey, ClassRate>();
   lastSampleMs = new Map<string, number>();
@@ -104,8 +106,11 @@ export class Meter {
     const threshold = this.threshold();
     for (const i of s.interfaces) {
       const k = key(s.router, i.name);
-      this.operState.set(k, i.oper_state);
-      if (i.oper_state === 'up') this.downByEvent.delete(k);
+      if (this.operState.get(k) !== i.oper_state) {
+        this.operState.set(k, i.oper_state);
+        this.linkVersion++;
+      }
+      if (i.oper_state === 'up' && this.downByEvent.delete(k)) this.linkVersion++;
       const d = this.byTxInterface.get(k);
       if (!d) continue;
       const bps = this.rate(`${k}/tx`, BigInt(i.tx_bytes), BigInt(i.tx_packets), mono, receivedNs, wall, uncertainNs)?.bps;
@@ -173,6 +178,7 @@ export class Meter {
     if (up) this.downByEvent.delete(k);
     else this.downByEvent.add(k);
     this.operState.set(k, up ? 'up' : 'down');
+    this.linkVersion++;
     return this.t.links.find((l) => key(l.a.router, l.a.interface) === k || key(l.b.router, l.b.interface) === k);
   }
 

@@ -29,8 +29,8 @@
 import { endpoints } from '../topology/derive.js';
 import { pathKey, pathText } from '../topology/format.js';
 import type { Direction, Topology } from '../topology/model.js';
-import { arcsAlong, bottleneck, cspfExcluding, diversePaths, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
-import { NetGraph } from './graph.js';
+import { arcsAlong, bottleneck, cspfExcluding, diversePaths, kShortest, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
+import { NetGraph, type Arc } from './graph.js';
 import type { LinkDirection, Meter } from './meter.js';
 import { flowKey, type Decision, type Flow, type RoundSummary, type Trigger } from './flow.js';
 import { LoadModel, monoMs } from './load-model.js';
@@ -116,9 +116,7 @@ export class PolicyEngine {
    * down, not suspect), meeting the flow's constraints, none its probes rule out.
    */
   candidates(flow: Flow, k = K_PATHS): string[][] {
-    const { ingress, egress } = endpoints(this.t, flow.dir);
-    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.model.down(), this.constraints(flow))
-      .map((p) => this.g.names(p)).filter((p) => !this.probeViolation(flow, p));
+    return this.diverse(flow, k, this.model.down()).filter((p) => !this.probeViolation(flow, p));
   }
 
   /**
@@ -126,9 +124,45 @@ export class PolicyEngine {
    * is up (suspect ones included) and whatever the probes said: a dead path
    * is probed on, so that it can come back.
    */
-  probeCandidates(flow: Flow, k = K_PATHS): string[][] {
+  probeCandidates(flow: Flow, k = K_PATHS): readonly string[][] {
+    return this.diverse(flow, k, this.model.linkDown());
+  }
+
+  /**
+   * The k shortest loop-free paths of the flow over arcs not `down`, meeting
+   * its constraints (router ids). Searches depend on the graph only: they are
+   * kept per flow while `down` (the model's set, the same object while the
+   * links' states stand) does not change; a backup is chosen after every
+   * switch and a probe configuration built for every flow.
+   */
+  shortestPaths(flow: Flow, k: number, down: ReadonlySet<number>): readonly number[][] {
+    return this.searched(flow, `shortest ${k}`, down, () => {
+      const c = this.constraints(flow);
+      const usable = (a: Arc) => !down.has(a.id) && !c.avoidNodes?.has(a.to) && !c.avoidLinks?.has(a.link);
+      const [from, to] = this.ends(flow);
+      return kShortest(this.g, from, to, k, usable, c);
+    });
+  }
+
+  /** diversePaths for the flow over arcs not `down`, by name (kept as shortestPaths) */
+  private diverse(flow: Flow, k: number, down: ReadonlySet<number>): readonly string[][] {
+    return this.searched(flow, `diverse ${k}`, down, () => diversePaths(this.g, ...this.ends(flow), k, down, this.constraints(flow)).map((p) => this.g.names(p)));
+  }
+
+  private ends(flow: Flow): [number, number] {
     const { ingress, egress } = endpoints(this.t, flow.dir);
-    return diversePaths(this.g, this.g.id(ingress), this.g.id(egress), k, this.model.linkDown(), this.constraints(flow)).map((p) => this.g.names(p));
+    return [this.g.id(ingress), this.g.id(egress)];
+  }
+
+  private readonly searches = new Map<string, { down: ReadonlySet<number>; paths: readonly unknown[] }>();
+
+  private searched<T>(flow: Flow, what: string, down: ReadonlySet<number>, search: () => T[]): readonly T[] {
+    const key = `${flowKey(flow.cls.name, flow.dir)} ${what}`;
+    const hit = this.searches.get(key);
+    if (hit?.down === down) return hit.paths as readonly T[];
+    const paths = search();
+    this.searches.set(key, { down, paths });
+    return paths;
   }
 
   /** The flow's rate now (bits/s, smoothed). */
@@ -305,7 +339,7 @@ export class PolicyEngine {
     return out;
   }
 
-  private placeRound(movers: Flow[], forced: Flow[], flows: Flow[], load: Float64Array, down: Set<number>, linkDown: Set<number>, out: Map<Flow, Decision>): void {
+  private placeRound(movers: Flow[], forced: Flow[], flows: Flow[], load: Float64Array, down: ReadonlySet<number>, linkDown: ReadonlySet<number>, out: Map<Flow, Decision>): void {
     const byKey = new Map<string, Flow>(movers.map((f) => [flowKey(f.cls.name, f.dir), f]));
     const effective = this.model.effectiveLoads(flows, load);
     const spec: Mover[] = movers.map((f) => ({
@@ -350,13 +384,13 @@ export class PolicyEngine {
     }
   }
 
-  private pathCost(path: string[], others: ArrayLike<number>, bps: number, down: Set<number>): number {
+  private pathCost(path: string[], others: ArrayLike<number>, bps: number, down: ReadonlySet<number>): number {
     const arcs = this.g.arcsOf(path);
     return arcs.some((a) => down.has(a.id)) ? Infinity : bottleneck(arcs, others, bps);
   }
 
   /** The best live path for the flow now (its own traffic taken off its current path), none its probes rule out. */
-  private bestPath(flow: Flow, others: ArrayLike<number>, bps: number, down: Set<number>) {
+  private bestPath(flow: Flow, others: ArrayLike<number>, bps: number, down: ReadonlySet<number>) {
     const req = { from: this.g.id(flow.ingress), to: this.g.id(flow.egress), bps, load: others, down, constraints: this.constraints(flow), current: this.ids(flow.path) };
     return cspfExcluding(this.g, req, this.exclusion(flow));
   }
@@ -369,7 +403,7 @@ export class PolicyEngine {
    * constraint. Paths without figures are not chosen; without any, a broken
    * path is left for the best path by load.
    */
-  private decideDelay(flow: Flow, base: Decision, held: boolean, others: ArrayLike<number>, bps: number, down: Set<number>, linkDown: Set<number>, violation?: FailedConstraint): Decision {
+  private decideDelay(flow: Flow, base: Decision, held: boolean, others: ArrayLike<number>, bps: number, down: ReadonlySet<number>, linkDown: ReadonlySet<number>, violation?: FailedConstraint): Decision {
     const p = flow.policy;
     const broken = violation !== undefined || !!flow.multipath;
     const trigger: Trigger = violation === 'down' ? this.downTrigger(flow.path, linkDown) : violation ? 'constraint' : flow.multipath ? 'link-down' : 'delay';
@@ -402,7 +436,7 @@ export class PolicyEngine {
     };
   }
 
-  private decideStatic(flow: Flow, base: Decision, others: ArrayLike<number>, bps: number, down: Set<number>): Decision {
+  private decideStatic(flow: Flow, base: Decision, others: ArrayLike<number>, bps: number, down: ReadonlySet<number>): Decision {
     const pin = flow.pin;
     if (!pin) return { ...base, action: 'static', reason: 'mode static: only an operator moves it' };
     const pinUp = !arcsAlong(this.g, this.ids(pin))!.some((a) => down.has(a.id)) && !this.probes.dead(flow.ingress, pin);
@@ -416,7 +450,7 @@ export class PolicyEngine {
     return { ...base, action: 'switch', trigger: 'pin-fallback', path: this.g.names(best.ok.path), multipath: undefined, proposedCost: best.ok.bottleneck, reason: `pinned to ${pathText(pin)}, which is down: falls back to the best live path until it is back` };
   }
 
-  private decideTiered(flow: Flow, base: Decision, tier: number, held: boolean, others: ArrayLike<number>, bps: number, down: Set<number>, brokenTrigger?: Trigger): Decision {
+  private decideTiered(flow: Flow, base: Decision, tier: number, held: boolean, others: ArrayLike<number>, bps: number, down: ReadonlySet<number>, brokenTrigger?: Trigger): Decision {
     const candidates = this.candidates(flow);
     if (!candidates.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
     const i = Math.min(tier, candidates.length - 1);
@@ -431,7 +465,7 @@ export class PolicyEngine {
    * Up to MULTIPATH_WAYS link-diverse paths, weighted by the capacity each
    * leaves free on its tightest link (the same residual graph as the placement).
    */
-  private decideWeights(flow: Flow, base: Decision, held: boolean, others: ArrayLike<number>, down: Set<number>, violation?: FailedConstraint): Decision {
+  private decideWeights(flow: Flow, base: Decision, held: boolean, others: ArrayLike<number>, down: ReadonlySet<number>, violation?: FailedConstraint): Decision {
     const paths = this.candidates(flow, MULTIPATH_WAYS);
     if (!paths.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
     const broken = violation !== undefined && (!flow.multipath || flow.multipath.some((w) => this.pathCost(w.path, others, 0, down) === Infinity));

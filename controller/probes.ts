@@ -32,6 +32,10 @@ const STALE_MIN_MS = 3000;
 
 export class ProbeBook {
   private readonly routers = new Map<string, Map<string, Entry>>();
+  /** bumped with every change of the figures */
+  private version = 0;
+  /** suspectLinks's answer, while nothing changed and no figures went stale */
+  private suspect?: { version: number; staleMs: number; fromMs: number; /** the first figures go stale after this */ untilMs: number; links: ReadonlySet<string> };
 
   constructor(private readonly g: NetGraph, private readonly intervalMs: () => number = () => 100) {}
 
@@ -47,6 +51,7 @@ export class ProbeBook {
    */
   sample(router: string, probes: readonly ProbeStats[], nowMs = monoMs()): boolean {
     if (!probes.length) return false;
+    this.version++;
     const before = this.routers.get(router) ?? new Map<string, Entry>();
     const next = new Map<string, Entry>();
     let changed = false;
@@ -67,6 +72,7 @@ export class ProbeBook {
     const prev = paths.get(s.name);
     const e = this.entry(router, s, prev, nowMs);
     if (!e) return false;
+    this.version++;
     paths.set(s.name, e);
     this.routers.set(router, paths);
     return prev?.stats.state !== s.state;
@@ -75,6 +81,7 @@ export class ProbeBook {
   /** Forgets a router's figures (a test, or a router whose agent lost its probes). */
   forget(router: string): void {
     this.routers.delete(router);
+    this.version++;
   }
 
   private entry(router: string, s: ProbeStats, prev: Entry | undefined, nowMs: number): Entry | undefined {
@@ -153,9 +160,21 @@ export class ProbeBook {
   /**
    * Links on a path some ingress says is dead and on no path any ingress says
    * is live (a probe goes out and back along the same links: a live path
-   * vouches for both directions of each of its links).
+   * vouches for both directions of each of its links). The policy asks for
+   * every path it weighs: the answer is kept until the figures change or one
+   * of them goes stale.
    */
-  suspectLinks(nowMs = monoMs()): Set<string> {
+  suspectLinks(nowMs = monoMs()): ReadonlySet<string> {
+    const c = this.suspect;
+    if (c && c.version === this.version && c.staleMs === this.staleMs && nowMs >= c.fromMs && nowMs <= c.untilMs) return c.links;
+    let untilMs = Infinity;
+    for (const [, paths] of this.routers) for (const e of paths.values()) if (nowMs - e.atMs <= this.staleMs) untilMs = Math.min(untilMs, e.atMs + this.staleMs);
+    const links = this.computeSuspectLinks(nowMs);
+    this.suspect = { version: this.version, staleMs: this.staleMs, fromMs: nowMs, untilMs, links };
+    return links;
+  }
+
+  private computeSuspectLinks(nowMs: number): Set<string> {
     const dead = new Set<string>();
     const cleared = new Set<string>();
     for (const [, paths] of this.routers) {

@@ -33,9 +33,9 @@ import { probeSegments } from '../topology/derive.js';
 import { pathKey, pathText } from '../topology/format.js';
 import type { Topology } from '../topology/model.js';
 import type { AgentPool } from './agents.js';
-import { cspf, kShortest } from './cspf.js';
+import { cspf } from './cspf.js';
 import { flowKey, probePolicy, type Flow } from './flow.js';
-import type { Arc, NetGraph } from './graph.js';
+import type { NetGraph } from './graph.js';
 import { monoMs } from './load-model.js';
 import type { PolicyEngine } from './policy.js';
 
@@ -114,8 +114,7 @@ export function chooseBackup(engine: PolicyEngine, flow: Flow, keep?: readonly s
       const p = sharing(l);
       if (p) add(p);
     }
-    const usable = (a: Arc) => !down.has(a.id) && !c.avoidNodes?.has(a.to) && !c.avoidLinks?.has(a.link);
-    for (const p of kShortest(g, from, to, BACKUP_SEARCH_K, usable, c)) add(g.names(p));
+    for (const p of engine.shortestPaths(flow, BACKUP_SEARCH_K, down)) add(g.names(p));
   }
   if (keep) add(keep);
   const ranked = [...pool.values()]

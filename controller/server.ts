@@ -179,7 +179,7 @@ export class ControllerServer {
     for (const f of this.c.flows.values()) {
       if ((r.class && f.cls.name !== r.class) || (r.direction && f.dir !== r.direction)) continue;
       // as probed: over every link that is up, suspect ones and dead paths included (their probes say so)
-      const listed = this.c.engine.probeCandidates(f, r.k || K_PATHS);
+      const listed = [...this.c.engine.probeCandidates(f, r.k || K_PATHS)];
       if (f.backup && !listed.some((p) => pathKey(p) === pathKey(f.backup!.path))) listed.push(f.backup.path);
       const paths = listed.map((path) => ({
         path, segments: pathSegments(this.c.t, path, f.cls, f.dir), hops: path.length - 1,

@@ -28,7 +28,7 @@ export interface TelemetrySampleData {
   wallMs: number;
   interfaces: { name: string; index: number; operState: string; counters: LinkCounters }[];
   sids: { sid: string; action: string; counters: SidCounterValues }[];
-  /** probed paths' figures (a few per sample at most: encoded by protobufjs) */
+  /** probed paths' figures */
   probes?: ProbeStats[];
 }
 
@@ -60,7 +60,7 @@ function tags<K extends string>(type: string, fields: Record<K, string>): Record
     const repeated = spec.startsWith('repeated ');
     const kind = repeated ? spec.slice('repeated '.length) : spec;
     if (!f || f.type !== kind || f.repeated !== repeated) throw new Error(`${type}.${name}: the encoder expects ${spec}, the proto has ${f ? `${f.repeated ? 'repeated ' : ''}${f.type}` : 'no such field'}`);
-    out[name] = (f.id << 3) | (kind === 'uint32' || kind === 'uint64' ? 0 : 2);
+    out[name] = (f.id << 3) | (kind === 'uint32' || kind === 'uint64' ? 0 : kind === 'double' ? 1 : 2);
   }
   return out;
 }
@@ -69,13 +69,17 @@ const T = tags('TelemetrySample', {
   router: 'string', seq: 'uint64', mono_ns: 'uint64', wall_ms: 'uint64', interfaces: 'repeated InterfaceCounters', sids: 'repeated SidSample', mono_uncertainty_ns: 'uint64',
   probes: 'repeated ProbeStats',
 });
-const ProbeStatsType = root.lookupType('srv6.agent.v1.ProbeStats');
 const I = tags('InterfaceCounters', {
   name: 'string', index: 'uint32', oper_state: 'string', rx_bytes: 'uint64', tx_bytes: 'uint64', rx_packets: 'uint64', tx_packets: 'uint64',
   rx_errors: 'uint64', tx_errors: 'uint64', rx_dropped: 'uint64', tx_dropped: 'uint64',
 });
 const S = tags('SidSample', { sid: 'string', action: 'string', counters: 'SidCounters' });
 const C = tags('SidCounters', { packets: 'uint64', bytes: 'uint64', errors: 'uint64' });
+const P = tags('ProbeStats', {
+  name: 'string', segments: 'repeated string', interval_ms: 'uint32', state: 'string', sent: 'uint64', received: 'uint64', window_probes: 'uint32',
+  loss: 'double', delay_min_us: 'double', delay_p50_us: 'double', delay_p99_us: 'double', jitter_us: 'double', consecutive_misses: 'uint32',
+  last_reply_mono_ns: 'uint64', late: 'uint64', timestamps: 'string', delay_window_probes: 'uint32', delay_loss: 'double',
+});
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MASK_32 = 0xffffffffn;
@@ -129,6 +133,21 @@ function u64(tag: number, v: bigint): void {
     lo >>>= 7;
   }
   buf[pos++] = lo;
+}
+
+/** a uint64 as the API's objects carry it: a number, or decimal text (a Long prints as one) */
+function u64of(tag: number, v: number | string | { toString(): string } | undefined): void {
+  if (typeof v === 'number') uint(tag, v);
+  else if (v !== undefined) u64(tag, BigInt(v.toString()));
+}
+
+/** a double as the API's objects carry it: a number, or text ("NaN", "Infinity") */
+function double(tag: number, v: number | string | undefined): void {
+  const x = Number(v ?? 0);
+  if (x === 0) return;
+  varint(tag);
+  room(8);
+  pos = buf.writeDoubleLE(x, pos);
 }
 
 function str(tag: number, s: string): void {
@@ -208,12 +227,29 @@ export function encodeTelemetrySample(s: TelemetrySampleData): Buffer {
   }
   u64(T.mono_uncertainty_ns, s.monoUncertaintyNs);
   for (const p of s.probes ?? []) {
-    const bytes = ProbeStatsType.encode(ProbeStatsType.fromObject(p)).finish();
-    varint(T.probes);
-    varint(bytes.length);
-    room(bytes.length);
-    buf.set(bytes, pos);
-    pos += bytes.length;
+    const at = begin(T.probes);
+    str(P.name, p.name ?? '');
+    for (const seg of p.segments ?? []) {
+      if (seg) str(P.segments, seg);
+      else varint(P.segments), varint(0); // an empty one is still an element of the list
+    }
+    uint(P.interval_ms, p.interval_ms ?? 0);
+    str(P.state, p.state ?? '');
+    u64of(P.sent, p.sent);
+    u64of(P.received, p.received);
+    uint(P.window_probes, p.window_probes ?? 0);
+    double(P.loss, p.loss);
+    double(P.delay_min_us, p.delay_min_us);
+    double(P.delay_p50_us, p.delay_p50_us);
+    double(P.delay_p99_us, p.delay_p99_us);
+    double(P.jitter_us, p.jitter_us);
+    uint(P.consecutive_misses, p.consecutive_misses ?? 0);
+    u64of(P.last_reply_mono_ns, p.last_reply_mono_ns);
+    u64of(P.late, p.late);
+    str(P.timestamps, p.timestamps ?? '');
+    uint(P.delay_window_probes, p.delay_window_probes ?? 0);
+    double(P.delay_loss, p.delay_loss);
+    end(at);
   }
   return Buffer.from(buf.subarray(0, pos));
 }

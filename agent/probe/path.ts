@@ -7,13 +7,6 @@ import type { PathSpec } from './config.js';
 /** "silent": never answered since it was configured; "dead": answered once, then missed the threshold in a row */
 export type PathState = 'silent' | 'live' | 'dead';
 
-interface Probe {
-  seq: number;
-  sentMs: number;
-  /** round-trip delay in µs; undefined: in flight; -1: lost (its deadline passed) */
-  delayUs?: number;
-}
-
 /** The agent's monotonic clock (CLOCK_MONOTONIC, as process.hrtime) in milliseconds. */
 export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 /** monoMs as the API's nanoseconds */
@@ -26,6 +19,10 @@ export const monoNsText = (ms: number): string => (ms ? String(BigInt(Math.round
 const TICK_SLACK_MS = 1;
 /** A reply deadline of at least this long before the first delay is known */
 const FIRST_DEADLINE_MS = 1000;
+/** probes a path's ring holds at first (a power of two: it doubles when full) */
+const INITIAL_RING = 128;
+/** stats() sorts a window's delays here: every path's figures go out with every telemetry sample */
+let scratch = new Float64Array(256);
 
 export class ProbedPath {
   seq = 0;
@@ -40,8 +37,19 @@ export class ProbedPath {
   /** RFC 6298 estimates of the round trip, ms */
   private srtt?: number;
   private rttvar = 0;
-  /** probes of the window and those still in flight, oldest first */
-  private probes: Probe[] = [];
+  /**
+   * The probes of the window and those still in flight, oldest first: a ring
+   * of consecutive sequence numbers from firstSeq, each one's send time and
+   * round-trip delay (µs; NaN: in flight; -1: lost, its deadline passed).
+   * Typed arrays, not an object per probe: a probe lives longer than the
+   * young generation keeps anything (the window), and at 10 ms a path those
+   * objects were most of what the agent promoted to its old generation.
+   */
+  private sentMs = new Float64Array(INITIAL_RING);
+  private delayUs = new Float64Array(INITIAL_RING);
+  private head = 0;
+  private count = 0;
+  private firstSeq = 0;
   nextDueMs = 0;
   readonly configuredMs: number;
   silentReported = false;
@@ -65,21 +73,43 @@ export class ProbedPath {
     const seq = this.seq;
     this.seq = (this.seq + 1) >>> 0;
     this.sent++;
-    this.probes.push({ seq, sentMs: nowMs });
+    if (this.count === this.sentMs.length) this.grow();
+    if (this.count === 0) this.firstSeq = seq;
+    const i = this.slot(this.count++);
+    this.sentMs[i] = nowMs;
+    this.delayUs[i] = NaN;
     return seq;
+  }
+
+  /** the ring index of the k-th oldest probe */
+  private slot(k: number): number {
+    return (this.head + k) & (this.sentMs.length - 1);
+  }
+
+  private grow(): void {
+    const sentMs = new Float64Array(2 * this.sentMs.length);
+    const delayUs = new Float64Array(2 * this.sentMs.length);
+    for (let k = 0; k < this.count; k++) {
+      sentMs[k] = this.sentMs[this.slot(k)];
+      delayUs[k] = this.delayUs[this.slot(k)];
+    }
+    [this.sentMs, this.delayUs, this.head] = [sentMs, delayUs, 0];
   }
 
   /** A reply for seq with its round trip; what it changed: "alive" when the path (re)gained life. */
   noteReply(seq: number, delayUs: number, threshold: number): 'alive' | 'late' | 'unknown' | undefined {
-    const p = this.find(seq);
-    if (!p) return 'unknown';
-    if (p.delayUs !== undefined) {
-      if (p.delayUs === -1) this.late++;
-      return p.delayUs === -1 ? 'late' : undefined;
+    // probes are in sequence order, one after the other
+    const k = (seq - this.firstSeq) >>> 0;
+    if (k >= this.count) return 'unknown';
+    const i = this.slot(k);
+    const known = this.delayUs[i];
+    if (!Number.isNaN(known)) {
+      if (known === -1) this.late++;
+      return known === -1 ? 'late' : undefined;
     }
-    p.delayUs = delayUs;
+    this.delayUs[i] = delayUs;
     this.received++;
-    this.lastAnsweredSentMs = Math.max(this.lastAnsweredSentMs, p.sentMs);
+    this.lastAnsweredSentMs = Math.max(this.lastAnsweredSentMs, this.sentMs[i]);
     const ms = delayUs / 1000;
     if (this.srtt === undefined) {
       this.srtt = ms;
@@ -101,10 +131,11 @@ export class ProbedPath {
   expire(nowMs: number, windowMs: number): boolean {
     const deadline = this.deadlineMs();
     let died = false;
-    for (const p of this.probes) {
-      if (p.sentMs + deadline > nowMs + TICK_SLACK_MS) break;
-      if (p.delayUs !== undefined) continue;
-      p.delayUs = -1;
+    for (let k = 0; k < this.count; k++) {
+      const i = this.slot(k);
+      if (this.sentMs[i] + deadline > nowMs + TICK_SLACK_MS) break;
+      if (!Number.isNaN(this.delayUs[i])) continue;
+      this.delayUs[i] = -1;
       this.consecutiveReplies = 0;
       this.consecutiveMisses++;
       if (this.state === 'live' && this.consecutiveMisses >= this.spec.missThreshold) {
@@ -114,48 +145,44 @@ export class ProbedPath {
     }
     // keep the window and what is still in flight
     const keepFrom = nowMs - windowMs - deadline;
-    let drop = 0;
-    while (drop < this.probes.length && this.probes[drop].sentMs < keepFrom) drop++;
-    if (drop > 0) this.probes.splice(0, drop);
+    while (this.count > 0 && this.sentMs[this.head] < keepFrom) {
+      this.head = this.slot(1);
+      this.count--;
+      this.firstSeq = (this.firstSeq + 1) >>> 0;
+    }
     return died;
-  }
-
-  private find(seq: number): Probe | undefined {
-    // probes are in sequence order: index from the newest
-    const newest = this.probes[this.probes.length - 1];
-    if (!newest) return undefined;
-    const i = this.probes.length - 1 - ((newest.seq - seq) >>> 0);
-    return i >= 0 && this.probes[i]?.seq === seq ? this.probes[i] : undefined;
   }
 
   /** The figures over the window ending now (probes whose fate is known). */
   stats(nowMs: number, windowMs: number, kernelTimestamps: boolean): ProbeStats {
     const from = nowMs - windowMs;
-    const delays: number[] = [];
-    let resolved = 0, lost = 0, jitterSum = 0, jitterN = 0, prev: number | undefined;
-    for (const p of this.probes) {
-      if (p.sentMs < from || p.delayUs === undefined) continue;
+    if (scratch.length < this.count) scratch = new Float64Array(Math.max(this.count, 2 * scratch.length));
+    let n = 0, resolved = 0, lost = 0, jitterSum = 0, jitterN = 0, prev: number | undefined;
+    for (let k = 0; k < this.count; k++) {
+      const i = this.slot(k);
+      const delayUs = this.delayUs[i];
+      if (this.sentMs[i] < from || Number.isNaN(delayUs)) continue;
       resolved++;
-      if (p.delayUs < 0) {
+      if (delayUs < 0) {
         lost++;
         continue;
       }
-      delays.push(p.delayUs);
+      scratch[n++] = delayUs;
       if (prev !== undefined) {
-        jitterSum += Math.abs(p.delayUs - prev);
+        jitterSum += Math.abs(delayUs - prev);
         jitterN++;
       }
-      prev = p.delayUs;
+      prev = delayUs;
     }
-    const sorted = delays.sort((a, b) => a - b);
-    const q = (f: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))] : 0);
+    const sorted = scratch.subarray(0, n).sort();
+    const q = (f: number) => (n ? sorted[Math.min(n - 1, Math.floor(f * n))] : 0);
     return {
       name: this.name, segments: this.spec.segments, interval_ms: this.spec.intervalMs, state: this.state,
       sent: String(this.sent), received: String(this.received), window_probes: resolved, loss: resolved ? lost / resolved : 0,
-      delay_min_us: sorted[0] ?? 0, delay_p50_us: q(0.5), delay_p99_us: q(0.99), jitter_us: jitterN ? jitterSum / jitterN : 0,
+      delay_min_us: n ? sorted[0] : 0, delay_p50_us: q(0.5), delay_p99_us: q(0.99), jitter_us: jitterN ? jitterSum / jitterN : 0,
       consecutive_misses: this.consecutiveMisses,
       last_reply_mono_ns: this.lastAnsweredSentMs ? monoNsText(this.lastAnsweredSentMs) : '0',
-      late: String(this.late), timestamps: kernelTimestamps ? 'kernel' : 'clock',
+      late: String(this.late), timestamps: kernelTimestamps ? 'kernel' : 'clock', delay_window_probes: 0, delay_loss: 0,
     };
   }
 }

@@ -488,6 +488,29 @@ describe('probes in the policy', () => {
     expect(back[0].path.join('-')).to.match(/r2-r4-r6/);
   });
 
+  it('what the policy keeps between questions follows every change: figures going stale, a link going down and up', () => {
+    const { engine, meter, flow } = engineSetup(t);
+    const high = flow('high', viaR2R4, 10);
+    const now = monoMs();
+    engine.probes.sample('r1', [stats(viaR2R4, 'dead'), stats(viaR3, 'live')], now);
+    const suspect = engine.probes.suspectLinks(now);
+    expect([...suspect].sort()).to.deep.equal(['r1-r2', 'r2-r4', 'r4-r6']);
+    expect(engine.probes.suspectLinks(now + 1), 'the same answer while nothing changed').to.equal(suspect);
+    expect(engine.probes.suspectLinks(now + 60_000).size, 'stale figures suspect nothing').to.equal(0);
+    expect(engine.violation(high, viaR2R4)).to.equal('down');
+    const candidates = engine.probeCandidates(high).map(pathKey);
+    expect(candidates).to.include(pathKey(viaR3));
+    // r3-r5 goes down (an event from r3): no probe candidate, backup or usable path crosses it any more
+    const r35 = t.links.find((l) => l.name === 'r3-r5')!;
+    meter.linkEvent(r35.a.router, r35.a.interface, false);
+    expect(engine.violation(high, viaR3)).to.equal('down');
+    expect(engine.probeCandidates(high).map(pathKey)).to.not.include(pathKey(viaR3));
+    expect(engine.shortestPaths(high, 16, engine.model.down()).map((p) => engine.g.names(p).join('-'))).to.not.satisfy((ps: string[]) => ps.some((p) => p.includes('r3-r5')));
+    meter.linkEvent(r35.a.router, r35.a.interface, true);
+    expect(engine.violation(high, viaR3)).to.equal(undefined);
+    expect(engine.probeCandidates(high).map(pathKey)).to.deep.equal(candidates);
+  });
+
   it('a silent path (never answered) suspects nothing; a path dead by another ingress\'s probes does, for every flow', () => {
     const { engine, flow } = engineSetup(t);
     const high = flow('high', viaR2R4, 10, { fastReroute: false });

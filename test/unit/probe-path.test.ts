@@ -69,6 +69,33 @@ describe('probes: a path\'s figures and liveness', () => {
     expect(p.received).to.equal(80);
   });
 
+  it('keeps every probe of the window, however many: replies out of order, after the window, across the sequence wrap', () => {
+    // 1 ms probes with a 1 s window: ~1000 kept (the ring starts smaller and grows)
+    const p = new ProbedPath(spec(1), 1, 0);
+    p.seq = 2 ** 32 - 1500; // the sequence number wraps to 0 in the middle of the run
+    const seqs: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 3000; i++, t += 1) {
+      // each reply comes back 3 ms after its probe left, so the round trip is 3 ms and a little
+      if (i >= 3) expect(p.noteReply(seqs[i - 3], 3000 + (i % 7), 3), `reply to probe ${i - 3}`).to.be.oneOf([undefined, 'alive']);
+      p.expire(t, 1000);
+      seqs.push(p.noteSent(t));
+    }
+    expect(seqs[1499]).to.equal(2 ** 32 - 1);
+    expect(seqs[1500]).to.equal(0);
+    expect(p.received).to.equal(2997);
+    expect(p.noteReply(seqs[2996], 3000, 3), 'a second reply changes nothing').to.equal(undefined);
+    expect(p.noteReply(seqs[10], 3000, 3), 'a probe gone from the window').to.equal('unknown');
+    expect(p.noteReply((seqs[2999] + 1) >>> 0, 3000, 3), 'a probe never sent').to.equal('unknown');
+    expect(p.received).to.equal(2997);
+    const s = p.stats(t, 1000, false);
+    // the last three are in flight (deadline not passed): the window's resolved probes are the rest
+    expect(s.window_probes).to.be.within(990, 1000);
+    expect(s.loss).to.equal(0);
+    expect([s.delay_min_us, s.delay_p99_us]).to.deep.equal([3000, 3006]);
+    expect(p.consecutiveMisses).to.equal(0);
+  });
+
   it('the reply deadline grows with the path\'s round trip, never under one interval', () => {
     const p = new ProbedPath(spec(10), 1, 0);
     expect(p.deadlineMs(), 'before any reply: a second').to.equal(1000);

@@ -52,6 +52,16 @@ describe('telemetry sample encoding: the loader reads the same message as before
     expect((newPath(s) as { probes: unknown[] }).probes[0]).to.deep.equal(probe);
   });
 
+  it('probe figures at their edges: zeros, an empty segment, numbers for the 64-bit fields, NaN, counters past 2^53', () => {
+    const zero = { name: 'r1,r2', segments: ['', 'fc00:2::1'], interval_ms: 1, state: 'silent', sent: 0, received: '0', window_probes: 0, loss: 0,
+      delay_min_us: 0, delay_p50_us: 0, delay_p99_us: 0, jitter_us: 0, consecutive_misses: 0, last_reply_mono_ns: '0', late: 0, timestamps: 'clock' };
+    const big = { ...zero, name: 'r1,r3,r2', sent: '18446744073709551615', received: 2 ** 53 - 1, loss: 'NaN', delay_p99_us: 1e300, jitter_us: 0.1,
+      interval_ms: 10_000, delay_window_probes: 200, delay_loss: 1 };
+    const s = sample({ probes: [zero, big] });
+    expect(newPath(s)).to.deep.equal(oldPath(s));
+    expect((newPath(s) as { probes: { segments: string[]; sent: string }[] }).probes.map((p) => [p.segments, p.sent])).to.deep.equal([[['', 'fc00:2::1'], '0'], [['', 'fc00:2::1'], '18446744073709551615']]);
+  });
+
   it('every 64-bit counter at the varint edges, up to 2^64 - 1', () => {
     for (const v of U64_EDGES) {
       const s = sample({
