@@ -21,7 +21,7 @@ export function machine(): Machine {
   };
 }
 
-/** One goal from DESIGN.md's bars, and how far the run is from it. */
+/** One goal the project set itself (bench/README.md, "Latest figures"), and how far the run is from it. */
 export interface Goal {
   goal: string;
   value: number;

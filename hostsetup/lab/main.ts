@@ -47,7 +47,7 @@ program.command('up')
   .option('--agent-log-level <level>', 'log level of the agents', 'info')
   .option('--no-controller', 'do not start a controller (start your own on the agents\' sockets)')
   .option('--interval <ms>', 'controller telemetry interval', '100')
-  .option('--mode <mode>', 'controller policy for every flow (static, least-utilized, weighted-multipath, tiered)', 'least-utilized')
+  .option('--mode <mode>', 'controller policy for every flow (static, least-utilized, lowest-delay, weighted-multipath, tiered)', 'least-utilized')
   .option('--metrics <host:port>', 'controller Prometheus endpoint ("off" to disable; default 127.0.0.1:9464 for the default lab, off for the others)')
   .option('--http <host:port>', 'controller web view ("off" to disable; default 127.0.0.1:8080 for the default lab, or the next free port, off for the others)')
   .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string; http?: string }) => {

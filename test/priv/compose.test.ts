@@ -32,7 +32,7 @@ describe('srv6-deploy on a real Docker engine (privileged)', function () {
     try {
       await docker().ping();
     } catch (e) {
-      if (process.env.CI === 'true') throw new Error(`no Docker engine: ${(e as Error).message} (.ci/run starts dockerd)`);
+      if (process.env.CI === 'true') throw new Error(`no Docker engine: ${(e as Error).message} (npm test's pretest starts one as root: hostsetup/os-packages.sh)`);
       this.skip();
     }
     upf = TestNetns.create('dupf');

@@ -72,7 +72,7 @@ describe('web view: the page in a real browser on a live controller (privileged)
   before(async function () {
     requireRoot(this);
     if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing (Debian's chromium; .ci/run installs it): under CI=true this test must run, not skip`);
+      if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing (Debian's chromium; npm test installs it as root: hostsetup/os-packages.sh): under CI=true this test must run, not skip`);
       this.skip();
     }
     dir = mkdtempSync(join(tmpdir(), 'srv6t-web-'));

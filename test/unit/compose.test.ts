@@ -86,7 +86,7 @@ describe('compose/docker-compose.yml', () => {
 
   it('passes `docker-compose config`', function () {
     if (!existsSync('/usr/bin/docker-compose')) {
-      if (process.env.CI === 'true') throw new Error('docker-compose is not installed (.ci/run installs it)');
+      if (process.env.CI === 'true') throw new Error('docker-compose is not installed (npm test installs it as root: hostsetup/os-packages.sh)');
       this.skip();
     }
     const r = spawnSync('docker-compose', ['-f', CHECKED_IN, 'config', '--quiet'], { encoding: 'utf8', cwd: dirname(CHECKED_IN) });

@@ -70,7 +70,7 @@ describe('topology: bundled files', () => {
     expect(b.reference).to.match(/^\/.*\/topology\/reference\.yaml$/);
   });
 
-  it('loads the reference network by default, as DESIGN.md section 1 draws it', () => {
+  it('loads the reference network by default, as topology/reference.yaml draws it', () => {
     const t = loadTopology();
     expect(t.name).to.equal('reference');
     expect(t.file).to.equal(bundledTopologies().reference);
