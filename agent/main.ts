@@ -41,7 +41,7 @@ const program = new Command()
   .addHelpText('after', `
 Examples:
   ip netns exec r1 srv6-agent --name r1 --listen [::]:50051
-  srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
+  mkdir -p /run/srv6 && srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
   grpcurl -plaintext [::1]:50051 list`);
 
 const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; probePort: number; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();

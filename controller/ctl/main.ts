@@ -53,7 +53,7 @@ addLiveCommands(program);
 // ---------- bench ----------
 
 program.command('bench')
-  .description('run a benchmark on a lab of its own (root): switch, loss, reaction, program, dataplane, scenario1-3 (srv6ctl bench --help)')
+  .description('run a benchmark on a lab of its own (root): `srv6ctl bench list` names them, `srv6ctl bench --help` tells how')
   .argument('[args...]', 'the benchmark and its options, as srv6-bench takes them')
   .helpOption(false)
   .allowUnknownOption()
