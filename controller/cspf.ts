@@ -235,6 +235,11 @@ export function cspfExcluding(g: NetGraph, req: PathRequest, exclude?: (path: re
     : { failed: 'down', reason: `every live path from ${from} to ${to} that meets the constraints is dead by its probes` };
 }
 
+/** An arc a path meeting `c` may take: not down, not into an avoided router, not on an avoided link. */
+export function usableArc(down: ReadonlySet<number> | undefined, c: PathConstraintIds): (a: Arc) => boolean {
+  return (a) => !down?.has(a.id) && !c.avoidNodes?.has(a.to) && !c.avoidLinks?.has(a.link);
+}
+
 /**
  * Up to k paths, as different from each other as the graph allows: first
  * link-disjoint ones (each the fewest-links path avoiding the links taken so
@@ -243,7 +248,7 @@ export function cspfExcluding(g: NetGraph, req: PathRequest, exclude?: (path: re
  * backup paths; the policy itself is not limited to them.
  */
 export function diversePaths(g: NetGraph, from: number, to: number, k: number, down?: ReadonlySet<number>, c: PathConstraintIds = {}): number[][] {
-  const usable = (a: Arc) => !down?.has(a.id) && !c.avoidNodes?.has(a.to) && !c.avoidLinks?.has(a.link);
+  const usable = usableArc(down, c);
   const chosen: number[][] = [];
   const taken = new Set<string>();
   const key = (p: number[]) => p.join(',');

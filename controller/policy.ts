@@ -29,8 +29,8 @@
 import { endpoints } from '../topology/derive.js';
 import { pathKey, pathText } from '../topology/format.js';
 import type { Direction, Topology } from '../topology/model.js';
-import { arcsAlong, bottleneck, cspfExcluding, diversePaths, kShortest, pathViolation, type FailedConstraint, type PathConstraintIds } from './cspf.js';
-import { NetGraph, type Arc } from './graph.js';
+import { arcsAlong, bottleneck, cspfExcluding, diversePaths, kShortest, pathViolation, usableArc, type FailedConstraint, type PathConstraintIds } from './cspf.js';
+import { NetGraph } from './graph.js';
 import type { LinkDirection, Meter } from './meter.js';
 import { flowKey, type Decision, type Flow, type RoundSummary, type Trigger } from './flow.js';
 import { LoadModel, monoMs } from './load-model.js';
@@ -138,9 +138,7 @@ export class PolicyEngine {
   shortestPaths(flow: Flow, k: number, down: ReadonlySet<number>): readonly number[][] {
     return this.searched(flow, `shortest ${k}`, down, () => {
       const c = this.constraints(flow);
-      const usable = (a: Arc) => !down.has(a.id) && !c.avoidNodes?.has(a.to) && !c.avoidLinks?.has(a.link);
-      const [from, to] = this.ends(flow);
-      return kShortest(this.g, from, to, k, usable, c);
+      return kShortest(this.g, ...this.ends(flow), k, usableArc(down, c), c);
     });
   }
 
