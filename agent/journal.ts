@@ -11,11 +11,13 @@ import { encodeOp, NlWriter, type RtnlOp } from '../netlink/index.js';
 /** Steps encoded between two chances for the event loop to run. */
 const SLICE = 2000;
 
-export async function writeJournal(file: string, undo: readonly RtnlOp[]): Promise<void> {
-  const w = new NlWriter(undo.length * 160 + 64);
-  for (let i = 0; i < undo.length; i++) {
-    if (i && i % SLICE === 0) await yieldToLoop();
-    encodeOp(w, 0, undo[i]);
+/** Writes the undo requests, which may be produced one at a time as they are encoded; `count`: how many, to size the buffer. */
+export async function writeJournal(file: string, undo: Iterable<RtnlOp>, count: number): Promise<void> {
+  const w = new NlWriter(count * 160 + 64);
+  let i = 0;
+  for (const op of undo) {
+    if (i++ && i % SLICE === 0) await yieldToLoop();
+    encodeOp(w, 0, op);
   }
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, w.buf.subarray(0, w.len));

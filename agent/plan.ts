@@ -133,17 +133,17 @@ export function stepWhat({ op, key, change }: Step): string {
   }
 }
 
-/** The steps that put every object in originals back as it was. */
-export function restoreSteps({ routes, rules, added }: Originals, protocol: number): Step[] {
-  const steps: Step[] = [];
-  for (const [key, { before, at }] of [...routes].reverse()) {
-    steps.push(before
+/** The steps that put every object in originals back as it was, one at a time (a large batch's journal is written in slices). */
+export function* restoreSteps({ routes, rules, added }: Originals, protocol: number): Generator<Step> {
+  const entries = [...routes];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const [key, { before, at }] = entries[i];
+    yield before
       ? { op: -1, key, change: { op: 'replaceRoute', route: before } }
-      : { op: -1, key, change: { op: 'deleteRoute', route: keyRoute(at, protocol) } });
+      : { op: -1, key, change: { op: 'deleteRoute', route: keyRoute(at, protocol) } };
   }
-  for (const r of added) steps.push({ op: -1, key: ruleKey(r), change: { op: 'deleteRule', rule: r } });
+  for (const r of added) yield { op: -1, key: ruleKey(r), change: { op: 'deleteRule', rule: r } };
   for (const list of rules.values()) {
-    for (const r of list) steps.push({ op: -1, key: ruleKey(r), change: { op: 'addRule', rule: r } });
+    for (const r of list) yield { op: -1, key: ruleKey(r), change: { op: 'addRule', rule: r } };
   }
-  return steps;
 }

@@ -8,7 +8,7 @@ import { status } from '@grpc/grpc-js';
 import { constants } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { AsyncRtnl, C, messages, NetlinkError, NetlinkSocket, notSent, type Link, type Route, type Rule } from '../netlink/index.js';
+import { AsyncRtnl, C, messages, NetlinkError, NetlinkSocket, notSent, type Link, type Route, type Rule, type RtnlOp } from '../netlink/index.js';
 import type { ListStateResponse } from '../proto/gen/srv6/agent/v1/ListStateResponse.js';
 import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
 import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
@@ -250,14 +250,19 @@ export class OwnedState {
   private async applyParsed(ops: ParsedOp[], dryRun: boolean, from: 'owned' | 'kernel'): Promise<ApplyResult> {
     await this.recoverUnresolved();
     const owned = from === 'owned' && !dryRun ? await this.ownedRoutes() : undefined;
-    const known = owned !== undefined && ops.every((o) => o.kind === 'rule' || o.action === 'upsert' || owned.has(routeKey(o.obj)));
+    let known = owned !== undefined;
     const routes = new Map<string, Route>();
-    if (known) {
-      for (const o of ops) {
-        const before = o.kind === 'route' ? owned.get(routeKey(o.obj)) : undefined;
-        if (before) routes.set(routeKey(before), before);
-      }
-    } else {
+    for (let i = 0; known && i < ops.length; i++) {
+      if (i && i % VALIDATE_CHUNK === 0) await yieldToLoop();
+      const o = ops[i];
+      if (o.kind === 'rule') continue;
+      const key = routeKey(o.obj);
+      const before = owned!.get(key);
+      if (before) routes.set(key, before);
+      else if (o.action !== 'upsert') known = false;
+    }
+    if (!known) {
+      routes.clear();
       for (const table of new Set(ops.filter((o) => o.kind === 'route').map((o) => o.obj.table))) {
         for (const r of await this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
       }
@@ -270,7 +275,9 @@ export class OwnedState {
     // makes the kernel answer EEXIST instead of being overwritten; then the batch, rolled back, is
     // planned again against the kernel's tables (which names the owner).
     const seen = new Set<string>();
-    for (const st of plan.steps) {
+    for (let i = 0; i < plan.steps.length; i++) {
+      if (i && i % VALIDATE_CHUNK === 0) await yieldToLoop();
+      const st = plan.steps[i];
       if (st.change.op === 'replaceRoute' && !seen.has(st.key) && !plan.originals.routes.get(st.key)?.before) st.change = { op: 'addRoute', route: st.change.route };
       seen.add(st.key);
     }
@@ -293,7 +300,7 @@ export class OwnedState {
     // snapshot written here lets the next start put the router back as it was (recoverJournal).
     // A single step is one netlink message, all or nothing by itself: the switch path pays nothing.
     const journaled = this.journal !== undefined && steps.length > 1;
-    if (journaled) await writeJournal(this.journal!, restoreSteps(originals, this.protocol).map((st) => st.change));
+    if (journaled) await writeJournal(this.journal!, undoChanges(originals, this.protocol), steps.length);
     const t0 = process.hrtime.bigint();
     let errors: (NetlinkError | undefined)[];
     try {
@@ -390,7 +397,7 @@ export class OwnedState {
 
   /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */
   private async restore(originals: Originals): Promise<string[]> {
-    const steps = restoreSteps(originals, this.protocol);
+    const steps = [...restoreSteps(originals, this.protocol)];
     const errors = await this.run(steps);
     return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${stepWhat(steps[i])}: ${e.message}`] : []));
   }
@@ -515,4 +522,9 @@ export class OwnedState {
       return ops.length;
     });
   }
+}
+
+/** The requests that undo a batch, for its journal. */
+function* undoChanges(originals: Originals, protocol: number): Generator<RtnlOp> {
+  for (const st of restoreSteps(originals, protocol)) yield st.change;
 }

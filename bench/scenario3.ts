@@ -73,9 +73,18 @@ export const scenario3: Benchmark = {
         load_after_switch: percentiles(phase(moveAt, loadOff)),
         after_load: percentiles(phase(loadOff, Infinity)),
       };
+      const lostAt = result.lost.map((seq) => rec.seconds(lostSentAt(result.samples, seq, pingInterval)));
+      const lostIn = (from: number, to: number) => lostAt.filter((t) => t >= from && t < to).length;
+      // a full queue drops pings until low has moved (tail drop, not the switch): counted apart from the rest
+      const lostByPhase = {
+        before_load: lostIn(-Infinity, loadOn),
+        load_until_switch: lostIn(loadOn, moveAt),
+        load_after_switch: lostIn(moveAt, loadOff),
+        after_load: lostIn(loadOff, Infinity),
+      };
       return {
         summary: {
-          pings: { transmitted: result.transmitted, received: result.received, loss_percent: result.lossPercent, lost_seqs: result.lost },
+          pings: { transmitted: result.transmitted, received: result.received, loss_percent: result.lossPercent, lost_seqs: result.lost, lost_by_phase: lostByPhase },
           load: { from_s: loadOn, to_s: loadOff, class: 'high', mbps: 144 },
           switch_after_load_s: lowMove ? moveAt - loadOn : null, rtt_ms_by_phase: phases, switches, telemetry_interval_ms: interval,
         },
@@ -83,9 +92,17 @@ export const scenario3: Benchmark = {
         table: [
           textTable([['phase (RTT ms)', 'n', 'p50', 'p90', 'p99', 'max'], ...Object.entries(phases).map(([k, p]) => [k.replace(/_/g, ' '), p.n, p.p50, p.p90, p.p99, p.max])]),
           '',
-          `pings: ${result.transmitted} sent, ${result.lossPercent}% lost; ${lowMove ? `low forward moved ${(moveAt - loadOn).toFixed(2)} s after the load began (${switchLabel(lowMove)})` : 'low forward did not move'}`,
+          `pings: ${result.transmitted} sent, ${result.lossPercent}% lost (${Object.entries(lostByPhase).map(([k, n]) => `${k.replace(/_/g, ' ')} ${n}`).join(', ')}); ${lowMove ? `low forward moved ${(moveAt - loadOn).toFixed(2)} s after the load began (${switchLabel(lowMove)})` : 'low forward did not move'}`,
         ].join('\n'),
       };
     });
   },
 };
+
+/** when a lost ping was sent: the last answered one before it, plus the interval per number between them */
+function lostSentAt(samples: readonly { seq: number; unixMs: number; rttMs: number }[], seq: number, intervalS: number): number {
+  let prev: { seq: number; unixMs: number; rttMs: number } | undefined;
+  for (const s of samples) if (s.seq < seq && (!prev || s.seq > prev.seq)) prev = s;
+  if (!prev) return samples.length ? Math.min(...samples.map((s) => s.unixMs - s.rttMs)) : 0;
+  return prev.unixMs - prev.rttMs + (seq - prev.seq) * intervalS * 1000;
+}

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentClient } from '../agent/client.js';
-import { AGENT_NODE_FLAGS } from '../agent/runtime.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/runtime.js';
 
 const live = new Set<string>();
 const running = new Set<ChildProcess>();
@@ -99,7 +99,7 @@ export async function startAgent(ns: ScratchNetns, name: string, extraArgs: stri
   const dir = mkdtempSync(join(tmpdir(), 'srv6t-agent-'));
   const address = `unix:${join(dir, 'agent.sock')}`;
   const proc = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', name, '--listen', address, '--log-level', 'warn', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...AGENT_ENV },
   });
   running.add(proc);
   const logs: string[] = [];

@@ -46,8 +46,8 @@ function externalNetwork(e: External) {
   };
 }
 
-/** `agentNodeFlags`: Node options the agent runs with (agent/runtime.ts: the layer above says which). */
-export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags: readonly string[] = []): string {
+/** `agentNodeFlags`, `agentEnv`: Node options and environment the agent runs with (agent/runtime.ts: the layer above says which). */
+export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags: readonly string[] = [], agentEnv: Readonly<Record<string, string>> = {}): string {
   const networks: Record<string, unknown> = {
     mgmt: {
       driver: 'bridge',
@@ -108,6 +108,7 @@ export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags
         SRV6_AGENT_LISTEN: listen,
         SRV6_INTERFACE_NAMES: names.join(','),
         SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}',
+        ...agentEnv,
       },
       volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
       command: [...agentNodeFlags, 'dist/agent/main.js'],

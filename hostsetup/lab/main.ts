@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, TopologyError } from '../../topology/load.js';
-import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { composeFile } from '../../topology/compose.js';
 import { startDemoTraffic } from './demo.js';
 import { DEFAULT_LAB, describeLab, freeLoopbackPort, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent, webUrl } from './lab.js';
@@ -163,7 +163,7 @@ program.command('compose')
     } catch (e) {
       fail(e);
     }
-    process.stdout.write(composeFile(t, `topology/${basename(t.file)}`, AGENT_NODE_FLAGS));
+    process.stdout.write(composeFile(t, `topology/${basename(t.file)}`, AGENT_NODE_FLAGS, AGENT_ENV));
   });
 
 program.command('restart-agent')

@@ -3,7 +3,7 @@
 // directory and their pids in lab.json; waited for until they serve; restarted
 // (an agent, as after a crash); stopped, with every other process inside the
 // lab's namespaces (by pid: ours, they live in the lab).
-import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,7 +43,7 @@ function startAgent(lab: string, router: string, management: string, logLevel: s
   rmSync(socket, { force: true }); // left by an agent that was killed: binding over it fails
   const out = openSync(logFile, 'a');
   const child = spawn('ip', ['netns', 'exec', nsName(lab, router), process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', router,
-    '--listen', management, `unix:${socket}`, '--log-level', logLevel], { detached: true, stdio: ['ignore', out, out] });
+    '--listen', management, `unix:${socket}`, '--log-level', logLevel], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...AGENT_ENV } });
   closeSync(out);
   child.unref();
   return { pid: child.pid!, socket, management, log: logFile };

@@ -206,7 +206,10 @@ describe('benchmarks, short mode (privileged)', function () {
 
   it('scenario3: the RTT rises with the load and falls once the ping\'s class has moved', async () => {
     const { dir, summary, report } = await runShort('scenario3');
-    expect(summary.pings.loss_percent).to.equal(0);
+    // the switch loses nothing; a ping can only be lost to the full queue before low has moved
+    const lost = summary.pings.lost_by_phase;
+    expect(lost.before_load + lost.load_after_switch + lost.after_load, report.table).to.equal(0);
+    expect(lost.load_until_switch, report.table).to.be.at.most(Math.max(2, summary.rtt_ms_by_phase.load_until_switch.n / 10));
     expect(summary.switch_after_load_s).to.be.a('number').and.greaterThan(0).and.below(1.5);
     const p = summary.rtt_ms_by_phase;
     expect(p.load_until_switch.p50).to.be.greaterThan(5 * p.before_load.p50);

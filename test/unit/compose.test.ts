@@ -1,6 +1,6 @@
 // The checked-in docker-compose.yml is the one the topology generates, and it
 // says what the deployment promises (docker-compose itself validates it where installed).
-import { AGENT_NODE_FLAGS } from '../../agent/runtime.js';
+import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ describe('compose/docker-compose.yml', () => {
   const doc = parse(text);
 
   it('is exactly what `srv6-lab compose reference` generates', () => {
-    expect(text).to.equal(composeFile(t, 'topology/reference.yaml', AGENT_NODE_FLAGS));
+    expect(text).to.equal(composeFile(t, 'topology/reference.yaml', AGENT_NODE_FLAGS, AGENT_ENV));
   });
 
   it('runs every router unprivileged with NET_ADMIN and SYS_NICE (the probe reflector real-time thread), its agent on the management address only', () => {
