@@ -35,16 +35,23 @@ const program = new Command()
   .option('--tls-cert <file>', 'mutual TLS: this agent\'s certificate (env SRV6_TLS_CERT); with --tls-key and --tls-ca, plaintext clients are refused', process.env.SRV6_TLS_CERT)
   .option('--tls-key <file>', 'mutual TLS: its private key (env SRV6_TLS_KEY)', process.env.SRV6_TLS_KEY)
   .option('--tls-ca <file>', 'mutual TLS: the CA clients\' certificates must be signed by (env SRV6_TLS_CA); or SRV6_TLS_DIR=DIR for DIR/<name>.pem, DIR/<name>-key.pem, DIR/ca.pem', process.env.SRV6_TLS_CA)
-  .option('--journal <file>', 'where the snapshot of a batch in progress is kept, to undo it after a crash (default /run/srv6-agent/<name>-<netns>.journal)')
+  .option('--journal <file>', 'where the snapshot of a batch in progress is kept, to undo it after a crash (default /run/srv6-agent/<name>-<netns>.journal); the highest election id seen is kept beside it (<name>-<netns>.election)')
+  .option('--require-election', 'refuse Apply, SetPath(s), Sync and SetProbes without an election id (env SRV6_REQUIRE_ELECTION=1): where several controllers run, one elected leader', process.env.SRV6_REQUIRE_ELECTION === '1')
   .option('--probe-port <n>', 'UDP port of the probe reflector (STAMP, RFC 8762) that answers other routers\' probes; 0: none', int(0, 65535), 862)
   .option('--interface-names <spec>', 'rename interfaces after the address they hold before serving: ADDR=NAME[@MAC],... (env SRV6_INTERFACE_NAMES; what the Docker deployment uses)', process.env.SRV6_INTERFACE_NAMES)
   .addHelpText('after', `
 Examples:
   ip netns exec r1 srv6-agent --name r1 --listen [::]:50051
   mkdir -p /run/srv6 && srv6-agent --name r1 --listen unix:/run/srv6/r1.sock
-  grpcurl -plaintext [::1]:50051 list`);
+  grpcurl -plaintext [::1]:50051 list
 
-const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; probePort: number; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
+Fencing: with several controllers, the leader's election id (the etcd revision of its leadership)
+rides on every Apply, SetPath, SetPaths message, Sync and SetProbes. The agent keeps the highest
+it has seen (in the file beside the journal, across restarts) and refuses a lower one with
+FAILED_PRECONDITION, so a deposed leader cannot overwrite the new one's paths. A request without
+one (0) is taken as from the only controller, unless --require-election.`);
+
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; requireElection: boolean; probePort: number; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
 
 if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
@@ -74,7 +81,11 @@ let agent: Agent;
 try {
   // one journal per agent: the network namespace's inode tells two labs' r1 apart
   const journal = opts.journal ?? `/run/srv6-agent/${opts.name}-${statSync('/proc/self/ns/net').ino}.journal`;
-  agent = await Agent.start({ name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined, journal, reflectorPort: opts.probePort });
+  const electionFile = `${journal.replace(/\.journal$/, '')}.election`;
+  agent = await Agent.start({
+    name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined, journal, reflectorPort: opts.probePort,
+    requireElection: opts.requireElection, electionFile,
+  });
 } catch (e) {
   log.fatal({ err: e }, 'cannot start (is this root, in the router\'s namespace?)');
   process.exit(1);
@@ -99,7 +110,7 @@ for (const address of opts.listen) {
 }
 // grpc-js drops a client whose TLS handshake fails without a word: say why here
 if (tlsEnabled(tls) && !logTlsFailures(agent.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
-log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION }, 'agent ready');
+log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION, requireElection: opts.requireElection }, 'agent ready');
 
 let stopping = false;
 const stop = async (signal: string) => {

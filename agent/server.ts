@@ -14,6 +14,7 @@ import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
 import { ApiError, transportError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
+import { Fencing } from './fencing.js';
 import { ProbeService } from './probe/service.js';
 import { STAMP_PORT } from './probe/stamp.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
@@ -37,6 +38,10 @@ export interface AgentOptions {
   journal?: string;
   /** the probe reflector's UDP port (default 862, STAMP's); 0: no reflector */
   reflectorPort?: number;
+  /** refuse a mutating request without an election id (--require-election) */
+  requireElection?: boolean;
+  /** where the highest election id seen is kept across restarts; undefined: in memory only */
+  electionFile?: string;
 }
 
 function sysctlIs(path: string, value: string): boolean {
@@ -63,6 +68,7 @@ export class Agent {
   readonly state: OwnedState;
   readonly events: EventHub;
   readonly probes: ProbeService;
+  private readonly fencing: Fencing;
   private readonly sampler: TelemetrySampler;
   private readonly health: HealthImplementation;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
@@ -78,18 +84,20 @@ export class Agent {
         rtnl.close();
       }
     }
+    const fencing = new Fencing({ required: opts.requireElection ?? false, file: opts.electionFile, log: opts.log });
     const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal });
     try {
       await state.recoverJournal();
-      return new Agent(opts, state);
+      return new Agent(opts, state, fencing);
     } catch (e) {
       state.close();
       throw e;
     }
   }
 
-  private constructor(private readonly opts: AgentOptions, state: OwnedState) {
+  private constructor(private readonly opts: AgentOptions, state: OwnedState, fencing: Fencing) {
     this.state = state;
+    this.fencing = fencing;
     this.events = new EventHub(opts.name, this.state);
     this.probes = new ProbeService(state, this.events, opts.log, { reflectorPort: opts.reflectorPort ?? STAMP_PORT, probePort: STAMP_PORT });
     this.sampler = new TelemetrySampler({
@@ -109,19 +117,22 @@ export class Agent {
     this.server.addService(service, {
       GetInfo: this.unary('GetInfo', () => this.getInfo()),
       Apply: this.unary('Apply', async (bytes: Buffer, t0) => {
-        const req = await applyRequest.decode(bytes) as { ops: ApiOp[]; dry_run: boolean };
-        return applyResponse.encode(this.response(await this.state.apply(req.ops, req.dry_run), t0));
+        // checked once decoded (a large batch's decoding lets other requests run meanwhile), then queued
+        const req = await applyRequest.decode(bytes) as { ops: ApiOp[]; dry_run: boolean; election_id: string };
+        const atTurn = this.fencing.admit(req.election_id, req.dry_run);
+        return applyResponse.encode(this.response(await this.state.apply(req.ops, req.dry_run, atTurn), t0));
       }),
-      SetPath: this.unary('SetPath', async (req: ApiSetPath, t0) => this.response(await this.state.setPath(req), t0)),
+      SetPath: this.unary('SetPath', async (req: ApiSetPath, t0) => this.setPath(req, t0)),
       SetPaths: (call: grpc.ServerDuplexStream<any, any>) => this.setPaths(call),
       ListState: this.unary('ListState', () => this.state.listState()),
-      Sync: this.unary('Sync', async (req: { desired: ApiState | null; dry_run: boolean }, t0) => {
-        const r = await this.state.sync(req.desired ?? {}, req.dry_run);
+      Sync: this.unary('Sync', async (req: { desired: ApiState | null; dry_run: boolean; election_id?: string }, t0) => {
+        const atTurn = this.fencing.admit(req.election_id, req.dry_run);
+        const r = await this.state.sync(req.desired ?? {}, req.dry_run, atTurn);
         return { added: r.added, changed: r.changed, removed: r.removed, unchanged: r.unchanged, apply: r.result ? this.response(r.result, t0) : null };
       }),
       StreamTelemetry: (call: grpc.ServerWritableStream<any, any>) => this.streamTelemetry(call),
       WatchEvents: (call: grpc.ServerWritableStream<any, any>) => this.watchEvents(call),
-      SetProbes: this.unary('SetProbes', (req: ProbeConfig) => this.probes.configure(req)),
+      SetProbes: this.unary('SetProbes', async (req: ProbeConfig) => this.probes.configure(req, this.fencing.admit(req.election_id, false))),
       GetProbes: this.unary('GetProbes', async () => this.probes.status()),
     });
     this.health = new HealthImplementation({ '': 'SERVING', [AGENT_SERVICE]: 'SERVING' });
@@ -150,7 +161,7 @@ export class Agent {
 
   /** SetPath per stream message: the same handler, its status in the reply, the stream kept open. */
   private setPaths(call: grpc.ServerDuplexStream<{ id: string; request: ApiSetPath | null }, object>): void {
-    const handle = this.unary('SetPath', async (req: ApiSetPath, t0) => this.response(await this.state.setPath(req), t0));
+    const handle = this.unary('SetPath', async (req: ApiSetPath, t0) => this.setPath(req, t0));
     call.on('data', (m: { id: string; request: ApiSetPath | null }) => {
       handle({ request: m.request ?? {} } as grpc.ServerUnaryCall<ApiSetPath, object>, (err, result) => {
         const e = err as { code?: number; details?: string } | null;
@@ -159,6 +170,11 @@ export class Agent {
     });
     call.on('end', () => call.end());
     call.on('error', () => undefined);
+  }
+
+  private async setPath(req: ApiSetPath, t0: bigint) {
+    const atTurn = this.fencing.admit(req.election_id, false);
+    return this.response(await this.state.setPath(req, atTurn), t0);
   }
 
   private response(r: ApplyResult, t0: bigint) {
@@ -188,6 +204,7 @@ export class Agent {
       },
       protocol: this.opts.protocol,
       started_unix_ms: String(this.startedMs),
+      fencing: this.fencing.info(),
     };
   }
 

@@ -28,6 +28,14 @@ export interface ApplyResult {
   steps: number;
 }
 
+/**
+ * Run when a change's turn comes, before anything is read or changed; throwing
+ * refuses the change (the fencing's second check: agent/fencing.ts).
+ */
+export type AtTurn = () => void;
+
+const noCheck: AtTurn = () => undefined;
+
 export interface StateOptions {
   protocol: number;
   log: Logger;
@@ -402,8 +410,11 @@ export class OwnedState {
     return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${stepWhat(steps[i])}: ${e.message}`] : []));
   }
 
-  apply(ops: ApiOp[], dryRun: boolean): Promise<ApplyResult> {
-    return this.exclusive(async () => this.applyParsed(await this.parseOps(ops), dryRun, 'owned'));
+  apply(ops: ApiOp[], dryRun: boolean, atTurn = noCheck): Promise<ApplyResult> {
+    return this.exclusive(async () => {
+      atTurn();
+      return this.applyParsed(await this.parseOps(ops), dryRun, 'owned');
+    });
   }
 
   /** A SetPath request as the route it makes, validated against the links now (the error names `field`). */
@@ -415,8 +426,11 @@ export class OwnedState {
   }
 
   /** The switch: one route replaced in one netlink round trip (applyParsed: planned against what the agent owns). */
-  setPath(req: ApiSetPath): Promise<ApplyResult> {
-    return this.exclusive(async () => this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: await this.pathRoute(req) }], false, 'owned'));
+  setPath(req: ApiSetPath, atTurn = noCheck): Promise<ApplyResult> {
+    return this.exclusive(async () => {
+      atTurn();
+      return this.applyParsed([{ kind: 'route', action: 'upsert', field: 'request', obj: await this.pathRoute(req) }], false, 'owned');
+    });
   }
 
   /**
@@ -466,8 +480,9 @@ export class OwnedState {
     };
   }
 
-  sync(desired: ApiState, dryRun: boolean) {
+  sync(desired: ApiState, dryRun: boolean, atTurn = noCheck) {
     return this.exclusive(async () => {
+      atTurn();
       const wanted = await this.resolve(async (ctx) => [
         ...(desired.routes ?? []).map((r, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.routes[${i}]`, obj: V.route(`desired.routes[${i}]`, r, ctx) })),
         ...(desired.sids ?? []).map((s, i): ParsedOp => ({ kind: 'route', action: 'upsert', field: `desired.sids[${i}]`, obj: V.sid(`desired.sids[${i}]`, s, ctx) })),

@@ -94,6 +94,11 @@ export class AgentPool {
     }
   }
 
+  /** Every write to an agent carries this election id from now on (the leader's, several controllers). */
+  setElectionId(id: bigint): void {
+    for (const a of this.agents.values()) a.client.electionId = id;
+  }
+
   connected(router: string): boolean {
     return this.agents.get(router)?.state === 'connected';
   }

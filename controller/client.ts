@@ -6,7 +6,7 @@ import { CONTROLLER_PROTO, CONTROLLER_SERVICE } from '../proto/load.js';
 import type { RouterStatus__Output as RouterStatus } from '../proto/gen/srv6/controller/v1/RouterStatus.js';
 import type { SwitchEvent__Output as SwitchEvent } from '../proto/gen/srv6/controller/v1/SwitchEvent.js';
 
-export type ControllerUnary = 'ListRouters' | 'GetTopology' | 'ListFlows' | 'ListPaths' | 'SetPath' | 'SetBackup' | 'SetPolicy' | 'GetPolicy' | 'Analyze';
+export type ControllerUnary = 'ListRouters' | 'GetTopology' | 'ListFlows' | 'ListPaths' | 'SetPath' | 'SetBackup' | 'SetPolicy' | 'GetPolicy' | 'Analyze' | 'GetCluster';
 
 export class ControllerClient extends ServiceClient<ControllerUnary> {
   constructor(address: string, creds?: grpc.ChannelCredentials, options: grpc.ChannelOptions = {}) {

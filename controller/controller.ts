@@ -38,6 +38,34 @@ export interface ControllerOptions {
   /** per-agent reconnect backoff bounds */
   backoffMs?: { min: number; max: number };
   switchTimeoutMs?: number;
+  /** one of several controllers (etcd): start as a follower, writing nothing until elected (ha.ts) */
+  clustered?: boolean;
+}
+
+/**
+ * Who writes to the routers: the only controller, or the elected leader of
+ * several (its election id on every write); a follower reads the routers'
+ * paths and serves reads, and forwards writes to the leader (server.ts).
+ */
+export type Role =
+  | { kind: 'single' }
+  | { kind: 'leader'; electionId: bigint; sinceUnixMs: number; stillLeading: () => boolean }
+  | { kind: 'follower'; reason: string };
+
+/** a follower reads each ingress's class routes this often (its flows' paths for the read APIs) */
+const FOLLOWER_REFRESH_MS = 1000;
+
+/** What operators set for a flow: what several controllers share (ha.ts), emitted as 'intent' when it changes here. */
+export interface FlowIntent {
+  policy: FlowPolicy;
+  pin?: string[];
+  backupPin?: string[];
+}
+
+/** The controller-wide settings operators change (SetPolicy). */
+export interface Settings {
+  intervalMs: number;
+  smoothing: number;
 }
 
 /** evaluation durations kept for /metrics */
@@ -61,11 +89,18 @@ export class Controller extends EventEmitter {
   round = 0;
   /** durations of the last evaluations (decisions of every flow, a placement round included), ms, oldest first */
   readonly evaluationMs: number[] = [];
+  role: Role;
+  private followerTimer?: NodeJS.Timeout;
+  /** writes of ours the agents refused for a stale election id */
+  fencingRefusals = 0;
+  /** times this controller was elected */
+  elections = 0;
 
   constructor(private readonly opts: ControllerOptions) {
     super();
     this.t = opts.topology;
     this.intervalMs = opts.intervalMs;
+    this.role = opts.clustered ? { kind: 'follower', reason: 'not elected (yet)' } : { kind: 'single' };
     this.meter = new Meter(this.t, opts.smoothing, () => Math.min(...[...this.flows.values()].map((f) => f.policy.threshold)));
     this.probes = new ProbeBook(NetGraph.of(this.t), () => this.intervalMs);
     this.engine = new PolicyEngine(this.t, this.meter, () => this.intervalMs, this.probes);
@@ -87,14 +122,17 @@ export class Controller extends EventEmitter {
       fastReroute: (a, r) => this.onFastReroute(a, r),
     });
     this.switcher = new Switcher(this.t, this.engine, this.pool, opts.log, (e) => {
+      if (!e.ok) this.checkFenced(e.error);
       this.emit('switch', e);
       // the new path needs its backup and its probes (debounced: after the switch, never in it)
       if (e.ok) this.protector.schedule();
-    }, opts.switchTimeoutMs);
+    }, () => this.writable, opts.switchTimeoutMs);
     this.protector = new Protector({
       t: this.t, engine: this.engine, pool: this.pool, log: opts.log, flows: () => [...this.flows.values()],
       routeOf: (f, path) => this.switcher.routeOf({ cls: f.cls, dir: f.dir, path, multipath: undefined }),
       switching: () => this.switcher.switching.size,
+      writable: () => this.writable,
+      refused: (error) => this.checkFenced(error),
     });
     this.engine.awaitingReroute = (f) => this.protector.awaitingReroute(f);
   }
@@ -115,12 +153,71 @@ export class Controller extends EventEmitter {
     this.pool.start();
     this.protector.start();
     this.roundTimer = setInterval(() => this.emitRound(), this.intervalMs);
+    if (this.role.kind === 'follower') this.startFollowing();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.roundTimer);
+    clearInterval(this.followerTimer);
     this.protector.stop();
     this.pool.stop();
+  }
+
+  /**
+   * Whether this controller may write to the routers now. A leader asks its
+   * lease at every write: a leader that was paused past its lease writes
+   * nothing even before its lease's timer has fired.
+   */
+  get writable(): boolean {
+    return this.role.kind === 'single' || (this.role.kind === 'leader' && this.role.stillLeading());
+  }
+
+  // ---------- leading and following (several controllers: ha.ts) ----------
+
+  /**
+   * Elected: every write carries `electionId` from now on, while
+   * `stillLeading()` (the lease, by our clock) says so; the flows' paths
+   * are read again from their ingress routers (the old leader moved them) and
+   * every router is synced to them, which changes no path; then the policy
+   * acts, and backups and probe configurations are pushed again.
+   */
+  async lead(electionId: bigint, stillLeading: () => boolean = () => true): Promise<void> {
+    clearInterval(this.followerTimer);
+    this.role = { kind: 'leader', electionId, sinceUnixMs: Date.now(), stillLeading };
+    this.elections++;
+    this.pool.setElectionId(electionId);
+    this.adopted.clear();
+    this.log.info({ electionId: String(electionId) }, 'leading: reading every flow\'s path from its ingress, then syncing the routers');
+    this.emit('role', this.role);
+    await Promise.all([...this.agents.values()].filter((a) => a.state === 'connected').map((a) => this.pool.resyncQuietly(a)));
+    if (this.role.kind !== 'leader' || this.role.electionId !== electionId) return;
+    for (const a of this.agents.values()) this.protector.reconnected(a.router.name);
+    this.evaluate();
+  }
+
+  /** Not (or no longer) the leader: nothing is written from now on. */
+  follow(reason: string): void {
+    const was = this.role.kind;
+    this.role = { kind: 'follower', reason };
+    if (was === 'leader') this.log.warn({ reason }, 'stepped down: writing nothing to the routers from now on');
+    this.emit('role', this.role);
+    this.startFollowing();
+  }
+
+  /** An agent refused a write of ours for a stale election id: another controller leads; count it and step down ('fenced'). */
+  private checkFenced(error: string): void {
+    if (!/superseded by election id/.test(error)) return;
+    this.fencingRefusals++;
+    if (this.role.kind !== 'leader') return;
+    this.follow(`an agent refused our write: ${error}`);
+    this.emit('fenced', error);
+  }
+
+  private startFollowing(): void {
+    clearInterval(this.followerTimer);
+    this.followerTimer = setInterval(() => {
+      for (const a of this.agents.values()) if (a.state === 'connected') void this.readPaths(a).catch(() => undefined);
+    }, FOLLOWER_REFRESH_MS).unref();
   }
 
   flow(cls: string, dir: string): Flow {
@@ -145,19 +242,35 @@ export class Controller extends EventEmitter {
     const name = a.router.name;
     const mine = [...this.flows.values()].filter((f) => f.ingress === name && !this.adopted.has(flowKey(f.cls.name, f.dir)));
     if (mine.length) {
-      const state = await a.client.call('ListState', {}, 10_000);
-      for (const f of mine) {
-        const adopted = this.pathFromKernel(f, state.routes ?? []);
-        if (adopted) Object.assign(f, adopted);
+      for (const { f, from } of await this.readPaths(a, mine)) {
         this.adopted.add(flowKey(f.cls.name, f.dir));
-        this.log.info({ class: f.cls.name, direction: f.dir, path: f.path, multipath: f.multipath, from: adopted ? 'kernel' : 'topology' }, 'flow path');
+        this.log.info({ class: f.cls.name, direction: f.dir, path: f.path, multipath: f.multipath, from }, 'flow path');
       }
     }
-    const res = await a.client.call('Sync', { desired: this.desired(name) }, 30_000);
+    // a follower only reads: its flows follow the routers until it leads
+    if (!this.writable) {
+      this.adopted.clear();
+      return;
+    }
+    const res = await a.client.call('Sync', { desired: this.desired(name) }, 30_000).catch((e: Error & { details?: string }) => {
+      this.checkFenced(e.details || e.message);
+      throw e;
+    });
     a.syncs++;
     if (res.added.length || res.changed.length || res.removed.length) {
       this.log.warn({ router: name, added: res.added, changed: res.changed, removed: res.removed }, 'resynced the router');
     }
+  }
+
+  /** Reads the paths of the router's flows (or of `flows`) from its class tables; a flow not found there keeps its path. */
+  private async readPaths(a: AgentConn, flows = [...this.flows.values()].filter((f) => f.ingress === a.router.name)): Promise<{ f: Flow; from: 'kernel' | 'topology' }[]> {
+    if (!flows.length) return [];
+    const state = await a.client.call('ListState', {}, 10_000);
+    return flows.map((f) => {
+      const found = this.pathFromKernel(f, state.routes ?? []);
+      if (found && !this.switcher.switching.has(flowKey(f.cls.name, f.dir))) Object.assign(f, found);
+      return { f, from: found ? 'kernel' : 'topology' };
+    });
   }
 
   /** The flow's path as its ingress's class table holds it, if it is one the topology can explain. */
@@ -190,6 +303,17 @@ export class Controller extends EventEmitter {
     this.protector.schedule();
     // a link set down loses its routes in the kernel: put them back once it is up again
     if (up) void this.pool.resyncQuietly(a);
+  }
+
+  /** An operator's telemetry interval and smoothing (emitted as 'settings', which several controllers share). */
+  setSettings(s: Partial<Settings>, announce = true): void {
+    if (s.smoothing !== undefined) this.meter.smoothing = s.smoothing;
+    if (s.intervalMs !== undefined && s.intervalMs !== this.intervalMs) this.setInterval(s.intervalMs);
+    if (announce) this.emit('settings', this.settings());
+  }
+
+  settings(): Settings {
+    return { intervalMs: this.intervalMs, smoothing: this.meter.smoothing };
   }
 
   /** Restarts every telemetry stream at a new interval. */
@@ -225,6 +349,7 @@ export class Controller extends EventEmitter {
   }
 
   evaluate(): void {
+    if (!this.writable) return;
     const t0 = process.hrtime.bigint();
     const decisions = this.decisions();
     this.evaluationMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -310,7 +435,7 @@ export class Controller extends EventEmitter {
     if (!event.ok) {
       flow.policy.mode = previous.mode;
       flow.pin = previous.pin;
-    }
+    } else this.emit('intent', flow);
     return event;
   }
 
@@ -331,6 +456,7 @@ export class Controller extends EventEmitter {
       if (p.probeIntervalMs !== undefined) f.policy.probeIntervalMs = p.probeIntervalMs;
       if (p.candidateProbeIntervalMs !== undefined) f.policy.candidateProbeIntervalMs = p.candidateProbeIntervalMs;
       if (p.missThreshold !== undefined) f.policy.missThreshold = p.missThreshold;
+      this.emit('intent', f);
     }
     this.evaluate();
     this.protector.updateBackups();
@@ -346,7 +472,26 @@ export class Controller extends EventEmitter {
     f.backupPin = path ? [...path] : undefined;
     this.protector.updateBackup(f);
     this.protector.schedule();
+    this.emit('intent', f);
     return f;
+  }
+
+  /**
+   * What operators set for a flow, as another controller wrote it (several
+   * controllers share it through etcd, ha.ts): its policy, pin and backup.
+   * The leader acts on it at its next evaluation, a follower shows it.
+   */
+  applyIntent(f: Flow, intent: FlowIntent): void {
+    f.policy = { ...f.policy, ...intent.policy };
+    f.pin = intent.pin ? [...intent.pin] : undefined;
+    // the leader writes a pin's intent once its switch is done: the ingress has the new path now
+    const ingress = this.agents.get(f.ingress);
+    if (!this.writable && ingress?.state === 'connected') void this.readPaths(ingress, [f]).catch(() => undefined);
+    if (pathKey(f.backupPin ?? []) !== pathKey(intent.backupPin ?? [])) {
+      f.backupPin = intent.backupPin ? [...intent.backupPin] : undefined;
+      this.protector.updateBackup(f);
+      this.protector.schedule();
+    }
   }
 
   private emitRound(): void {

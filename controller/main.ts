@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // srv6-controller: telemetry-driven SRv6 path switching for every flow class, both directions.
 import { Command, InvalidArgumentError } from 'commander';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
+import { channelCredentials, logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { loadTopology, TopologyError } from '../topology/load.js';
+import { DEFAULT_LEASE_TTL_S } from './cluster/checks.js';
 import { Controller } from './controller.js';
+import { ClusterNode } from './ha.js';
 import { MISS_THRESHOLD_RANGE, MODES, PROBE_DEFAULTS, PROBE_INTERVAL_RANGE, type Mode } from './policy.js';
 import { ControllerServer } from './server.js';
 import { bindProblem, parseHttpAddress, type HttpAddress } from './web/auth.js';
@@ -43,6 +46,10 @@ const program = new Command()
   .option('--probe-interval <ms>', 'probe interval of each flow\'s path and backup', num(...PROBE_INTERVAL_RANGE, true), PROBE_DEFAULTS.probeIntervalMs)
   .option('--candidate-probe-interval <ms>', 'probe interval of the other candidate paths', num(...PROBE_INTERVAL_RANGE, true), PROBE_DEFAULTS.candidateProbeIntervalMs)
   .option('--miss-threshold <n>', 'probes of a path missed in a row before its ingress fails over to the backup', num(...MISS_THRESHOLD_RANGE, true), PROBE_DEFAULTS.missThreshold)
+  .option('--etcd <urls>', 'several controllers: elect the leader through etcd at these client URLs, comma-separated (env SRV6_ETCD); without it this controller leads alone', env.SRV6_ETCD || undefined)
+  .option('--lease-ttl <s>', 'with --etcd: the leader\'s lease; a leader that cannot renew it stops writing when it expires (env SRV6_LEASE_TTL)', num(1, 60, true), Number(env.SRV6_LEASE_TTL ?? DEFAULT_LEASE_TTL_S))
+  .option('--member-id <id>', 'with --etcd: this controller\'s name among them (env SRV6_MEMBER_ID; default host-pid)', env.SRV6_MEMBER_ID ?? `${hostname()}-${process.pid}`)
+  .option('--advertise <address>', 'with --etcd: the address the other controllers forward writes to (env SRV6_ADVERTISE; default the first --listen)', env.SRV6_ADVERTISE)
   .option('--log-level <level>', 'pino log level', env.SRV6_LOG_LEVEL ?? 'info')
   .option('--tls-cert <file>', 'mutual TLS, toward the agents and for srv6ctl: the controller\'s certificate (env SRV6_TLS_CERT)', env.SRV6_TLS_CERT)
   .option('--tls-key <file>', 'its private key (env SRV6_TLS_KEY)', env.SRV6_TLS_KEY)
@@ -52,12 +59,14 @@ Examples:
   srv6-controller --topology reference                          # agents at their management addresses
   srv6-controller --agent-socket-dir /run/srv6-lab/srv6lab --listen unix:/run/srv6-lab/srv6lab/controller.sock
   grpcurl -plaintext [::1]:50052 srv6.controller.v1.Controller/ListFlows
-  srv6-controller --http [::]:8080 --http-token "$(openssl rand -hex 16)"   # the web view for other machines too`);
+  srv6-controller --http [::]:8080 --http-token "$(openssl rand -hex 16)"   # the web view for other machines too
+  srv6-controller --etcd http://[fd00:ffff::100]:2379 --advertise [fd00:ffff::101]:50052   # one of several: etcd elects the leader`);
 
 const o = program.parse().opts<{
   topology: string; listen: string[]; agentSocketDir?: string; metrics: string; http: string; httpToken?: string; interval: number; mode: Mode;
   threshold: number; hysteresis: number; holdDown: number; smoothing: number; minRate?: number; logLevel: string; tlsCert?: string; tlsKey?: string; tlsCa?: string;
   fastReroute: boolean; probeInterval: number; candidateProbeInterval: number; missThreshold: number;
+  etcd?: string; leaseTtl: number; memberId: string; advertise?: string;
 }>();
 const tls = tlsFiles({ cert: o.tlsCert, key: o.tlsKey, ca: o.tlsCa }, 'controller');
 const log = pino({ level: o.logLevel, base: { role: 'controller' } });
@@ -84,7 +93,7 @@ try {
 const controller = new Controller({
   topology: t,
   agentAddress: (r) => (o.agentSocketDir ? `unix:${join(o.agentSocketDir, `${r.name}.sock`)}` : `[${r.management}]:${t.management.port}`),
-  log, intervalMs: o.interval, smoothing: o.smoothing, tls,
+  log, intervalMs: o.interval, smoothing: o.smoothing, tls, clustered: o.etcd !== undefined,
   policy: {
     mode: o.mode, threshold: o.threshold, hysteresis: o.hysteresis, holdDownMs: o.holdDown, minRateBps: o.minRate !== undefined ? o.minRate * 1e6 : undefined,
     fastReroute: o.fastReroute, probeIntervalMs: o.probeInterval, candidateProbeIntervalMs: o.candidateProbeInterval, missThreshold: o.missThreshold,
@@ -124,14 +133,29 @@ if (http) {
 }
 // grpc-js drops a client whose TLS handshake fails without a word: say why here
 if (tlsEnabled(tls) && !logTlsFailures(server.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
+let cluster: ClusterNode | undefined;
+if (o.etcd) {
+  try {
+    cluster = new ClusterNode(controller, {
+      endpoints: o.etcd.split(','), id: o.memberId, address: o.advertise ?? o.listen[0], leaseTtlS: o.leaseTtl, log, credentials: channelCredentials(tls),
+    });
+  } catch (e) {
+    console.error(`srv6-controller: ${(e as Error).message}`);
+    process.exit(2);
+  }
+  server.cluster = cluster;
+}
 controller.start();
-log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, http: web ? o.http : 'off', interval: o.interval, mode: o.mode, fastReroute: o.fastReroute }, 'controller ready');
+cluster?.start();
+log.info({ topology: t.file, listen: o.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', metrics: o.metrics, http: web ? o.http : 'off', interval: o.interval, mode: o.mode, fastReroute: o.fastReroute,
+  etcd: o.etcd ?? 'off', member: o.etcd ? o.memberId : undefined }, o.etcd ? 'controller ready: following until elected' : 'controller ready');
 
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down; the routers keep their paths');
+  await cluster?.close();
   await controller.stop();
   await web?.close();
   await server.shutdown();

@@ -67,6 +67,24 @@ export class ControllerMetrics {
       },
     });
     new Gauge({
+      name: 'srv6_controller_leader', help: 'Whether this controller writes to the routers (1: the only controller, or the elected leader of several).', registers,
+      collect() {
+        this.set(c.writable ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'srv6_controller_elections', help: 'Times this controller was elected leader since it started.', registers,
+      collect() {
+        this.set(c.elections);
+      },
+    });
+    new Gauge({
+      name: 'srv6_controller_fencing_refusals', help: 'Writes of this controller that agents refused for a stale election id.', registers,
+      collect() {
+        this.set(c.fencingRefusals);
+      },
+    });
+    new Gauge({
       name: 'srv6_link_up', help: 'Link state (1 up, 0 down).', labelNames: ['link'], registers,
       collect() {
         this.reset();

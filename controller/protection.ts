@@ -181,6 +181,10 @@ export interface ProtectorDeps {
   routeOf: (f: Flow, path: string[]) => ApiRoute;
   /** switches in flight: no push meanwhile */
   switching: () => number;
+  /** false while this controller follows another: backups are computed (for the read APIs), nothing is pushed */
+  writable: () => boolean;
+  /** an agent refused a configuration: why */
+  refused?: (error: string) => void;
 }
 
 export class Protector {
@@ -275,7 +279,7 @@ export class Protector {
 
   private push(router: string, config: ProbeConfig): void {
     const agent = this.d.pool.agents.get(router);
-    if (!agent || !this.d.pool.connected(router) || this.inFlight.has(router)) return;
+    if (!agent || !this.d.pool.connected(router) || this.inFlight.has(router) || !this.d.writable()) return;
     const json = JSON.stringify(config);
     if (this.accepted.get(router)?.json === json) return;
     const refused = this.refused.get(router);
@@ -289,6 +293,7 @@ export class Protector {
     }, (e: Error & { details?: string }) => {
       this.failures++;
       const error = e.details || e.message;
+      this.d.refused?.(error);
       // said once per configuration and error: an agent without probes refuses every one alike
       const level = refused?.error === error ? 'debug' : 'warn';
       this.refused.set(router, { json, atMs: monoMs(), error });

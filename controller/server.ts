@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { constraintProblems, pathProblems, pathSegments } from '../topology/derive.js';
 import { DIRECTIONS } from '../topology/model.js';
+import type { ClusterStatus__Output } from '../proto/gen/srv6/controller/v1/ClusterStatus.js';
 import type { PathProbe__Output } from '../proto/gen/srv6/controller/v1/PathProbe.js';
 import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
 import { addReflection } from '../proto/reflection.js';
@@ -18,6 +19,29 @@ import type { ProbeStats } from './probes.js';
 class BadRequest extends Error {}
 /** the request is well-formed but the network's state refuses it now (FAILED_PRECONDITION) */
 class NotNow extends Error {}
+/** a refusal with a gRPC status of its own: no leader to forward a write to (UNAVAILABLE), or the leader's own answer */
+class WithStatus extends Error {
+  constructor(readonly code: grpc.status, message: string) {
+    super(message);
+  }
+}
+
+/** The gRPC status of an error a handler threw (`other`: what any other error gets). */
+function statusOf(e: unknown, other: grpc.status): grpc.status {
+  return e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : e instanceof NotNow ? grpc.status.FAILED_PRECONDITION : e instanceof WithStatus ? e.code : other;
+}
+
+/** The methods that change what the controller does: a follower forwards them to the leader. */
+type WriteMethod = 'SetPath' | 'SetBackup' | 'SetPolicy';
+
+/** Several controllers (ha.ts): the cluster as this one sees it, and the way to the leader. */
+export interface ClusterLink {
+  status(): Promise<ClusterStatus__Output>;
+  /** the leader when another controller leads, or why none is known */
+  leader(): { id: string; address: string } | { none: string };
+  /** forwards a write to the leader's API: its answer, or its refusal with its status */
+  forward(method: WriteMethod, request: object): Promise<unknown>;
+}
 
 /** The API's unary methods other front ends call in process (ControllerServer.invoke). */
 export type InProcessMethod = 'ListRouters' | 'GetTopology' | 'ListFlows' | 'ListPaths' | 'SetPath' | 'GetPolicy' | 'Analyze';
@@ -37,6 +61,8 @@ export class ControllerServer {
   private readonly health: HealthImplementation;
   /** what /metrics serves (counting the switches from now on) */
   readonly metrics: ControllerMetrics;
+  /** several controllers: set once this one has joined them (ha.ts) */
+  cluster?: ClusterLink;
 
   constructor(private readonly c: Controller) {
     this.server = new grpc.Server({ 'grpc.enable_channelz': 0 });
@@ -48,8 +74,9 @@ export class ControllerServer {
       ListFlows: this.unary(() => ({ flows: this.flows() })),
       ListPaths: this.unary((r: { class: string; direction: string; k: number }) => this.paths(r)),
       SetPath: this.unaryAsync((r: { class: string; direction: string; path: string[] }) => this.setPath(r)),
-      SetBackup: this.unary((r: { class: string; direction: string; path: string[] }) => this.setBackup(r)),
-      SetPolicy: this.unary((r: any) => this.setPolicy(r)),
+      SetBackup: this.unaryAsync((r: { class: string; direction: string; path: string[] }) => this.write('SetBackup', r, () => this.setBackup(r)), grpc.status.INTERNAL),
+      SetPolicy: this.unaryAsync((r: any) => this.write('SetPolicy', r, () => this.setPolicy(r)), grpc.status.INTERNAL),
+      GetCluster: this.unaryAsync(() => this.clusterStatus(), grpc.status.INTERNAL),
       GetPolicy: this.unary(() => this.policy()),
       Analyze: this.unaryAsync((r: { optimum?: boolean }) => this.analyze(r)),
       WatchSwitches: (call: grpc.ServerWritableStream<{ replay: number }, unknown>) => {
@@ -80,15 +107,38 @@ export class ControllerServer {
       try {
         cb(null, fn(call.request));
       } catch (e) {
-        const code = e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : e instanceof NotNow ? grpc.status.FAILED_PRECONDITION : grpc.status.INTERNAL;
-        cb({ code, details: (e as Error).message });
+        cb({ code: statusOf(e, grpc.status.INTERNAL), details: (e as Error).message });
       }
     };
   }
 
-  private unaryAsync<Req, Res>(fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  private unaryAsync<Req, Res>(fn: (req: Req) => Promise<Res>, other = grpc.status.FAILED_PRECONDITION): grpc.handleUnaryCall<Req, Res> {
     return (call, cb) => {
-      fn(call.request).then((r) => cb(null, r), (e) => cb({ code: e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION, details: (e as Error).message }));
+      fn(call.request).then((r) => cb(null, r), (e) => cb({ code: statusOf(e, other), details: (e as Error).message }));
+    };
+  }
+
+  /** A write: done here by the only controller or the leader; a follower forwards it to the leader. */
+  private async write<T>(method: WriteMethod, request: object, here: () => T | Promise<T>): Promise<T> {
+    if (this.c.writable || !this.cluster) return here();
+    const leader = this.cluster.leader();
+    if ('none' in leader) throw new WithStatus(grpc.status.UNAVAILABLE, `this controller follows, and there is no leader to forward ${method} to: ${leader.none}`);
+    try {
+      return (await this.cluster.forward(method, request)) as T;
+    } catch (e) {
+      const se = e as grpc.ServiceError;
+      if (se.code === grpc.status.UNAVAILABLE || se.code === grpc.status.DEADLINE_EXCEEDED) {
+        throw new WithStatus(grpc.status.UNAVAILABLE, `this controller follows; the leader ${leader.id} at ${leader.address} did not answer ${method}: ${se.details || se.message}`);
+      }
+      throw new WithStatus(se.code ?? grpc.status.UNKNOWN, se.details || se.message);
+    }
+  }
+
+  private async clusterStatus(): Promise<ClusterStatus__Output> {
+    if (this.cluster) return this.cluster.status();
+    return {
+      mode: 'single', self: '', role: 'single', leader: '', leader_address: '', election_id: '0', leader_since_unix_ms: '0', lease_age_ms: '-1',
+      reason: '', members: [], etcd_endpoints: [], elections: '0', fencing_refusals: String(this.c.fencingRefusals),
     };
   }
 
@@ -106,7 +156,7 @@ export class ControllerServer {
       return await handlers[method]();
     } catch (e) {
       const async = method === 'SetPath' || method === 'Analyze'; // unaryAsync's mapping
-      const code = e instanceof BadRequest ? grpc.status.INVALID_ARGUMENT : e instanceof NotNow || async ? grpc.status.FAILED_PRECONDITION : grpc.status.INTERNAL;
+      const code = statusOf(e, async ? grpc.status.FAILED_PRECONDITION : grpc.status.INTERNAL);
       throw Object.assign(new Error((e as Error).message), { code });
     }
   }
@@ -192,6 +242,10 @@ export class ControllerServer {
   }
 
   private async setPath(r: { class: string; direction: string; path: string[] }) {
+    return this.write('SetPath', r, () => this.pin(r));
+  }
+
+  private async pin(r: { class: string; direction: string; path: string[] }) {
     if (!r.class) throw bad('class', r.class, `one of ${this.c.t.classes.map((c) => c.name).join(', ')}`);
     if (!DIRECTIONS.includes(r.direction as never)) throw bad('direction', r.direction, 'forward or reverse');
     const f = [...this.c.flows.values()].find((x) => x.cls.name === r.class && x.dir === r.direction);
@@ -260,8 +314,7 @@ export class ControllerServer {
       fastReroute: r.fast_reroute ?? undefined, probeIntervalMs: set(r.probe_interval_ms) ? r.probe_interval_ms : undefined,
       candidateProbeIntervalMs: set(r.candidate_probe_interval_ms) ? r.candidate_probe_interval_ms : undefined, missThreshold: set(r.miss_threshold) ? r.miss_threshold : undefined,
     });
-    if (set(r.smoothing)) this.c.meter.smoothing = r.smoothing;
-    if (set(r.interval_ms) && r.interval_ms !== this.c.intervalMs) this.c.setInterval(r.interval_ms);
+    if (set(r.smoothing) || set(r.interval_ms)) this.c.setSettings({ smoothing: set(r.smoothing) ? r.smoothing : undefined, intervalMs: set(r.interval_ms) ? r.interval_ms : undefined });
     return this.policy();
   }
 

@@ -62,6 +62,8 @@ export class Switcher {
     private readonly pool: AgentPool,
     private readonly log: Logger,
     private readonly emit: (e: SwitchEvent) => void,
+    /** false while this controller follows another: nothing is sent */
+    private readonly writable: () => boolean = () => true,
     private readonly timeoutMs = DEFAULT_SWITCH_TIMEOUT_MS,
   ) {}
 
@@ -95,6 +97,7 @@ export class Switcher {
     const route = this.routeOf({ cls: flow.cls, dir: flow.dir, path, multipath });
     let sent = 0n;
     try {
+      if (!this.writable()) throw new Error('this controller is not the leader: it writes nothing to the routers');
       sent = process.hrtime.bigint();
       const request = multipath
         ? agent.client.call('Apply', { ops: [{ route }] }, this.timeoutMs)

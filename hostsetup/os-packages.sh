@@ -18,7 +18,9 @@ make                start  node-gyp
 g++                 start  node-gyp
 iproute2            start  ip and tc: the lab and the privileged tests
 nftables            start  nft: the lab's priority band for probes
+etcd-server         start  etcd: the lab's own for several controllers (hostsetup/etcd.ts; never the system's service)
 iputils-ping        test   ping: the lab tests
+etcd-client         test   etcdctl: the cluster test reads etcd independently of our client
 tcpdump             test   the lab test that captures the SRH on a transit link
 bsdutils            test   script: the srv6ctl terminal test
 iperf3              test   the data-plane benchmarks (the tests run each benchmark short)

@@ -98,7 +98,8 @@ export interface RunningAgent {
 export async function startAgent(ns: ScratchNetns, name: string, extraArgs: string[] = [], makeClient = (a: string) => new AgentClient(a)): Promise<RunningAgent> {
   const dir = mkdtempSync(join(tmpdir(), 'srv6t-agent-'));
   const address = `unix:${join(dir, 'agent.sock')}`;
-  const proc = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', name, '--listen', address, '--log-level', 'warn', ...extraArgs], {
+  const proc = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', name, '--listen', address, '--log-level', 'warn',
+    '--journal', join(dir, 'agent.journal'), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...AGENT_ENV },
   });
   running.add(proc);

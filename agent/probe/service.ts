@@ -13,7 +13,7 @@ import type { Link } from '../../netlink/index.js';
 import type { ApiSetPath } from '../api.js';
 import { ApiError } from '../errors.js';
 import type { EventHub } from '../events.js';
-import type { OwnedState } from '../state.js';
+import type { AtTurn, OwnedState } from '../state.js';
 import { probeSpec, type ProbeSpec, type ProtectionSpec } from './config.js';
 import { monoMs, monoNsText, type ProbedPath } from './path.js';
 import { Prober } from './prober.js';
@@ -63,9 +63,12 @@ export class ProbeService {
     }, log, opts.probePort);
   }
 
-  /** Replaces the configuration: checked as a whole first, so a refusal changes nothing; one at a time, in order. */
-  configure(c: ProbeConfig): Promise<ProbeStatus> {
-    const run = this.configuring.then(() => this.replace(c));
+  /** Replaces the configuration: checked as a whole first, so a refusal changes nothing; one at a time, in order (atTurn first). */
+  configure(c: ProbeConfig, atTurn: AtTurn = () => undefined): Promise<ProbeStatus> {
+    const run = this.configuring.then(() => {
+      atTurn();
+      return this.replace(c);
+    });
     this.configuring = run.catch(() => undefined);
     return run;
   }

@@ -2,6 +2,7 @@
 // types generated from proto/srv6/controller/v1/controller.proto (`npm run gen:proto`), output
 // forms (every field present, uint64 as decimal strings, absent messages null).
 export type { RouterStatus__Output as RouterStatus } from '../../proto/gen/srv6/controller/v1/RouterStatus.js';
+export type { ClusterStatus__Output as ClusterStatus } from '../../proto/gen/srv6/controller/v1/ClusterStatus.js';
 export type { LinkState__Output as LinkState } from '../../proto/gen/srv6/controller/v1/LinkState.js';
 export type { Topology__Output as Topology } from '../../proto/gen/srv6/controller/v1/Topology.js';
 export type { WeightedPath__Output as WeightedPath } from '../../proto/gen/srv6/controller/v1/WeightedPath.js';

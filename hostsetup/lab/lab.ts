@@ -15,9 +15,11 @@
 //   status.ts     `srv6-lab status` and the description `up` prints
 //   nd.ts         neighbour-discovery measurement
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { AgentClient } from '../../agent/client.js';
 import { desiredState } from '../../topology/desired.js';
 import type { Topology } from '../../topology/model.js';
+import { startEtcd } from '../etcd.js';
 import { LabNetwork, removeNetwork } from './build.js';
 import { shapeLinks } from './shaping.js';
 import { existingNamespaces, nsName, readLabState, runDir, writeLabState, type LabState } from './state.js';
@@ -26,12 +28,16 @@ import { startAgents, startController, stopProcesses } from './supervise.js';
 export { measureNdLearning, type NdMeasurement } from './nd.js';
 export { DEFAULT_LAB, nsName, readLabState, webUrl, type LabState } from './state.js';
 export { describeLab, labStatus } from './status.js';
-export { freeLoopbackPort, restartAgent } from './supervise.js';
+export { alive, freeLoopbackPort, restartAgent } from './supervise.js';
 
 export interface UpOptions {
   name: string;
   /** start a controller on the agents' sockets (default), with these arguments added */
-  controller?: false | { args: string[]; metrics: string; /** the web view's host:port, or "off" (the default) */ http?: string };
+  controller?: false | {
+    args: string[]; metrics: string; /** the web view's host:port, or "off" (the default) */ http?: string;
+    /** several controllers (1): the lab starts an etcd of its own and they elect a leader; metrics and web view on the first */
+    count?: number;
+  };
   /** progress lines */
   log?: (line: string) => void;
   agentLogLevel?: string;
@@ -71,8 +77,17 @@ export async function labUp(t: Topology, opts: UpOptions): Promise<LabState> {
 
     if (opts.controller !== false) {
       const c = opts.controller ?? { args: [], metrics: 'off' };
-      log(`controller (metrics ${c.metrics}, web view ${c.http ?? 'off'})`);
-      await startController(state, c.metrics, c.args, c.http);
+      const count = c.count ?? 1;
+      if (count > 1) {
+        const etcd = await startEtcd({ dir: join(runDir(lab), 'etcd'), detached: true });
+        state.etcd = { pid: etcd.pid, endpoint: etcd.endpoint, log: etcd.log };
+        writeLabState(state);
+        log(`etcd ${etcd.endpoint}; ${count} controllers, one leader (metrics ${c.metrics} and web view ${c.http ?? 'off'} on the first)`);
+        for (let n = 1; n <= count; n++) await startController(state, n === 1 ? c.metrics : 'off', c.args, n === 1 ? c.http : 'off', { n, etcd: etcd.endpoint });
+      } else {
+        log(`controller (metrics ${c.metrics}, web view ${c.http ?? 'off'})`);
+        await startController(state, c.metrics, c.args, c.http);
+      }
     }
     return state;
   } catch (e) {

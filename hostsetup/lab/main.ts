@@ -8,7 +8,7 @@ import { loadTopology, TopologyError } from '../../topology/load.js';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { composeFile } from '../../topology/compose.js';
 import { startDemoTraffic } from './demo.js';
-import { DEFAULT_LAB, describeLab, freeLoopbackPort, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent, webUrl } from './lab.js';
+import { alive, DEFAULT_LAB, describeLab, freeLoopbackPort, labDown, labStatus, labUp, measureNdLearning, nsName, readLabState, restartAgent, webUrl } from './lab.js';
 
 const CTL_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'controller', 'ctl', 'main.js');
 
@@ -46,12 +46,15 @@ program.command('up')
   .option('--demo', 'with --foreground: run demo traffic that makes the controller switch, and show `srv6ctl watch`')
   .option('--agent-log-level <level>', 'log level of the agents', 'info')
   .option('--no-controller', 'do not start a controller (start your own on the agents\' sockets)')
+  .option('--controllers <n>', 'start n controllers that elect a leader through an etcd of the lab\'s own (srv6ctl cluster shows them)', '1')
   .option('--interval <ms>', 'controller telemetry interval', '100')
   .option('--mode <mode>', 'controller policy for every flow (static, least-utilized, lowest-delay, weighted-multipath, tiered)', 'least-utilized')
   .option('--metrics <host:port>', 'controller Prometheus endpoint ("off" to disable; default 127.0.0.1:9464 for the default lab, off for the others)')
   .option('--http <host:port>', 'controller web view ("off" to disable; default 127.0.0.1:8080 for the default lab, or the next free port, off for the others)')
-  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string; http?: string }) => {
+  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string; http?: string; controllers: string }) => {
     requireRoot();
+    const count = Number(o.controllers);
+    if (!Number.isInteger(count) || count < 1 || count > 9) fail(new Error(`--controllers ${o.controllers}: expected an integer 1..9`));
     let t;
     try {
       t = loadTopology(topology, { upfNic: o.upfNic, serverNic: o.serverNic });
@@ -64,7 +67,7 @@ program.command('up')
       const http = o.http ?? (o.name === DEFAULT_LAB && o.controller ? `127.0.0.1:${await freeLoopbackPort(8080)}` : 'off');
       state = await labUp(t, {
         name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel,
-        controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics ?? (o.name === DEFAULT_LAB ? '127.0.0.1:9464' : 'off'), http },
+        controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics ?? (o.name === DEFAULT_LAB ? '127.0.0.1:9464' : 'off'), http, count },
       });
     } catch (e) {
       fail(e);
@@ -133,6 +136,8 @@ program.command('status')
       const web = webUrl(state.controller);
       console.log(`  controller pid ${controller.pid} ${controller.serving ? 'serving' : controller.alive ? 'NOT SERVING' : 'DEAD'}  unix:${controller.socket}${web ? `  web view ${web}` : ''}`);
     }
+    for (const c of state.controllers ?? []) console.log(`  controller pid ${c.pid} ${alive(c.pid) ? 'alive' : 'DEAD'}  unix:${c.socket}`);
+    if (state.etcd) console.log(`  etcd pid ${state.etcd.pid} ${alive(state.etcd.pid) ? 'alive' : 'DEAD'}  ${state.etcd.endpoint}  (srv6ctl cluster: who leads)`);
     process.exitCode = bad ? 1 : 0;
   });
 

@@ -36,7 +36,12 @@ export interface LabState {
   topologyFile: string;
   namespaces: string[];
   agents: Record<string, AgentRecord>;
+  /** the first controller (the only one unless --controllers N) */
   controller?: ControllerRecord;
+  /** with --controllers N: the other N-1, elected through `etcd` with the first */
+  controllers?: ControllerRecord[];
+  /** with --controllers N: the lab's own etcd */
+  etcd?: { pid: number; endpoint: string; log: string };
   shaping: string;
   startedAt: string;
 }

@@ -74,6 +74,8 @@ export function describeLab(t: Topology, state: LabState): string {
     `  ${'server'.padEnd(8)} ${nsName(state.name, 'server').padEnd(18)} eth0 ${t.externals.server.node.address}`,
     ...t.routers.map((r) => `  ${r.name.padEnd(8)} ${nsName(state.name, r.name).padEnd(18)} ${state.agents[r.name]?.management}  unix:${state.agents[r.name]?.socket}`),
     ...(state.controller ? ['', `  controller: unix:${state.controller.socket} (log ${state.controller.log}${state.controller.metrics !== 'off' ? `, metrics http://${state.controller.metrics}/metrics` : ''})`] : []),
+    ...(state.controllers ?? []).map((c) => `  controller: unix:${c.socket} (log ${c.log})`),
+    ...(state.etcd ? [`  etcd:       ${state.etcd.endpoint} (log ${state.etcd.log}); the controllers elect a leader: srv6ctl${ctl} cluster`] : []),
     ...(webUrl(state.controller) ? [`  web view:   ${webUrl(state.controller)} (open it in a browser; the loopback only)`] : []),
     '',
     'Try (from this folder; srv6-lab if installed):',

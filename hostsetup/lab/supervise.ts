@@ -42,8 +42,9 @@ function startAgent(lab: string, router: string, management: string, logLevel: s
   const logFile = join(runDir(lab), `${router}.log`);
   rmSync(socket, { force: true }); // left by an agent that was killed: binding over it fails
   const out = openSync(logFile, 'a');
+  // the journal and the highest election id seen go with the lab: another lab's router may get the same namespace inode
   const child = spawn('ip', ['netns', 'exec', nsName(lab, router), process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', router,
-    '--listen', management, `unix:${socket}`, '--log-level', logLevel], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...AGENT_ENV } });
+    '--listen', management, `unix:${socket}`, '--log-level', logLevel, '--journal', join(runDir(lab), `${router}.journal`)], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...AGENT_ENV } });
   closeSync(out);
   child.unref();
   return { pid: child.pid!, socket, management, log: logFile };
@@ -76,18 +77,25 @@ export async function freeLoopbackPort(from: number, tries = 20): Promise<number
   throw new Error(`no free port on 127.0.0.1 in ${from}..${from + tries - 1} for the web view: give --http HOST:PORT or --http off`);
 }
 
-/** Starts the controller on the agents' sockets (recorded in lab.json at once) and waits until it serves. */
-export async function startController(state: LabState, metrics: string, extra: string[], http = 'off'): Promise<ControllerRecord> {
+/**
+ * Starts a controller on the agents' sockets (recorded in lab.json at once) and
+ * waits until it serves. With `cluster`: member `c<n>` of several elected
+ * through the lab's etcd (the first keeps the single controller's socket).
+ */
+export async function startController(state: LabState, metrics: string, extra: string[], http = 'off', cluster?: { n: number; etcd: string }): Promise<ControllerRecord> {
   const lab = state.name;
-  const socket = join(runDir(lab), 'controller.sock');
-  const logFile = join(runDir(lab), 'controller.log');
+  const suffix = cluster && cluster.n > 1 ? `-${cluster.n}` : '';
+  const socket = join(runDir(lab), `controller${suffix}.sock`);
+  const logFile = join(runDir(lab), `controller${suffix}.log`);
+  const clusterArgs = cluster ? ['--etcd', cluster.etcd, '--member-id', `c${cluster.n}`, '--advertise', `unix:${socket}`] : [];
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, [CONTROLLER_MAIN, '--topology', state.topologyFile, '--agent-socket-dir', runDir(lab),
-    '--listen', `unix:${socket}`, '--metrics', metrics, '--http', http, ...extra], { detached: true, stdio: ['ignore', out, out] });
+    '--listen', `unix:${socket}`, '--metrics', metrics, '--http', http, ...clusterArgs, ...extra], { detached: true, stdio: ['ignore', out, out] });
   closeSync(out);
   child.unref();
   const controller = { pid: child.pid!, socket, log: logFile, metrics, http };
-  state.controller = controller;
+  if (suffix) state.controllers = [...(state.controllers ?? []), controller];
+  else state.controller = controller;
   writeLabState(state);
   const client = new ControllerClient(`unix:${socket}`);
   try {
@@ -127,7 +135,8 @@ export async function restartAgent(lab: string, router: string, opts: { kill?: b
  * namespaces: SIGTERM, then SIGKILL after 5 s. How many there were.
  */
 export async function stopProcesses(state: LabState | undefined, namespaces: string[]): Promise<number> {
-  const pids = new Set<number>([...Object.values(state?.agents ?? {}).map((a) => a.pid), state?.controller?.pid ?? 0].filter((p) => p && alive(p)));
+  const controllers = [state?.controller, ...(state?.controllers ?? [])].map((c) => c?.pid ?? 0);
+  const pids = new Set<number>([...Object.values(state?.agents ?? {}).map((a) => a.pid), ...controllers, state?.etcd?.pid ?? 0].filter((p) => p && alive(p)));
   for (const n of namespaces) {
     for (const p of sh('ip', ['netns', 'pids', n]).split('\n').filter(Boolean)) pids.add(Number(p));
   }

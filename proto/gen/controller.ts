@@ -1,13 +1,17 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AgentView as _srv6_controller_v1_AgentView, AgentView__Output as _srv6_controller_v1_AgentView__Output } from './srv6/controller/v1/AgentView';
 import type { AnalyzeRequest as _srv6_controller_v1_AnalyzeRequest, AnalyzeRequest__Output as _srv6_controller_v1_AnalyzeRequest__Output } from './srv6/controller/v1/AnalyzeRequest';
 import type { AnalyzeResponse as _srv6_controller_v1_AnalyzeResponse, AnalyzeResponse__Output as _srv6_controller_v1_AnalyzeResponse__Output } from './srv6/controller/v1/AnalyzeResponse';
 import type { CandidatePath as _srv6_controller_v1_CandidatePath, CandidatePath__Output as _srv6_controller_v1_CandidatePath__Output } from './srv6/controller/v1/CandidatePath';
+import type { ClusterMember as _srv6_controller_v1_ClusterMember, ClusterMember__Output as _srv6_controller_v1_ClusterMember__Output } from './srv6/controller/v1/ClusterMember';
+import type { ClusterStatus as _srv6_controller_v1_ClusterStatus, ClusterStatus__Output as _srv6_controller_v1_ClusterStatus__Output } from './srv6/controller/v1/ClusterStatus';
 import type { ControllerClient as _srv6_controller_v1_ControllerClient, ControllerDefinition as _srv6_controller_v1_ControllerDefinition } from './srv6/controller/v1/Controller';
 import type { Decision as _srv6_controller_v1_Decision, Decision__Output as _srv6_controller_v1_Decision__Output } from './srv6/controller/v1/Decision';
 import type { Flow as _srv6_controller_v1_Flow, Flow__Output as _srv6_controller_v1_Flow__Output } from './srv6/controller/v1/Flow';
 import type { FlowPolicy as _srv6_controller_v1_FlowPolicy, FlowPolicy__Output as _srv6_controller_v1_FlowPolicy__Output } from './srv6/controller/v1/FlowPolicy';
+import type { GetClusterRequest as _srv6_controller_v1_GetClusterRequest, GetClusterRequest__Output as _srv6_controller_v1_GetClusterRequest__Output } from './srv6/controller/v1/GetClusterRequest';
 import type { GetPolicyRequest as _srv6_controller_v1_GetPolicyRequest, GetPolicyRequest__Output as _srv6_controller_v1_GetPolicyRequest__Output } from './srv6/controller/v1/GetPolicyRequest';
 import type { GetTopologyRequest as _srv6_controller_v1_GetTopologyRequest, GetTopologyRequest__Output as _srv6_controller_v1_GetTopologyRequest__Output } from './srv6/controller/v1/GetTopologyRequest';
 import type { LinkState as _srv6_controller_v1_LinkState, LinkState__Output as _srv6_controller_v1_LinkState__Output } from './srv6/controller/v1/LinkState';
@@ -44,13 +48,17 @@ export interface ProtoGrpcType {
   srv6: {
     controller: {
       v1: {
+        AgentView: MessageTypeDefinition<_srv6_controller_v1_AgentView, _srv6_controller_v1_AgentView__Output>
         AnalyzeRequest: MessageTypeDefinition<_srv6_controller_v1_AnalyzeRequest, _srv6_controller_v1_AnalyzeRequest__Output>
         AnalyzeResponse: MessageTypeDefinition<_srv6_controller_v1_AnalyzeResponse, _srv6_controller_v1_AnalyzeResponse__Output>
         CandidatePath: MessageTypeDefinition<_srv6_controller_v1_CandidatePath, _srv6_controller_v1_CandidatePath__Output>
+        ClusterMember: MessageTypeDefinition<_srv6_controller_v1_ClusterMember, _srv6_controller_v1_ClusterMember__Output>
+        ClusterStatus: MessageTypeDefinition<_srv6_controller_v1_ClusterStatus, _srv6_controller_v1_ClusterStatus__Output>
         Controller: SubtypeConstructor<typeof grpc.Client, _srv6_controller_v1_ControllerClient> & { service: _srv6_controller_v1_ControllerDefinition }
         Decision: MessageTypeDefinition<_srv6_controller_v1_Decision, _srv6_controller_v1_Decision__Output>
         Flow: MessageTypeDefinition<_srv6_controller_v1_Flow, _srv6_controller_v1_Flow__Output>
         FlowPolicy: MessageTypeDefinition<_srv6_controller_v1_FlowPolicy, _srv6_controller_v1_FlowPolicy__Output>
+        GetClusterRequest: MessageTypeDefinition<_srv6_controller_v1_GetClusterRequest, _srv6_controller_v1_GetClusterRequest__Output>
         GetPolicyRequest: MessageTypeDefinition<_srv6_controller_v1_GetPolicyRequest, _srv6_controller_v1_GetPolicyRequest__Output>
         GetTopologyRequest: MessageTypeDefinition<_srv6_controller_v1_GetTopologyRequest, _srv6_controller_v1_GetTopologyRequest__Output>
         LinkState: MessageTypeDefinition<_srv6_controller_v1_LinkState, _srv6_controller_v1_LinkState__Output>

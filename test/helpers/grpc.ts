@@ -1,11 +1,22 @@
 // gRPC helpers for tests: list a server's services through reflection, as grpcurl
-// does, and run the Python reflection client, which shares nothing with our stack.
+// does, run the Python reflection client, which shares nothing with our stack,
+// and take the error of a call that must fail.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The error a call fails with; throws when it succeeds. */
+export async function rejects(p: Promise<unknown>): Promise<grpc.ServiceError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as grpc.ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
 
 export async function reflectedServices(address: string): Promise<string[]> {
   const reflectionProto = join(dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection', 'v1', 'reflection.proto');

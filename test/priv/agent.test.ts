@@ -8,20 +8,11 @@ import { createRequire } from 'node:module';
 import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { reflectedServices } from '../helpers/grpc.js';
+import { reflectedServices, rejects } from '../helpers/grpc.js';
 import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
 
 /** The agent's default rtm_protocol; the literal 83 in iproute2's output below is the documented number (README). */
 const PROTO = RTPROT_SRV6_AGENT;
-
-async function rejects(p: Promise<unknown>): Promise<grpc.ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as grpc.ServiceError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Everything the kernel holds in the namespace, as iproute2 prints it. */
 function kernelSnapshot(ns: TestNetns): string {

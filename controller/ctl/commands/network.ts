@@ -1,7 +1,7 @@
-// srv6ctl's views of the network: routers, topology, flows, candidate paths.
+// srv6ctl's views of the network: routers, topology, flows, candidate paths, the controllers (cluster).
 import type { Command } from 'commander';
 import { age, delayMs, flowPathText, mbps, paint, pathText, pct, pps, stateColour, table, type Colour } from '../format.js';
-import type { Flow, PathProbe, PathSet, RouterStatus, Topology } from '../types.js';
+import type { ClusterStatus, Flow, PathProbe, PathSet, RouterStatus, Topology } from '../types.js';
 import { out, printJson, uint, withCtl } from './common.js';
 
 /** A probed path's state for tables: live, dead, silent, or "-" when it has no figures. */
@@ -22,7 +22,7 @@ function backupCell(f: Flow, g: { color: boolean }): string {
   return `${pathText(f.backup)}${f.backup_pinned ? ' (pinned)' : ''}${shared}`;
 }
 
-/** routers, topology, flows, paths */
+/** routers, cluster, topology, flows, paths */
 export function addNetworkCommands(program: Command): void {
   // ---------- routers ----------
 
@@ -38,6 +38,38 @@ export function addNetworkCommands(program: Command): void {
         x.agent_version || '-', x.last_error ? paint(g, 'red', x.last_error) : '',
       ]), { right: [4, 5], maxWidth: g.width }));
       out(`${connected}/${r.routers.length} connected`);
+    }));
+
+  // ---------- cluster ----------
+
+  program.command('cluster')
+    .description('the controllers sharing the network through etcd: who leads, since when, its election id, lease age, each one\'s view of the agents')
+    .addHelpText('after', `
+Any controller answers, leader or follower (followers forward writes to the leader).
+A single controller without etcd says so.
+
+Examples:
+  srv6ctl cluster
+  srv6ctl --controller unix:/run/srv6-lab/srv6lab/controller-2.sock cluster --json`)
+    .action((_o, cmd: Command) => withCtl(cmd, async (ctl, g) => {
+      const c = await ctl.call<ClusterStatus>('GetCluster');
+      if (g.json) return printJson(c);
+      if (c.mode === 'single') return out('a single controller (no etcd): it leads by itself');
+      const since = Number(c.leader_since_unix_ms);
+      out(`etcd ${c.etcd_endpoints.join(', ')}; this controller: ${c.self}, ${paint(g, c.role === 'leader' ? 'green' : c.role === 'follower' ? undefined : 'red', c.role)}` +
+        `${Number(c.lease_age_ms) >= 0 ? `, lease refreshed ${age(Number(c.lease_age_ms))} ago` : ''}`);
+      out(c.leader
+        ? `leader: ${c.leader} at ${c.leader_address}, election id ${c.election_id}${since ? `, since ${new Date(since).toISOString()}` : ''}`
+        : paint(g, 'red', `no leader${c.reason ? `: ${c.reason}` : ''}`));
+      if (c.leader && c.reason) out(c.reason);
+      out(table(['MEMBER', 'ROLE', 'ADDRESS', 'AGENTS CONNECTED', 'NOT CONNECTED', 'PUBLISHED'], c.members.map((m) => {
+        const up = m.agents.filter((a) => a.state === 'connected');
+        return [
+          m.id === c.self ? `${m.id} (this)` : m.id, paint(g, m.role === 'leader' ? 'green' : undefined, m.role), m.address, `${up.length}/${m.agents.length}`,
+          m.agents.filter((a) => a.state !== 'connected').map((a) => `${a.router} ${a.state}`).join(', '), `${age(Date.now() - Number(m.published_unix_ms))} ago`,
+        ];
+      }), { maxWidth: g.width }));
+      out(`${c.members.length} member(s); this controller was elected ${c.elections} time(s); agents refused ${c.fencing_refusals} of its writes (stale election id)`);
     }));
 
   // ---------- topology ----------

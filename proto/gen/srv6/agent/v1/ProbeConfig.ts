@@ -2,6 +2,7 @@
 
 import type { ProbePath as _srv6_agent_v1_ProbePath, ProbePath__Output as _srv6_agent_v1_ProbePath__Output } from '../../../srv6/agent/v1/ProbePath';
 import type { Protection as _srv6_agent_v1_Protection, Protection__Output as _srv6_agent_v1_Protection__Output } from '../../../srv6/agent/v1/Protection';
+import type { Long } from '@grpc/proto-loader';
 
 export interface ProbeConfig {
   'paths'?: (_srv6_agent_v1_ProbePath)[];
@@ -14,6 +15,12 @@ export interface ProbeConfig {
    * probe, report and raise events, but never change a route
    */
   'disable_fast_reroute'?: (boolean);
+  /**
+   * the controller's election id, as in ApplyRequest (SetProbes installs the backups the
+   * agent fails over to): lower than the highest the agent has seen = refused; 0/unset =
+   * no election (accepted unless --require-election).
+   */
+  'election_id'?: (number | string | Long);
 }
 
 export interface ProbeConfig__Output {
@@ -27,4 +34,10 @@ export interface ProbeConfig__Output {
    * probe, report and raise events, but never change a route
    */
   'disable_fast_reroute': (boolean);
+  /**
+   * the controller's election id, as in ApplyRequest (SetProbes installs the backups the
+   * agent fails over to): lower than the highest the agent has seen = refused; 0/unset =
+   * no election (accepted unless --require-election).
+   */
+  'election_id': (string);
 }

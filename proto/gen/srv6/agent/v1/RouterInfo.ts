@@ -2,6 +2,7 @@
 
 import type { Interface as _srv6_agent_v1_Interface, Interface__Output as _srv6_agent_v1_Interface__Output } from '../../../srv6/agent/v1/Interface';
 import type { KernelSupport as _srv6_agent_v1_KernelSupport, KernelSupport__Output as _srv6_agent_v1_KernelSupport__Output } from '../../../srv6/agent/v1/KernelSupport';
+import type { Fencing as _srv6_agent_v1_Fencing, Fencing__Output as _srv6_agent_v1_Fencing__Output } from '../../../srv6/agent/v1/Fencing';
 import type { Long } from '@grpc/proto-loader';
 
 export interface RouterInfo {
@@ -14,6 +15,7 @@ export interface RouterInfo {
    */
   'protocol'?: (number);
   'started_unix_ms'?: (number | string | Long);
+  'fencing'?: (_srv6_agent_v1_Fencing | null);
 }
 
 export interface RouterInfo__Output {
@@ -26,4 +28,5 @@ export interface RouterInfo__Output {
    */
   'protocol': (number);
   'started_unix_ms': (string);
+  'fencing': (_srv6_agent_v1_Fencing__Output | null);
 }

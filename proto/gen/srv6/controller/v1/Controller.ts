@@ -4,7 +4,9 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AnalyzeRequest as _srv6_controller_v1_AnalyzeRequest, AnalyzeRequest__Output as _srv6_controller_v1_AnalyzeRequest__Output } from '../../../srv6/controller/v1/AnalyzeRequest';
 import type { AnalyzeResponse as _srv6_controller_v1_AnalyzeResponse, AnalyzeResponse__Output as _srv6_controller_v1_AnalyzeResponse__Output } from '../../../srv6/controller/v1/AnalyzeResponse';
+import type { ClusterStatus as _srv6_controller_v1_ClusterStatus, ClusterStatus__Output as _srv6_controller_v1_ClusterStatus__Output } from '../../../srv6/controller/v1/ClusterStatus';
 import type { Flow as _srv6_controller_v1_Flow, Flow__Output as _srv6_controller_v1_Flow__Output } from '../../../srv6/controller/v1/Flow';
+import type { GetClusterRequest as _srv6_controller_v1_GetClusterRequest, GetClusterRequest__Output as _srv6_controller_v1_GetClusterRequest__Output } from '../../../srv6/controller/v1/GetClusterRequest';
 import type { GetPolicyRequest as _srv6_controller_v1_GetPolicyRequest, GetPolicyRequest__Output as _srv6_controller_v1_GetPolicyRequest__Output } from '../../../srv6/controller/v1/GetPolicyRequest';
 import type { GetTopologyRequest as _srv6_controller_v1_GetTopologyRequest, GetTopologyRequest__Output as _srv6_controller_v1_GetTopologyRequest__Output } from '../../../srv6/controller/v1/GetTopologyRequest';
 import type { ListFlowsRequest as _srv6_controller_v1_ListFlowsRequest, ListFlowsRequest__Output as _srv6_controller_v1_ListFlowsRequest__Output } from '../../../srv6/controller/v1/ListFlowsRequest';
@@ -38,6 +40,21 @@ export interface ControllerClient extends grpc.Client {
   analyze(argument: _srv6_controller_v1_AnalyzeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_controller_v1_AnalyzeResponse__Output>): grpc.ClientUnaryCall;
   analyze(argument: _srv6_controller_v1_AnalyzeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_AnalyzeResponse__Output>): grpc.ClientUnaryCall;
   analyze(argument: _srv6_controller_v1_AnalyzeRequest, callback: grpc.requestCallback<_srv6_controller_v1_AnalyzeResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The controllers that share the network through etcd: who leads and since when, each one's view of the agents.
+   */
+  GetCluster(argument: _srv6_controller_v1_GetClusterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
+  GetCluster(argument: _srv6_controller_v1_GetClusterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
+  GetCluster(argument: _srv6_controller_v1_GetClusterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
+  GetCluster(argument: _srv6_controller_v1_GetClusterRequest, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
+  /**
+   * The controllers that share the network through etcd: who leads and since when, each one's view of the agents.
+   */
+  getCluster(argument: _srv6_controller_v1_GetClusterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
+  getCluster(argument: _srv6_controller_v1_GetClusterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
+  getCluster(argument: _srv6_controller_v1_GetClusterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
+  getCluster(argument: _srv6_controller_v1_GetClusterRequest, callback: grpc.requestCallback<_srv6_controller_v1_ClusterStatus__Output>): grpc.ClientUnaryCall;
   
   GetPolicy(argument: _srv6_controller_v1_GetPolicyRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_srv6_controller_v1_Policy__Output>): grpc.ClientUnaryCall;
   GetPolicy(argument: _srv6_controller_v1_GetPolicyRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_srv6_controller_v1_Policy__Output>): grpc.ClientUnaryCall;
@@ -183,6 +200,11 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
    */
   Analyze: grpc.handleUnaryCall<_srv6_controller_v1_AnalyzeRequest__Output, _srv6_controller_v1_AnalyzeResponse>;
   
+  /**
+   * The controllers that share the network through etcd: who leads and since when, each one's view of the agents.
+   */
+  GetCluster: grpc.handleUnaryCall<_srv6_controller_v1_GetClusterRequest__Output, _srv6_controller_v1_ClusterStatus>;
+  
   GetPolicy: grpc.handleUnaryCall<_srv6_controller_v1_GetPolicyRequest__Output, _srv6_controller_v1_Policy>;
   
   /**
@@ -234,6 +256,7 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
 
 export interface ControllerDefinition extends grpc.ServiceDefinition {
   Analyze: MethodDefinition<_srv6_controller_v1_AnalyzeRequest, _srv6_controller_v1_AnalyzeResponse, _srv6_controller_v1_AnalyzeRequest__Output, _srv6_controller_v1_AnalyzeResponse__Output>
+  GetCluster: MethodDefinition<_srv6_controller_v1_GetClusterRequest, _srv6_controller_v1_ClusterStatus, _srv6_controller_v1_GetClusterRequest__Output, _srv6_controller_v1_ClusterStatus__Output>
   GetPolicy: MethodDefinition<_srv6_controller_v1_GetPolicyRequest, _srv6_controller_v1_Policy, _srv6_controller_v1_GetPolicyRequest__Output, _srv6_controller_v1_Policy__Output>
   GetTopology: MethodDefinition<_srv6_controller_v1_GetTopologyRequest, _srv6_controller_v1_Topology, _srv6_controller_v1_GetTopologyRequest__Output, _srv6_controller_v1_Topology__Output>
   ListFlows: MethodDefinition<_srv6_controller_v1_ListFlowsRequest, _srv6_controller_v1_ListFlowsResponse, _srv6_controller_v1_ListFlowsRequest__Output, _srv6_controller_v1_ListFlowsResponse__Output>
