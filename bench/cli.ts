@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { dataplane } from './dataplane.js';
 import { fmt, optionProblem, type Benchmark, type BenchReport } from './benchmark.js';
 import { failoverBench } from './failover.js';
+import { haBench } from './ha.js';
 import { machine, RunDir } from './results.js';
 import { loadTopology } from '../topology/load.js';
 import { lossBench } from './loss.js';
@@ -22,7 +23,7 @@ import { telemetryBench } from './telemetry.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results');
 
-export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3, steeringBench, scaleBench, telemetryBench, failoverBench];
+export const BENCHMARKS: Benchmark[] = [switchBench, lossBench, reactionBench, programBench, dataplane, scenario1, scenario2, scenario3, steeringBench, scaleBench, telemetryBench, failoverBench, haBench];
 
 export interface RunOptions {
   short?: boolean;

@@ -13,6 +13,8 @@ export interface BenchLabOptions {
   controller?: false | string[];
   /** telemetry interval the controller starts with */
   intervalMs?: number;
+  /** several controllers electing a leader through the lab's etcd (1) */
+  controllers?: number;
   log?: (line: string) => void;
 }
 
@@ -58,7 +60,7 @@ export class BenchLab {
     process.once('SIGTERM', cleanup);
     let state: LabState;
     try {
-      state = await labUp(t, { name, controller: controllerArgs && { args: controllerArgs, metrics: 'off' }, agentLogLevel: 'warn' });
+      state = await labUp(t, { name, controller: controllerArgs && { args: controllerArgs, metrics: 'off', count: opts.controllers }, agentLogLevel: 'warn' });
     } catch (e) {
       process.off('SIGINT', cleanup);
       process.off('SIGTERM', cleanup);

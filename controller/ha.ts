@@ -51,6 +51,7 @@ export class ClusterNode implements ClusterLink {
   private readonly leaders = new Map<string, ControllerClient>();
   /** the JSON of each key as etcd last had it: a value we already hold is not written again */
   private readonly stored = new Map<string, string>();
+  private closed = false;
 
   constructor(private readonly c: Controller, private readonly opts: ClusterOptions) {
     this.conn = connectEtcd(opts.endpoints);
@@ -80,6 +81,7 @@ export class ClusterNode implements ClusterLink {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.viewTimer);
     await this.watch?.cancel().catch(() => undefined);
     await Promise.all([this.leadership.close(), this.members.close()]);
@@ -89,13 +91,13 @@ export class ClusterNode implements ClusterLink {
 
   /** Watches the intent, then loads it (no change missed in between); again after etcd cancelled the watch. */
   private async follow(): Promise<void> {
-    while (!this.watch) {
+    while (!this.watch && !this.closed) {
       try {
         this.watch = await this.intent.watch((k, v) => this.apply(k, v), (e) => {
           this.log.warn({ err: e.message }, 'intent: following again');
           const w = this.watch;
           this.watch = undefined;
-          void w?.cancel().catch(() => undefined).then(() => this.follow());
+          void w?.cancel().catch(() => undefined).then(() => (this.closed ? undefined : this.follow()));
         });
         for (const [k, v] of await this.intent.load()) this.apply(k, v);
       } catch (e) {

@@ -204,6 +204,22 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
+  it('ha: a new leader after SIGKILL and SIGSTOP, its first decision under congestion, no route changed by a takeover', async () => {
+    const { dir, summary, report } = await runShort('ha');
+    const rows = readCsv(join(dir, 'trials.csv'));
+    expect(rows.map((r) => r.kind)).to.deep.equal(['kill', 'kill-congested', 'stop']);
+    for (const r of rows) {
+      expect(Number(r.elected_ms), report.table).to.be.greaterThan(0).and.below(10_000);
+      expect(r.new_leader, report.table).to.not.equal(r.old_leader);
+    }
+    // the new leader decided, once, and nothing else moved: judged from the routers' own tables
+    expect(summary.kill_congested.first_decision_ms_median, report.table).to.be.greaterThan(0);
+    expect(summary.kill_congested.moved_switches, report.table).to.deep.equal([1]);
+    expect(summary.kill.route_changes + summary.kill_congested.route_changes + summary.stop.route_changes, report.table).to.equal(0);
+    expect(report.goals.map((g) => g.goal)).to.include('routes changed by the takeovers (all trials)');
+    console.log(`      ${report.table.split('\n').join('\n      ')}`);
+  });
+
   it('scenario3: the RTT rises with the load and falls once the ping\'s class has moved', async () => {
     const { dir, summary, report } = await runShort('scenario3');
     // the switch loses nothing; a ping can only be lost to the full queue before low has moved

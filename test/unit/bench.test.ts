@@ -34,7 +34,7 @@ describe('bench: runner', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it('offers every benchmark the issue asks for, each with a description and short defaults', () => {
-    expect(BENCHMARKS.map((b) => b.name)).to.deep.equal(['switch', 'loss', 'reaction', 'program', 'dataplane', 'scenario1', 'scenario2', 'scenario3', 'steering', 'scale', 'telemetry', 'failover']);
+    expect(BENCHMARKS.map((b) => b.name)).to.deep.equal(['switch', 'loss', 'reaction', 'program', 'dataplane', 'scenario1', 'scenario2', 'scenario3', 'steering', 'scale', 'telemetry', 'failover', 'ha']);
     for (const b of BENCHMARKS) {
       expect(b.description.length, b.name).to.be.greaterThan(20);
       for (const o of b.options) expect(o.short, `${b.name} --${o.name}`).to.be.a('string').and.not.equal('');
