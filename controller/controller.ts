@@ -239,6 +239,8 @@ export class Controller extends EventEmitter {
    * back whatever a restarted or tampered-with router lost.
    */
   private async resync(a: AgentConn): Promise<void> {
+    // a follower only reads: its flows follow the routers until it leads
+    if (!this.writable) return void (await this.readPaths(a));
     const name = a.router.name;
     const mine = [...this.flows.values()].filter((f) => f.ingress === name && !this.adopted.has(flowKey(f.cls.name, f.dir)));
     if (mine.length) {
@@ -246,11 +248,6 @@ export class Controller extends EventEmitter {
         this.adopted.add(flowKey(f.cls.name, f.dir));
         this.log.info({ class: f.cls.name, direction: f.dir, path: f.path, multipath: f.multipath, from }, 'flow path');
       }
-    }
-    // a follower only reads: its flows follow the routers until it leads
-    if (!this.writable) {
-      this.adopted.clear();
-      return;
     }
     const res = await a.client.call('Sync', { desired: this.desired(name) }, 30_000).catch((e: Error & { details?: string }) => {
       this.checkFenced(e.details || e.message);

@@ -158,13 +158,11 @@ export class ClusterNode implements ClusterLink {
     return { id: s.leader.id, address: s.leader.address };
   }
 
-  forward(method: string, request: object): Promise<unknown> {
-    const l = this.leader();
-    if ('none' in l) return Promise.reject(Object.assign(new Error(l.none), { code: 14 }));
-    let client = this.leaders.get(l.address);
+  forward(address: string, method: string, request: object): Promise<unknown> {
+    let client = this.leaders.get(address);
     if (!client) {
-      client = new ControllerClient(l.address, this.opts.credentials);
-      this.leaders.set(l.address, client);
+      client = new ControllerClient(address, this.opts.credentials);
+      this.leaders.set(address, client);
     }
     return client.call(method as never, request, FORWARD_TIMEOUT_MS);
   }

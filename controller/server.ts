@@ -39,8 +39,8 @@ export interface ClusterLink {
   status(): Promise<ClusterStatus__Output>;
   /** the leader when another controller leads, or why none is known */
   leader(): { id: string; address: string } | { none: string };
-  /** forwards a write to the leader's API: its answer, or its refusal with its status */
-  forward(method: WriteMethod, request: object): Promise<unknown>;
+  /** forwards a write to the leader's API at `address`: its answer, or its refusal with its status */
+  forward(address: string, method: WriteMethod, request: object): Promise<unknown>;
 }
 
 /** The API's unary methods other front ends call in process (ControllerServer.invoke). */
@@ -124,7 +124,7 @@ export class ControllerServer {
     const leader = this.cluster.leader();
     if ('none' in leader) throw new WithStatus(grpc.status.UNAVAILABLE, `this controller follows, and there is no leader to forward ${method} to: ${leader.none}`);
     try {
-      return (await this.cluster.forward(method, request)) as T;
+      return (await this.cluster.forward(leader.address, method, request)) as T;
     } catch (e) {
       const se = e as grpc.ServiceError;
       if (se.code === grpc.status.UNAVAILABLE || se.code === grpc.status.DEADLINE_EXCEEDED) {

@@ -28,15 +28,15 @@ describe('controller roles: leader, follower, single', () => {
   let server: ControllerServer;
   let client: ControllerClient;
   let c: Controller;
-  const forwarded: { method: string; request: any }[] = [];
+  const forwarded: { address: string; method: string; request: any }[] = [];
   let leader: { id: string; address: string } | { none: string } = { none: 'etcd at http://127.0.0.1:1 unreachable' };
   let leaderAnswer: () => Promise<unknown> = async () => ({ interval_ms: 100, smoothing: 0.6, flows: [] });
 
   const link: ClusterLink = {
     status: async () => { throw new Error('not asked here'); },
     leader: () => leader,
-    forward: (method, request) => {
-      forwarded.push({ method, request });
+    forward: (address, method, request) => {
+      forwarded.push({ address, method, request });
       return leaderAnswer();
     },
   };
@@ -80,7 +80,7 @@ describe('controller roles: leader, follower, single', () => {
     const gone = await client.call('SetBackup', { class: 'low', direction: 'forward', path: [] }).then(() => undefined, (e: grpc.ServiceError) => e);
     expect(gone?.code).to.equal(grpc.status.UNAVAILABLE);
     expect(gone?.details).to.contain('the leader c2 at unix:/run/c2.sock did not answer SetBackup');
-    expect(forwarded.map((f) => f.method)).to.deep.equal(['SetPolicy', 'SetPath', 'SetBackup']);
+    expect(forwarded.map((f) => `${f.method} -> ${f.address}`)).to.deep.equal(['SetPolicy', 'SetPath', 'SetBackup'].map((m) => `${m} -> unix:/run/c2.sock`));
     expect(forwarded[1].request).to.include({ class: 'low', direction: 'forward' });
     // the follower's own flows are untouched: the leader's intent reaches it through etcd
     expect(c.flow('low', 'forward').policy.mode).to.equal('least-utilized');
