@@ -5,13 +5,15 @@
 //    leads (by the clock here, polling GetCluster), and the routes the takeover
 //    changed on every router (ip -6 route/rule, must be none);
 //  - kill-congested: SIGKILL the leader and saturate low's path (class high at
-//    1.44x r1->r2) at the same moment: time until the new leader's first
-//    decision (its switch event, wall clock), switches of low forward (one
-//    expected: none lost, none duplicated), where the kernel has it;
+//    1.44x r1->r2) at the same moment: time until low forward's route in r1's
+//    kernel changes (`ip monitor route` in r1's namespace, read here: a clock
+//    and a reader outside the controllers), beside the new leader's own switch
+//    event; switches of low forward (one expected: none lost, none duplicated);
 //  - stop: SIGSTOP the leader past its lease and SIGCONT it (split brain): time
 //    until another leads, writes the agents refused for a stale election id
 //    (their own counters), routes changed, who the old leader says leads.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerClient } from '../controller/client.js';
 import { sendTraffic } from '../hostsetup/lab/traffic.js';
@@ -33,8 +35,10 @@ interface Trial {
   new_leader: string;
   /** failure -> another controller says it leads, ms */
   elected_ms: number;
-  /** kill-congested: failure -> the new leader's first switch decision, ms (-1: none) */
+  /** kill-congested: failure -> low forward's route replaced in r1's kernel (ip monitor), ms (-1: none) */
   first_decision_ms: number;
+  /** kill-congested: failure -> the new leader's switch event for it (its own clock), ms (-1: none) */
+  switch_event_ms: number;
   /** kill-congested: switches of low forward after the failure (1 expected) */
   moved_switches: number;
   /** routes and rules the failure changed on every router, besides the one a congestion switch moved */
@@ -55,6 +59,19 @@ const changed = (before: string[], after: string[], ignore: (l: string) => boole
   const b = new Set(before.filter((l) => !ignore(l)));
   return [...a].filter((l) => !b.has(l)).length + [...b].filter((l) => !a.has(l)).length;
 };
+
+/**
+ * `ip -6 monitor route` in a namespace: each line with the time it arrived here. A takeover's sync
+ * rewrites routes unchanged, which the kernel announces too: the caller compares with what was there.
+ */
+function monitorRoutes(ns: string): { lines: { at: number; line: string }[]; ready: Promise<void>; stop: () => void } {
+  const p = spawn('ip', ['-n', ns, '-6', 'monitor', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const lines: { at: number; line: string }[] = [];
+  createInterface({ input: p.stdout! }).on('line', (line) => lines.push({ at: Date.now(), line }));
+  // ip subscribes before its first read; a moment is enough (nothing is announced until the failure)
+  const ready = sleep(200).then(() => undefined);
+  return { lines, ready, stop: () => p.kill() };
+}
 
 async function refusals(lab: BenchLab): Promise<number> {
   let n = 0;
@@ -100,24 +117,25 @@ export const haBench: Benchmark = {
       kill: { elected_ms_median: med(of('kill').map((r) => r.elected_ms)), route_changes: of('kill').reduce((a, r) => a + r.route_changes, 0) },
       kill_congested: {
         elected_ms_median: med(of('kill-congested').map((r) => r.elected_ms)), first_decision_ms_median: med(decided),
+        switch_event_ms_median: med(of('kill-congested').map((r) => (r.switch_event_ms >= 0 ? r.switch_event_ms : Infinity))),
         moved_switches: of('kill-congested').map((r) => r.moved_switches), route_changes: of('kill-congested').reduce((a, r) => a + r.route_changes, 0),
       },
       stop: {
         elected_ms_median: med(of('stop').map((r) => r.elected_ms)), refused_at_agents: of('stop').reduce((a, r) => a + r.refused_at_agents, 0),
         route_changes: of('stop').reduce((a, r) => a + r.route_changes, 0),
       },
-      measured: 'clock: this process (failure injected -> GetCluster polled every 20 ms / the switch event\'s wall-clock time); routes: ip -6 route and rule on every router; refusals: the agents\' own GetInfo counters',
+      measured: 'clock: this process (failure injected -> GetCluster polled every 20 ms; -> low forward\'s route replaced in r1\'s kernel, read by ip monitor route; beside it the switch event\'s own wall-clock time); routes: ip -6 route and rule on every router; refusals: the agents\' own GetInfo counters',
     };
     return {
       summary,
       goals: [
-        goal('kill under congestion: failure -> new leader\'s first decision (median)', med(decided), 'ms', 'max', bound),
+        goal('kill under congestion: failure -> new leader\'s first decision in r1\'s kernel (median)', med(decided), 'ms', 'max', bound),
         goal('routes changed by the takeovers (all trials)', rows.reduce((a, r) => a + r.route_changes, 0), 'routes', 'max', 0),
         goal('low forward switched once per congested kill (lost or duplicated switches)', of('kill-congested').filter((r) => r.moved_switches !== 1).length, 'trials', 'max', 0),
       ],
       table: [
-        textTable([['trial', 'old -> new leader', 'elected ms', 'first decision ms', 'low fwd switches', 'route changes', 'refused at agents'],
-          ...rows.map((r) => [`${r.kind} ${r.trial}`, `${r.old_leader} -> ${r.new_leader}`, r.elected_ms, r.first_decision_ms, r.moved_switches, r.route_changes, r.refused_at_agents])]),
+        textTable([['trial', 'old -> new leader', 'elected ms', 'in r1\'s kernel ms', 'switch event ms', 'low fwd switches', 'route changes', 'refused at agents'],
+          ...rows.map((r) => [`${r.kind} ${r.trial}`, `${r.old_leader} -> ${r.new_leader}`, r.elected_ms, r.first_decision_ms, r.switch_event_ms, r.moved_switches, r.route_changes, r.refused_at_agents])]),
         '',
         `lease ${ttlS} s, telemetry every ${interval} ms: a new leader's first decision is due within 2 leases + 1 interval = ${bound} ms`,
       ].join('\n'),
@@ -128,6 +146,7 @@ export const haBench: Benchmark = {
 async function runTrial(lab: BenchLab, kind: Kind, trial: number, ttlS: number): Promise<Trial> {
   const sockets = [lab.state.controller!, ...(lab.state.controllers ?? [])].map((c) => c.socket);
   const clients = sockets.map((s) => new ControllerClient(`unix:${s}`));
+  let monitor: ReturnType<typeof monitorRoutes> | undefined;
   try {
     const status = (c: ControllerClient): Promise<ClusterStatus | undefined> => c.call<ClusterStatus>('GetCluster', {}, 1000).catch(() => undefined);
     let leader: ClusterStatus | undefined;
@@ -144,6 +163,12 @@ async function runTrial(lab: BenchLab, kind: Kind, trial: number, ttlS: number):
     await sleep(1000);
     const before = kernelLines(lab);
     const refusedBefore = await refusals(lab);
+    const lowTable = lab.topology.classes.find((c) => c.name === 'low')!.table;
+    const isLowForward = (l: string) => / fd03:1::\/64 /.test(` ${l} `) && new RegExp(`\\btable ${lowTable}\\b`).test(l);
+    const segs = (l: string) => /segs \d+ \[[^\]]*\]/.exec(l)?.[0];
+    const segsBefore = before.filter((l) => l.startsWith('r1 ') && isLowForward(l)).map(segs);
+    monitor = monitorRoutes(lab.ns('r1'));
+    await monitor.ready;
     const t0 = Date.now();
     process.kill(pid, kind === 'stop' ? 'SIGSTOP' : 'SIGKILL');
     const high = kind === 'kill-congested' ? sendTraffic({ netns: lab.ns('upf'), dst: lab.address('server'), port: 7501, pps: 15_000, size: 1200, durationMs: 4000, flowlabel: HIGH }) : undefined;
@@ -166,16 +191,20 @@ async function runTrial(lab: BenchLab, kind: Kind, trial: number, ttlS: number):
     await low;
     await sleep(500);
     for (const w of watches) w.stop();
+    monitor.stop();
+    const replaced = monitor.lines.find((m) => m.at >= t0 && isLowForward(m.line) && !m.line.startsWith('Deleted') && !segsBefore.includes(segs(m.line)));
     const moved = watches.flatMap((w) => w.events).filter((e) => e.class === 'low' && e.direction === 'forward' && e.ok && Number(e.unix_ms) >= t0);
     const lowForward = (l: string) => kind === 'kill-congested' && /^r1 /.test(l) && /fd03:1::\/64/.test(l);
     return {
       kind, trial, old_leader: leader!.leader, new_leader: next!.leader, elected_ms: electedMs,
-      first_decision_ms: kind === 'kill-congested' ? (moved.length ? Number(moved[0].unix_ms) - t0 : -1) : -1,
+      first_decision_ms: kind === 'kill-congested' && replaced ? replaced.at - t0 : -1,
+      switch_event_ms: kind === 'kill-congested' && moved.length ? Number(moved[0].unix_ms) - t0 : -1,
       moved_switches: kind === 'kill-congested' ? moved.length : 0,
       route_changes: changed(before, kernelLines(lab), lowForward),
       refused_at_agents: (await refusals(lab)) - refusedBefore,
     };
   } finally {
+    monitor?.stop();
     clients.forEach((c) => c.close());
   }
 }

@@ -1,5 +1,5 @@
-// What the product asks the Docker engine (through dockerode): its router and
-// controller containers by label, their health, and the base image.
+// What the product asks the Docker engine (through dockerode): its router,
+// controller and etcd containers by label, their health, etcd's volume, and the base image.
 import Docker from 'dockerode';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ export const BASE_IMAGE = 'node:20-bookworm-slim';
 
 export interface Member {
   name: string;
-  role: 'router' | 'controller';
+  role: 'router' | 'controller' | 'etcd';
   router?: string;
   management: string;
   state: string;
@@ -34,6 +34,13 @@ export async function members(d: Docker, project: string): Promise<Member[]> {
     health: /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1] ?? 'none',
     id: c.Id,
   })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Removes the project's volumes (etcd's data), by the label docker-compose gives them; their names. */
+export async function removeVolumes(d: Docker, project: string): Promise<string[]> {
+  const { Volumes } = await d.listVolumes({ filters: { label: [`com.docker.compose.project=${project}`] } });
+  for (const v of Volumes ?? []) await d.getVolume(v.Name).remove();
+  return (Volumes ?? []).map((v) => v.Name);
 }
 
 /** Waits until every member reports healthy; throws with the ones that did not. */

@@ -5,6 +5,7 @@ import { loadTopology, TopologyError } from '../topology/load.js';
 import { generateCertificates } from './certs.js';
 import { docker } from './docker.js';
 import { certsDir, COMPOSE_FILE, CONTROLLER_PORT, deployDown, deployUp, HTTP_PORT, httpToken, members, METRICS_PORT, type DeployOptions } from './deploy.js';
+import { MAX_CONTROLLERS } from '../topology/compose.js';
 
 function fail(e: unknown): never {
   console.error(e instanceof TopologyError ? `srv6-deploy: the topology has problems:\n${e.problems.map((p) => `  ${p}`).join('\n')}` : `srv6-deploy: ${(e as Error).message}`);
@@ -25,10 +26,13 @@ const program = new Command()
   .option('--certs <dir>', 'where the certificates are (default: compose/certs)')
   .option('--controller-port <n>', 'controller API on 127.0.0.1', String(CONTROLLER_PORT))
   .option('--metrics-port <n>', 'controller metrics on 127.0.0.1', String(METRICS_PORT))
-  .option('--http-port <n>', 'the controller\'s web view on 127.0.0.1 (token: SRV6_HTTP_TOKEN, else made in compose/certs/http-token)', String(HTTP_PORT));
+  .option('--http-port <n>', 'the controller\'s web view on 127.0.0.1 (token: SRV6_HTTP_TOKEN, else made in compose/certs/http-token)', String(HTTP_PORT))
+  .option('--controllers <n>', `up: n controllers (1..${MAX_CONTROLLERS}) and an etcd service that elects their leader; controller k's API, metrics and web view on the ports above + k - 1`, '1');
 
 function options(): { t: ReturnType<typeof loadTopology>; o: DeployOptions } {
-  const g = program.opts<{ topology: string; project: string; file: string; upfNic?: string; serverNic?: string; hostsetup: boolean; offlineBase?: boolean; tls?: boolean; certs?: string; controllerPort: string; metricsPort: string; httpPort: string }>();
+  const g = program.opts<{ topology: string; project: string; file: string; upfNic?: string; serverNic?: string; hostsetup: boolean; offlineBase?: boolean; tls?: boolean; certs?: string; controllerPort: string; metricsPort: string; httpPort: string; controllers: string }>();
+  const controllers = Number(g.controllers);
+  if (!Number.isInteger(controllers) || controllers < 1 || controllers > MAX_CONTROLLERS) fail(new Error(`--controllers ${g.controllers}: expected an integer 1..${MAX_CONTROLLERS}`));
   let t;
   try {
     t = loadTopology(g.topology, { upfNic: g.upfNic, serverNic: g.serverNic });
@@ -39,7 +43,7 @@ function options(): { t: ReturnType<typeof loadTopology>; o: DeployOptions } {
     t,
     o: {
       project: g.project, composeFile: g.file, hostsetup: g.hostsetup, offlineBase: !!g.offlineBase, tls: !!g.tls, certs: g.certs,
-      controllerPort: Number(g.controllerPort), metricsPort: Number(g.metricsPort), httpPort: Number(g.httpPort), log: (l) => console.log(`  ${l}`),
+      controllerPort: Number(g.controllerPort), metricsPort: Number(g.metricsPort), httpPort: Number(g.httpPort), controllers, log: (l) => console.log(`  ${l}`),
     },
   };
 }
@@ -56,21 +60,24 @@ program.command('up').description('host setup, images, compose up, wait for heal
     const token = httpToken(o);
     const web = `${o.tls ? 'https' : 'http'}://127.0.0.1:${o.httpPort}/`;
     console.log(`\nWeb view: ${web}?token=... (the token: ${token.file ?? 'SRV6_HTTP_TOKEN'}${o.tls ? `; or a browser certificate from ${certsDir(o)}/ca.pem` : ''})`);
-    console.log(`\nUp. Next:\n  npx srv6ctl --controller 127.0.0.1:${o.controllerPort}${tlsHint} watch\n  npx srv6-hostsetup status\n  ping -6 ${t.externals.server.node.address.split('/')[0]}   (from the UPF PC)\n  npx srv6-deploy down`);
+    const cluster = (o.controllers ?? 1) > 1 ? `\n  npx srv6ctl --controller 127.0.0.1:${o.controllerPort}${tlsHint} cluster   (any of ports ${o.controllerPort}..${o.controllerPort + (o.controllers ?? 1) - 1})` : '';
+    console.log(`\nUp. Next:\n  npx srv6ctl --controller 127.0.0.1:${o.controllerPort}${tlsHint} watch${cluster}\n  npx srv6-hostsetup status\n  ping -6 ${t.externals.server.node.address.split('/')[0]}   (from the UPF PC)\n  npx srv6-deploy down`);
   } catch (e) {
     fail(e);
   }
 });
 
-program.command('down').description('compose down and undo the host setup').action(async () => {
-  requireRoot();
-  const { t, o } = options();
-  try {
-    await deployDown(t, o);
-  } catch (e) {
-    fail(e);
-  }
-});
+program.command('down').description('compose down and undo the host setup')
+  .option('--volumes', 'remove etcd\'s data too (the intent of several controllers: policies, pins); kept by default for the next up')
+  .action(async (c: { volumes?: boolean }) => {
+    requireRoot();
+    const { t, o } = options();
+    try {
+      await deployDown(t, { ...o, volumes: c.volumes });
+    } catch (e) {
+      fail(e);
+    }
+  });
 
 program.command('certs')
   .description('generate a CA and mutual-TLS certificates for every router, the controller and srv6ctl (Node crypto, no openssl)')

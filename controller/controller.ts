@@ -239,8 +239,12 @@ export class Controller extends EventEmitter {
    * back whatever a restarted or tampered-with router lost.
    */
   private async resync(a: AgentConn): Promise<void> {
-    // a follower only reads: its flows follow the routers until it leads
-    if (!this.writable) return void (await this.readPaths(a));
+    // a follower only reads: its flows follow the routers until it leads. Elected while it read, it syncs
+    // now: lead() syncs only the routers connected at that moment, and this one was still connecting
+    if (!this.writable) {
+      await this.readPaths(a);
+      if (!this.writable) return;
+    }
     const name = a.router.name;
     const mine = [...this.flows.values()].filter((f) => f.ingress === name && !this.adopted.has(flowKey(f.cls.name, f.dir)));
     if (mine.length) {

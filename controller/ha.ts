@@ -28,6 +28,8 @@ export interface ClusterOptions {
   log: Logger;
   /** toward the other controllers (mutual TLS when the controller has it) */
   credentials?: grpc.ChannelCredentials;
+  /** with TLS: the name the others' certificates carry (they are reached at addresses their certificates need not list) */
+  channelOptions?: grpc.ChannelOptions;
 }
 
 const SETTINGS_KEY = 'settings';
@@ -161,7 +163,7 @@ export class ClusterNode implements ClusterLink {
   forward(address: string, method: string, request: object): Promise<unknown> {
     let client = this.leaders.get(address);
     if (!client) {
-      client = new ControllerClient(address, this.opts.credentials);
+      client = new ControllerClient(address, this.opts.credentials, this.opts.channelOptions);
       this.leaders.set(address, client);
     }
     return client.call(method as never, request, FORWARD_TIMEOUT_MS);

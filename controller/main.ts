@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { channelCredentials, logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
+import { channelCredentials, expectName, logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { loadTopology, TopologyError } from '../topology/load.js';
 import { DEFAULT_LEASE_TTL_S } from './cluster/checks.js';
 import { Controller } from './controller.js';
@@ -138,6 +138,7 @@ if (o.etcd) {
   try {
     cluster = new ClusterNode(controller, {
       endpoints: o.etcd.split(','), id: o.memberId, address: o.advertise ?? o.listen[0], leaseTtlS: o.leaseTtl, log, credentials: channelCredentials(tls),
+      channelOptions: tlsEnabled(tls) ? expectName('controller') : undefined,
     });
   } catch (e) {
     console.error(`srv6-controller: ${(e as Error).message}`);

@@ -72,16 +72,18 @@ export class ControllerMetrics {
         this.set(c.writable ? 1 : 0);
       },
     });
-    new Gauge({
-      name: 'srv6_controller_elections', help: 'Times this controller was elected leader since it started.', registers,
+    new Counter({
+      name: 'srv6_controller_elections_total', help: 'Times this controller was elected leader since it started.', registers,
       collect() {
-        this.set(c.elections);
+        this.reset();
+        this.inc(c.elections);
       },
     });
-    new Gauge({
-      name: 'srv6_controller_fencing_refusals', help: 'Writes of this controller that agents refused for a stale election id.', registers,
+    new Counter({
+      name: 'srv6_controller_fencing_refusals_total', help: 'Writes of this controller that agents refused for a stale election id.', registers,
       collect() {
-        this.set(c.fencingRefusals);
+        this.reset();
+        this.inc(c.fencingRefusals);
       },
     });
     new Gauge({

@@ -116,14 +116,20 @@ interface Ports {
   peer: number;
 }
 
+/** Debian's etcd on PATH; throws naming the package when there is none. */
+export function etcdBinary(): string {
+  const binary = onPath('etcd');
+  if (!binary) throw new Error(`etcd not found: install the Debian package etcd-server (searched PATH=${process.env.PATH ?? ''})`);
+  return binary;
+}
+
 /**
  * Starts one etcd member for our own use and waits until it answers on
  * /health. Fails with the end of its log when it does not within
  * `startTimeoutMs`, and says which package to install when there is no etcd.
  */
 export async function startEtcd(opts: EtcdOptions): Promise<RunningEtcd> {
-  const binary = onPath('etcd');
-  if (!binary) throw new Error(`etcd not found: install the Debian package etcd-server (searched PATH=${process.env.PATH ?? ''})`);
+  const binary = etcdBinary();
   const dataDir = join(opts.dir, 'data');
   const log = opts.log ?? join(opts.dir, 'etcd.log');
   const timeoutMs = opts.startTimeoutMs ?? 10_000;

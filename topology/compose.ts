@@ -1,7 +1,8 @@
 // docker-compose.yml for a topology: one container per router (the agent
-// inside, NET_ADMIN and SYS_NICE, no privileged), one for the controller, a network per core
-// link, the management network, and the two macvlan networks on the host's
-// physical NICs (parents from the environment, the seed's names by default).
+// inside, NET_ADMIN and SYS_NICE, no privileged), one for the controller (or
+// several and an etcd that elects their leader), a network per core link, the
+// management network, and the two macvlan networks on the host's physical NICs
+// (parents from the environment, the seed's names by default).
 // A pure derivation from the topology (text out, nothing touched), so it lives
 // here, below both of its users: the Docker deployment (compose/: srv6-deploy,
 // its certificates) and `srv6-lab compose` (hostsetup/lab/), which must not
@@ -31,10 +32,35 @@ const netOf = (ifaddr: string): Net => {
 };
 const linkNetwork = (name: string) => `link-${name}`;
 
-/** The controller's address on the management network: <prefix>::fffd (the host bridge is ::fffe). */
-export function controllerAddress(t: Topology): string {
-  return withLastGroup(net(t.management.prefix), 0xfffd);
+const ETCD_PORT = 2379;
+/**
+ * Health checks run bash, not Node: a Node process started every 5 s in each container made the
+ * switches that fell within ~400 ms of one slow (bench/README.md, "switch"). An agent or a controller is
+ * healthy when its API accepts a connection (srv6-deploy then checks through gRPC that the controllers
+ * reach every agent); etcd when its /health says so.
+ */
+const listening = (host: string, port: number) => ({ test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`], interval: '5s', timeout: '3s', retries: 5 });
+const ETCD_HEALTHY = {
+  test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/::1/${ETCD_PORT} && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '"health":"true"' <&3`],
+  interval: '5s', timeout: '3s', retries: 5,
+};
+/** at most this many controllers in one deployment (their addresses count down from ::fffd, etcd's is ::fff0) */
+export const MAX_CONTROLLERS = 9;
+
+/** Controller `n`'s address on the management network (1: <prefix>::fffd, 2: ::fffc, ..; the host bridge is ::fffe). */
+export function controllerAddress(t: Topology, n = 1): string {
+  return withLastGroup(net(t.management.prefix), 0xfffd - (n - 1));
 }
+
+/** etcd's address on the management network: <prefix>::fff0 */
+function etcdAddress(t: Topology): string {
+  return withLastGroup(net(t.management.prefix), 0xfff0);
+}
+
+/** Controller `n`'s service (and member) name: controller, controller-2, .. */
+export const controllerService = (n: number) => (n === 1 ? 'controller' : `controller-${n}`);
+/** The host-side port variable of controller `n`'s API, metrics or web view: SRV6_CONTROLLER_PORT, SRV6_CONTROLLER_2_PORT, .. */
+export const portVariable = (what: 'CONTROLLER' | 'METRICS' | 'HTTP', n: number) => (n === 1 ? `SRV6_${what}_PORT` : `SRV6_${what}_${n}_PORT`);
 
 function externalNetwork(e: External) {
   return {
@@ -46,8 +72,19 @@ function externalNetwork(e: External) {
   };
 }
 
-/** `agentNodeFlags`, `agentEnv`: Node options and environment the agent runs with (agent/runtime.ts: the layer above says which). */
-export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags: readonly string[] = [], agentEnv: Readonly<Record<string, string>> = {}): string {
+export interface ComposeOptions {
+  /** the topology file as the controller finds it in the image (topology/NAME.yaml) */
+  topologyInImage: string;
+  /** Node options and environment the agent runs with (agent/runtime.ts: the layer above says which) */
+  agentNodeFlags?: readonly string[];
+  agentEnv?: Readonly<Record<string, string>>;
+  /** 2 or more: that many controllers and an etcd service (with a volume) that elects their leader (1) */
+  controllers?: number;
+}
+
+export function composeFile(t: Topology, o: ComposeOptions): string {
+  const { agentNodeFlags = [], agentEnv = {}, controllers = 1 } = o;
+  if (!Number.isInteger(controllers) || controllers < 1 || controllers > MAX_CONTROLLERS) throw new Error(`controllers ${controllers}: expected an integer 1..${MAX_CONTROLLERS}`);
   const networks: Record<string, unknown> = {
     mgmt: {
       driver: 'bridge',
@@ -113,30 +150,61 @@ export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags
       volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
       command: [...agentNodeFlags, 'dist/agent/main.js'],
       networks: nets,
-      healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', listen, r.name], interval: '5s', timeout: '3s', retries: 5, start_period: '5s' },
+      healthcheck: { ...listening(r.management, t.management.port), start_period: '5s' },
       restart: 'unless-stopped',
     };
   }
-  const mgmtAddress = controllerAddress(t);
-  services.controller = {
-    image: IMAGE,
-    build: { context: '..', dockerfile: 'compose/Dockerfile' },
-    hostname: 'controller',
-    labels: { 'srv6.role': 'controller', 'srv6.management': `[${mgmtAddress}]:${CONTROLLER_PORT}` },
-    command: ['dist/controller/main.js', '--topology', topologyInImage, '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`, '--http', `[::]:${HTTP_PORT}`],
-    // the web view listens beyond the container's loopback: it needs the token (or TLS), which srv6-deploy provides
-    environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}', SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}', SRV6_HTTP_TOKEN: '${SRV6_HTTP_TOKEN:-}' },
-    volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
-    networks: { mgmt: { ipv6_address: mgmtAddress } },
-    // published on the host's loopback only
-    ports: [
-      `127.0.0.1:\${SRV6_CONTROLLER_PORT:-${CONTROLLER_PORT}}:${CONTROLLER_PORT}`, `127.0.0.1:\${SRV6_METRICS_PORT:-${METRICS_PORT}}:${METRICS_PORT}`,
-      `127.0.0.1:\${SRV6_HTTP_PORT:-${HTTP_PORT}}:${HTTP_PORT}`,
-    ],
-    depends_on: Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_healthy' }])),
-    healthcheck: { test: ['CMD', 'node', 'dist/proto/health-check.js', `[::1]:${CONTROLLER_PORT}`, 'controller'], interval: '5s', timeout: '3s', retries: 5 },
-    restart: 'unless-stopped',
-  };
+  const routersHealthy = Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_healthy' }]));
+  const clustered = controllers > 1;
+  const etcdUrl = `http://[${etcdAddress(t)}]:${ETCD_PORT}`;
+  for (let n = 1; n <= controllers; n++) {
+    const name = controllerService(n);
+    const address = controllerAddress(t, n);
+    const port = (what: 'CONTROLLER' | 'METRICS' | 'HTTP', inside: number) => `127.0.0.1:\${${portVariable(what, n)}:-${inside + n - 1}}:${inside}`;
+    services[name] = {
+      image: IMAGE,
+      build: { context: '..', dockerfile: 'compose/Dockerfile' },
+      hostname: name,
+      labels: { 'srv6.role': 'controller', 'srv6.management': `[${address}]:${CONTROLLER_PORT}` },
+      command: [
+        'dist/controller/main.js', '--topology', o.topologyInImage, '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`, '--http', `[::]:${HTTP_PORT}`,
+        // the others forward writes to the leader at its management address
+        ...(clustered ? ['--etcd', etcdUrl, '--lease-ttl', '${SRV6_LEASE_TTL:-2}', '--member-id', name, '--advertise', `[${address}]:${CONTROLLER_PORT}`] : []),
+      ],
+      // the web view listens beyond the container's loopback: it needs the token (or TLS), which srv6-deploy provides
+      environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}', SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}', SRV6_HTTP_TOKEN: '${SRV6_HTTP_TOKEN:-}' },
+      volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
+      networks: { mgmt: { ipv6_address: address } },
+      // published on the host's loopback only
+      ports: [port('CONTROLLER', CONTROLLER_PORT), port('METRICS', METRICS_PORT), port('HTTP', HTTP_PORT)],
+      depends_on: clustered ? { ...routersHealthy, etcd: { condition: 'service_healthy' } } : routersHealthy,
+      healthcheck: listening('::1', CONTROLLER_PORT),
+      restart: 'unless-stopped',
+    };
+  }
+  const volumes: Record<string, unknown> = {};
+  if (clustered) {
+    services.etcd = {
+      image: IMAGE,
+      build: { context: '..', dockerfile: 'compose/Dockerfile' },
+      hostname: 'etcd',
+      labels: { 'srv6.role': 'etcd', 'srv6.management': etcdUrl },
+      // Debian's etcd, copied into the image by srv6-deploy; one member, its data on a volume (the intent outlives the containers)
+      entrypoint: ['/app/etcd'],
+      command: [
+        '--name', 'etcd', '--data-dir', '/var/lib/etcd',
+        '--listen-client-urls', `http://[::]:${ETCD_PORT}`, '--advertise-client-urls', etcdUrl,
+        '--listen-peer-urls', 'http://127.0.0.1:2380', '--initial-advertise-peer-urls', 'http://127.0.0.1:2380', '--initial-cluster', 'etcd=http://127.0.0.1:2380',
+        // as the lab's: leases of 1 s hold (etcd's defaults make 2 s the shortest)
+        '--heartbeat-interval', '50', '--election-timeout', '500',
+      ],
+      volumes: ['etcd-data:/var/lib/etcd'],
+      networks: { mgmt: { ipv6_address: etcdAddress(t) } },
+      healthcheck: ETCD_HEALTHY,
+      restart: 'unless-stopped',
+    };
+    volumes['etcd-data'] = {};
+  }
   const f = endpoints(t, 'forward');
   const header = [
     `# Generated from ${t.name} (${f.ingress} ingress, ${f.egress} egress) by \`srv6-lab compose ${t.name}\`: do not edit,`,
@@ -146,5 +214,6 @@ export function composeFile(t: Topology, topologyInImage: string, agentNodeFlags
     '# the web view requires SRV6_HTTP_TOKEN (srv6-deploy makes one in compose/certs/http-token) unless TLS is on;',
     '# mutual TLS everywhere: SRV6_TLS_DIR=/certs, with the files of `srv6-deploy certs` in SRV6_CERTS (compose/certs).',
   ].join('\n');
-  return `${header}\n${stringify({ version: '2.4', services, networks }, { lineWidth: 0 })}`;
+  const extra = clustered ? `\n# ${controllers} controllers (\`srv6-deploy up --controllers ${controllers}\`): etcd on the management network elects their leader;\n# each one's API, metrics and web view on the next ports (SRV6_CONTROLLER_2_PORT, ..); SRV6_LEASE_TTL (2 s).` : '';
+  return `${header}${extra}\n${stringify({ version: '2.4', services, networks, ...(clustered ? { volumes } : {}) }, { lineWidth: 0 })}`;
 }

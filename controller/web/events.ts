@@ -27,7 +27,7 @@ const KEEPALIVE_MS = 15_000;
 /** a page that reads slower than this is behind: it is closed (it reconnects and starts afresh) */
 const MAX_BUFFERED_BYTES = 4 << 20;
 export const DEFAULT_REPLAY = 100;
-const MAX_REPLAY = 1000;
+export const MAX_REPLAY = 1000;
 
 /** One point of the charts. */
 export interface Sample {
@@ -86,7 +86,7 @@ export class EventHub {
     return this.clients.size;
   }
 
-  /** A page subscribes: hello, the history, the last `replay` switches, the flows; then live events. */
+  /** A page subscribes: hello, the history, the last `replay` switches (0..MAX_REPLAY), the flows; then live events. */
   async subscribe(res: ServerResponse, replay: number, intervalMs: number): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 1000\n\n');
@@ -94,8 +94,7 @@ export class EventHub {
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     send('hello', { instance: this.instance, started_unix_ms: this.startedUnixMs, interval_ms: intervalMs, sample_ms: SAMPLE_MS });
     send('history', { samples: this.history });
-    const n = Math.max(0, Math.min(MAX_REPLAY, replay));
-    for (const e of n ? this.backend.switches().slice(-n) : []) send('switch', e);
+    for (const e of replay > 0 ? this.backend.switches().slice(-replay) : []) send('switch', e);
     const flows = await this.backend.invoke('ListFlows').catch(() => undefined);
     if (res.writableEnded) return;
     if (flows) send('flows', flows);

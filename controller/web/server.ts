@@ -29,7 +29,7 @@ import type { TlsFiles } from '../../proto/tls.js';
 import { endpoints } from '../../topology/derive.js';
 import { authorized, loopbackHostHeader, sameOrigin, TOKEN_COOKIE, type HttpAddress } from './auth.js';
 import type { WebBackend } from './backend.js';
-import { DEFAULT_REPLAY, EventHub } from './events.js';
+import { DEFAULT_REPLAY, EventHub, MAX_REPLAY } from './events.js';
 
 /** the page's files, in the source tree and in the image alike (dist/controller/web/ -> controller/web/static/) */
 const STATIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'controller', 'web', 'static');
@@ -154,6 +154,8 @@ export class WebServer {
 
     const route = `${req.method} ${url.pathname}`;
     const q = (k: string) => url.searchParams.get(k) ?? '';
+    // how many past switches to send first: ?replay=N (0: none), else the default
+    const replay = url.searchParams.has('replay') ? Math.max(0, Math.min(MAX_REPLAY, Math.trunc(Number(q('replay'))) || 0)) : DEFAULT_REPLAY;
     switch (route) {
       case 'GET /api/view': return this.json(res, await this.view());
       case 'GET /api/flows': return this.json(res, await this.backend.invoke('ListFlows'));
@@ -161,8 +163,8 @@ export class WebServer {
       case 'GET /api/routers': return this.json(res, await this.backend.invoke('ListRouters'));
       case 'GET /api/analyze': return this.json(res, await this.backend.invoke('Analyze', {}));
       case 'GET /api/paths': return this.json(res, await this.backend.invoke('ListPaths', { class: q('class'), direction: q('direction'), k: Number(q('k')) || 0 }));
-      case 'GET /api/switches': return this.json(res, { switches: this.backend.switches().slice(-Math.min(1000, Number(q('replay')) || DEFAULT_REPLAY)) });
-      case 'GET /api/events': return this.hub.subscribe(res, url.searchParams.has('replay') ? Number(q('replay')) || 0 : DEFAULT_REPLAY, this.backend.intervalMs());
+      case 'GET /api/switches': return this.json(res, { switches: replay ? this.backend.switches().slice(-replay) : [] });
+      case 'GET /api/events': return this.hub.subscribe(res, replay, this.backend.intervalMs());
       case 'POST /api/pin': {
         if (!sameOrigin(req)) throw new HttpError(403, 'a pin must come from the web view\'s own page');
         const body = await readJson(req);

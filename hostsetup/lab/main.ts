@@ -161,14 +161,14 @@ program.command('nd')
 program.command('compose')
   .description('print the docker-compose.yml of a topology (the file must be in topology/ to be in the image)')
   .argument('[topology]', 'topology file or bundled name (reference, grid4x4)', 'reference')
-  .action((topology: string) => {
-    let t;
+  .option('--controllers <n>', 'n controllers and an etcd service that elects their leader (what srv6-deploy up --controllers n runs)', '1')
+  .action((topology: string, o: { controllers: string }) => {
     try {
-      t = loadTopology(topology);
+      const t = loadTopology(topology);
+      process.stdout.write(composeFile(t, { topologyInImage: `topology/${basename(t.file)}`, agentNodeFlags: AGENT_NODE_FLAGS, agentEnv: AGENT_ENV, controllers: Number(o.controllers) }));
     } catch (e) {
       fail(e);
     }
-    process.stdout.write(composeFile(t, `topology/${basename(t.file)}`, AGENT_NODE_FLAGS, AGENT_ENV));
   });
 
 program.command('restart-agent')

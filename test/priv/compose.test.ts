@@ -4,11 +4,13 @@
 // compose file; the UPF pings the server over SRv6 through the containers; the
 // controller in its container switches a path on demand; everything goes away.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ControllerClient } from '../../controller/client.js';
+import { clusterFile, COMPOSE_FILE } from '../../compose/deploy.js';
 import { docker, members } from '../../compose/docker.js';
 import { requireRoot, run, TestNetns } from '../helpers/netns.js';
 
@@ -107,6 +109,87 @@ describe('srv6-deploy on a real Docker engine (privileged)', function () {
     expect(down.status, down.stderr).to.equal(0);
     expect(await members(docker(), project)).to.deep.equal([]);
     expect(spawnSync('ip', ['link', 'show', 'macvlan-upf']).status).to.not.equal(0);
+  });
+
+  it('runs three controllers with etcd: one leads, a follower forwards a pin, `docker kill` of the leader -> another leads, the pin holds, the routers keep forwarding', async () => {
+    const ctlAt = (n: number) => new ControllerClient(`127.0.0.1:${ports.controller + n - 1}`);
+    const clients = [1, 2, 3].map(ctlAt);
+    const r1Table = async () => {
+      const r1 = (await members(docker(), project)).find((x) => x.router === 'r1')!;
+      const pid = String((await docker().getContainer(r1.id).inspect()).State.Pid);
+      return run('nsenter', ['-t', pid, '-n', 'ip', '-6', 'route', 'show', 'table', '103']);
+    };
+    let ping: ReturnType<typeof spawn> | undefined;
+    try {
+      const up = deploy('up', '--controllers', '3');
+      expect(up.status, `${up.stdout}\n${up.stderr}`).to.equal(0);
+      expect(up.stdout).to.match(/controller(-\d)? leads \(election \d+\) and has synced every router/);
+      const m = await members(docker(), project);
+      expect(m.map((x) => x.role).sort()).to.deep.equal(['controller', 'controller', 'controller', 'etcd', ...Array(6).fill('router')]);
+      expect(m.every((x) => x.health === 'healthy'), JSON.stringify(m)).to.equal(true);
+
+      const views = await Promise.all(clients.map((c) => c.call('GetCluster', {})));
+      const leader = views[0].leader;
+      expect(views.map((v) => v.leader), 'one leader, known to all').to.deep.equal([leader, leader, leader]);
+      expect(views.map((v) => v.role).sort()).to.deep.equal(['follower', 'follower', 'leader']);
+      const text = spawnSync(process.execPath, [CTL, '--controller', `127.0.0.1:${ports.controller + 1}`, 'cluster'], { encoding: 'utf8' });
+      expect(text.status, text.stderr).to.equal(0);
+      for (const name of ['controller', 'controller-2', 'controller-3']) expect(text.stdout).to.contain(name);
+
+      // a pin through a follower: forwarded to the leader, which writes it
+      const follower = views.findIndex((v) => v.role === 'follower');
+      const pin = spawnSync(process.execPath, [CTL, '--controller', `127.0.0.1:${ports.controller + follower}`, 'pin', 'low', 'forward', 'r1,r3,r5,r6'], { encoding: 'utf8' });
+      expect(pin.status, pin.stderr).to.equal(0);
+      const pinned = await r1Table();
+      expect(pinned).to.contain('segs 3 [ fc00:3::1 fc00:5::1 fc00:6::d3 ]');
+
+      // the routers forward through the takeover: 0.02 s apart, counted by ping itself
+      // -D -O: each answer and each missing one with its time, to say when any went missing
+      ping = spawn('ip', ['netns', 'exec', upf!.name, 'ping', '-6', '-n', '-D', '-O', '-i', '0.02', '-W', '1', '-w', '12', 'fd03:1::200'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let pingOut = '';
+      ping.stdout!.on('data', (d) => (pingOut += d));
+      const pingDone = new Promise((r) => ping!.on('exit', r));
+
+      const leaderContainer = (await members(docker(), project)).find((x) => x.name.includes(`_${leader}_`))!;
+      const killedAt = Date.now();
+      await docker().getContainer(leaderContainer.id).kill();
+      const survivors = [0, 1, 2].filter((i) => views[i].self !== leader);
+      let next = '';
+      for (const until = Date.now() + 15_000; Date.now() < until && !next; await new Promise((r) => setTimeout(r, 100))) {
+        const v = await clients[survivors[0]].call('GetCluster', {}).catch(() => undefined);
+        if (v?.leader && v.leader !== leader && v.election_id > views[0].election_id) next = v.leader;
+      }
+      const tookOverMs = Date.now() - killedAt;
+      expect(next, 'a new leader').to.not.equal('');
+      console.log(`      ${next} leads ${tookOverMs} ms after docker kill of ${leader}`);
+      // the lease (2 s) runs out on etcd's clock, then a follower's campaign wins: two leases and a second of polling and Docker
+      expect(tookOverMs, 'ms from docker kill to the new leader').to.be.at.most(5000);
+
+      // the pin holds: in etcd's intent (the new leader's flows) and in r1's kernel, untouched by the takeover
+      const { flows } = await clients[survivors[0]].call('ListFlows', {});
+      expect(flows.find((f: { class: string; direction: string }) => f.class === 'low' && f.direction === 'forward').pin).to.deep.equal(['r1', 'r3', 'r5', 'r6']);
+      expect(await r1Table()).to.equal(pinned);
+
+      // and the new leader writes (its election id is above the old one's, so the agents take it)
+      const repinAt = Date.now();
+      const repin = spawnSync(process.execPath, [CTL, '--controller', `127.0.0.1:${ports.controller + survivors[1]}`, 'pin', 'low', 'forward', 'r1,r2,r4,r6'], { encoding: 'utf8' });
+      expect(repin.status, repin.stderr).to.equal(0);
+      expect(await r1Table()).to.contain('segs 3 [ fc00:2::1 fc00:4::1 fc00:6::d3 ]');
+
+      await pingDone;
+      const [, sent, received] = /(\d+) packets transmitted, (\d+) received/.exec(pingOut) ?? [];
+      expect(Number(sent), pingOut).to.be.greaterThan(300);
+      const missing = [...pingOut.matchAll(/^\[(\d+\.\d+)\] no answer yet for icmp_seq=(\d+)/gm)].map(([, at, seq]) => `#${seq} at ${Math.round(Number(at) * 1000 - killedAt)} ms`);
+      expect(Number(received), `UPF -> server pings through the takeover (kill at 0 ms, the new leader's pin at ${repinAt - killedAt} ms): missing ${missing.join(', ')}\n${pingOut.split('\n').slice(-4).join('\n')}`).to.equal(Number(sent));
+    } finally {
+      ping?.kill();
+      for (const c of clients) c.close();
+      const down = deploy('down', '--volumes');
+      expect(down.status, `${down.stdout}\n${down.stderr}`).to.equal(0);
+    }
+    expect(await members(docker(), project)).to.deep.equal([]);
+    expect((await docker().listVolumes({ filters: { label: [`com.docker.compose.project=${project}`] } })).Volumes ?? []).to.deep.equal([]);
+    expect(existsSync(clusterFile({ composeFile: COMPOSE_FILE, project })), 'the derived compose file is gone').to.equal(false);
   });
 
   it('comes up with mutual TLS on from one switch: srv6ctl needs its certificate, traffic flows', async () => {

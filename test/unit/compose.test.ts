@@ -3,7 +3,7 @@
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ describe('compose/docker-compose.yml', () => {
   const doc = parse(text);
 
   it('is exactly what `srv6-lab compose reference` generates', () => {
-    expect(text).to.equal(composeFile(t, 'topology/reference.yaml', AGENT_NODE_FLAGS, AGENT_ENV));
+    expect(text).to.equal(composeFile(t, { topologyInImage: 'topology/reference.yaml', agentNodeFlags: AGENT_NODE_FLAGS, agentEnv: AGENT_ENV }));
   });
 
   it('runs every router unprivileged with NET_ADMIN and SYS_NICE (the probe reflector real-time thread), its agent on the management address only', () => {
@@ -33,7 +33,7 @@ describe('compose/docker-compose.yml', () => {
       expect(s.networks.mgmt.ipv6_address).to.equal(r.management);
       expect(s.sysctls['net.ipv6.conf.all.seg6_enabled']).to.equal(1);
       expect(s.ports, r.name).to.equal(undefined);
-      expect(s.healthcheck.test).to.include('dist/proto/health-check.js');
+      expect(s.healthcheck.test).to.deep.equal(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/${r.management}/${t.management.port}`]);
     }
     expect(doc.services.controller.ports.every((p: string) => p.startsWith('127.0.0.1:'))).to.equal(true);
   });
@@ -91,6 +91,63 @@ describe('compose/docker-compose.yml', () => {
     }
     const r = spawnSync('docker-compose', ['-f', CHECKED_IN, 'config', '--quiet'], { encoding: 'utf8', cwd: dirname(CHECKED_IN) });
     expect(r.status, r.stderr).to.equal(0);
+  });
+});
+
+describe('the compose file of several controllers (srv6-deploy up --controllers N)', () => {
+  const t = loadTopology('reference');
+  const doc = parse(composeFile(t, { topologyInImage: 'topology/reference.yaml', agentNodeFlags: AGENT_NODE_FLAGS, agentEnv: AGENT_ENV, controllers: 3 }));
+  const names = ['controller', 'controller-2', 'controller-3'];
+
+  it('runs etcd on the management network, its data on a volume, healthy before any controller starts', () => {
+    const e = doc.services.etcd;
+    expect(e.entrypoint).to.deep.equal(['/app/etcd']);
+    expect(e.networks.mgmt.ipv6_address).to.equal('fd00:ffff::fff0');
+    expect(e.command.slice(e.command.indexOf('--advertise-client-urls'), e.command.indexOf('--advertise-client-urls') + 2)).to.deep.equal(['--advertise-client-urls', 'http://[fd00:ffff::fff0]:2379']);
+    expect(e.volumes).to.deep.equal(['etcd-data:/var/lib/etcd']);
+    expect(doc.volumes).to.deep.equal({ 'etcd-data': {} });
+    expect(e.ports, 'not published').to.equal(undefined);
+    for (const n of names) expect(doc.services[n].depends_on.etcd, n).to.deep.equal({ condition: 'service_healthy' });
+  });
+
+  it('gives each controller its own address, member id, advertised address and host ports', () => {
+    names.forEach((n, i) => {
+      const s = doc.services[n];
+      const address = `fd00:ffff::${(0xfffd - i).toString(16)}`;
+      const flag = (f: string) => s.command[s.command.indexOf(f) + 1];
+      expect(s.networks.mgmt.ipv6_address, n).to.equal(address);
+      expect([flag('--etcd'), flag('--member-id'), flag('--advertise'), flag('--lease-ttl')]).to.deep.equal(['http://[fd00:ffff::fff0]:2379', n, `[${address}]:50052`, '${SRV6_LEASE_TTL:-2}']);
+      const v = i === 0 ? '' : `_${i + 1}`;
+      expect(s.ports).to.deep.equal([`127.0.0.1:\${SRV6_CONTROLLER${v}_PORT:-${50052 + i}}:50052`, `127.0.0.1:\${SRV6_METRICS${v}_PORT:-${9464 + i}}:9464`, `127.0.0.1:\${SRV6_HTTP${v}_PORT:-${8080 + i}}:8080`]);
+    });
+    expect(Object.keys(doc.services).filter((k) => doc.services[k].labels['srv6.role'] === 'controller')).to.deep.equal(names);
+  });
+
+  it('has the one-controller file\'s routers and networks, and a single controller with no etcd when asked for one', () => {
+    const one = parse(readFileSync(CHECKED_IN, 'utf8'));
+    for (const r of t.routers) expect(doc.services[r.name], r.name).to.deep.equal(one.services[r.name]);
+    expect(doc.networks).to.deep.equal(one.networks);
+    expect(one.services.etcd).to.equal(undefined);
+    expect(one.services.controller.command).to.not.include('--etcd');
+  });
+
+  it('refuses a count outside 1..9, naming it', () => {
+    for (const n of [0, 10, 1.5]) expect(() => composeFile(t, { topologyInImage: 'topology/reference.yaml', controllers: n })).to.throw(`controllers ${n}: expected an integer 1..9`);
+  });
+
+  it('passes `docker-compose config`', function () {
+    if (!existsSync('/usr/bin/docker-compose')) {
+      if (process.env.CI === 'true') throw new Error('docker-compose is not installed (npm test installs it as root: hostsetup/os-packages.sh)');
+      this.skip();
+    }
+    const file = join(dirname(CHECKED_IN), `docker-compose.unit-${process.pid}.yml`);
+    writeFileSync(file, composeFile(t, { topologyInImage: 'topology/reference.yaml', controllers: 3 }));
+    try {
+      const r = spawnSync('docker-compose', ['-f', file, 'config', '--quiet'], { encoding: 'utf8', cwd: dirname(CHECKED_IN) });
+      expect(r.status, r.stderr).to.equal(0);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
 

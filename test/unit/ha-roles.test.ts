@@ -117,6 +117,34 @@ describe('controller roles: leader, follower, single', () => {
     expect(announced).to.deep.equal([]);
   });
 
+  it('a router still connecting when this controller is elected is synced as soon as its first read is back', async () => {
+    // the agent pool's first contact: as a follower, the controller only reads the router's paths; lead()
+    // syncs the routers connected at that moment, which this one is not yet
+    const calls: string[] = [];
+    let release!: () => void;
+    const firstRead = new Promise<void>((r) => (release = r));
+    const r1 = {
+      router: t.routers.find((r) => r.name === 'r1')!, state: 'connecting', syncs: 0,
+      client: {
+        call: async (method: string) => {
+          calls.push(method);
+          if (method === 'ListState') {
+            if (calls.length === 1) await firstRead;
+            return { routes: [] };
+          }
+          return { added: [], changed: [], removed: [] };
+        },
+      },
+    };
+    const connecting = (c as any).resync(r1) as Promise<void>;
+    await c.lead(7n);
+    expect(calls, 'lead() does not know this router yet').to.deep.equal(['ListState']);
+    release();
+    await connecting;
+    expect(calls).to.deep.equal(['ListState', 'ListState', 'Sync']);
+    expect(r1.syncs).to.equal(1);
+  });
+
   it('a single controller (no etcd) says so in GetCluster', async () => {
     const single = controller(false);
     const s = new ControllerServer(single);

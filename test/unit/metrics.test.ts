@@ -30,8 +30,8 @@ const SRV6_METRICS: Record<string, [MetricFamily['type'], string[]]> = {
   srv6_path_probe_delay_seconds: ['GAUGE', ['router', 'path', 'quantile']],
   srv6_fast_reroutes_total: ['COUNTER', ['class', 'direction']],
   srv6_controller_leader: ['GAUGE', []],
-  srv6_controller_elections: ['GAUGE', []],
-  srv6_controller_fencing_refusals: ['GAUGE', []],
+  srv6_controller_elections_total: ['COUNTER', []],
+  srv6_controller_fencing_refusals_total: ['COUNTER', []],
 };
 
 /** The README's list of the controller's metrics (its API paragraph, up to the next section). */
@@ -125,7 +125,7 @@ describe('controller /metrics (prom-client)', () => {
     expect(families.get('srv6_fast_reroutes_total')!.metrics).to.have.length(c.flows.size);
     expect(value('srv6_placement_rounds_total')).to.equal(c.engine.rounds);
     // the only controller (no etcd) writes to the routers: it leads, never elected
-    expect([value('srv6_controller_leader'), value('srv6_controller_elections'), value('srv6_controller_fencing_refusals')]).to.deep.equal([1, 0, 0]);
+    expect([value('srv6_controller_leader'), value('srv6_controller_elections_total'), value('srv6_controller_fencing_refusals_total')]).to.deep.equal([1, 0, 0]);
     expect(value('srv6_path_probe_live', { router: 'r1', path: 'r1,r2,r4,r6' })).to.equal(0);
     expect(value('srv6_path_probe_live', { router: 'r1', path: 'r1,r3,r5,r6' })).to.equal(1);
     expect(value('srv6_path_probe_loss_ratio', { router: 'r1', path: 'r1,r2,r4,r6' })).to.equal(1);

@@ -160,6 +160,17 @@ describe('web view: the server (fake controller)', () => {
     expect(fake.calls.length, 'none of these reached the controller').to.equal(calls);
   });
 
+  it('replays as many past switches as asked (?replay=0: none; none given: the default)', async () => {
+    const got = async (query: string) => ((await (await fetch(`${base}/api/switches${query}`, { headers: auth })).json()) as { switches: unknown[] }).switches.length;
+    const before = fake.switches.length;
+    fake.switches.push(...[2, 3, 4].map((id) => ({ ...fake.switches[0], id: String(id) })));
+    try {
+      expect([await got('?replay=0'), await got('?replay=2'), await got(''), await got('?replay=-3')]).to.deep.equal([0, 2, before + 3, 0]);
+    } finally {
+      fake.switches.splice(before);
+    }
+  });
+
   it('streams hello, history, the switches and flows, then each switch as the controller emits it', async () => {
     const ac = new AbortController();
     const r = await fetch(`${base}/api/events?replay=5&token=${TOKEN}`, { signal: ac.signal });
