@@ -17,7 +17,7 @@ export const PROTO_ROOT = protoRoot();
 
 /** Where a file named as in an import (srv6/agent/v1/agent.proto) is; absolute paths are kept. */
 export const protoPath = (file: string): string => (file.startsWith('/') ? file : join(PROTO_ROOT, file));
-export const HEALTH_PROTO: string = createRequire(import.meta.url)('grpc-health-check').protoPath;
+const HEALTH_PROTO: string = createRequire(import.meta.url)('grpc-health-check').protoPath;
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
