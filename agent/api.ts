@@ -3,6 +3,7 @@
 // enums as strings, oneofs named). What a client sends: every field may be
 // absent or null. What we reply: the __Output forms.
 ;
+export type { CompactRoute as ApiCompactRoute } from '../proto/gen/srv6/agent/v1/CompactRoute.js';
 export type { Nexthop as ApiNexthop } from '../proto/gen/srv6/agent/v1/Nexthop.js';
 export type { Op as ApiOp } from '../proto/gen/srv6/agent/v1/Op.js';
 ;

@@ -1,13 +1,17 @@
 // The RouterAgent client (tests, benchmarks, the controller's pool, the lab).
 import type * as grpc from '@grpc/grpc-js';
 import { ServiceClient } from '../proto/client.js';
+import type { ApplyRequest } from '../proto/gen/srv6/agent/v1/ApplyRequest.js';
 import { AGENT_PROTO, AGENT_SERVICE } from '../proto/load.js';
+import { decodeApplyResponse, encodeApplyRequest } from './apply-codec.js';
 
 export type AgentUnary = 'GetInfo' | 'Apply' | 'SetPath' | 'ListState' | 'Sync' | 'SetProbes' | 'GetProbes';
 
 /** The calls that change the router: each carries the election id (agent/fencing.ts). */
 const MUTATING = new Set<AgentUnary>(['Apply', 'SetPath', 'Sync', 'SetProbes']);
 const MAX_UINT64 = (1n << 64n) - 1n;
+/** An Apply of this many ops or more goes with its routes in compact form (agent/apply-codec.ts). */
+export const COMPACT_FROM_OPS = 100;
 
 export class AgentClient extends ServiceClient<AgentUnary> {
   private election?: bigint;
@@ -40,7 +44,18 @@ export class AgentClient extends ServiceClient<AgentUnary> {
   }
 
   override call<T = any>(method: AgentUnary, request: object, deadlineMs?: number): Promise<T> {
-    return super.call<T>(method, MUTATING.has(method) ? this.withElectionId(request) : request, deadlineMs);
+    const req = MUTATING.has(method) ? this.withElectionId(request) : request;
+    const ops = (req as ApplyRequest).ops;
+    if (method === 'Apply' && Array.isArray(ops) && ops.length >= COMPACT_FROM_OPS) {
+      let bytes: Buffer;
+      try {
+        bytes = encodeApplyRequest(req as ApplyRequest);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return this.callEncoded('Apply', bytes, decodeApplyResponse as (b: Buffer) => T, deadlineMs);
+    }
+    return super.call<T>(method, req, deadlineMs);
   }
 
   streamTelemetry(request: object): grpc.ClientReadableStream<any> {

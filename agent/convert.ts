@@ -9,9 +9,27 @@ const typeNames = Object.fromEntries(Object.entries(ROUTE_TYPES).map(([k, v]) =>
 export const isSid = (r: Route) =>
   r.encap?.type === 'seg6local' || (r.encap?.type === 'opaque' && r.encap.encapType === C.LWTUNNEL_ENCAP_SEG6_LOCAL);
 
+// the text around the address, kept: a batch's keys share a few tables, lengths and metrics
+const keyHeads = new Map<number, string>();
+const keyTails = new Map<number, string>();
+const KEY_PARTS = 1024;
+
 /** IPv6 routes and SIDs share one identity: the kernel replaces by (table, dst/len, metric). */
-export const routeKey = (r: Pick<Route, 'table' | 'dst' | 'dstLen' | 'priority'>) =>
-  `table ${r.table} ${r.dst}/${r.dstLen} metric ${r.priority ?? 0}`;
+export function routeKey(r: Pick<Route, 'table' | 'dst' | 'dstLen' | 'priority'>): string {
+  let head = keyHeads.get(r.table);
+  if (head === undefined) {
+    if (keyHeads.size >= KEY_PARTS) keyHeads.clear();
+    keyHeads.set(r.table, (head = `table ${r.table} `));
+  }
+  const metric = r.priority ?? 0;
+  const tailKey = metric * 256 + r.dstLen;
+  let tail = keyTails.get(tailKey);
+  if (tail === undefined) {
+    if (keyTails.size >= KEY_PARTS) keyTails.clear();
+    keyTails.set(tailKey, (tail = `/${r.dstLen} metric ${metric}`));
+  }
+  return head + r.dst + tail;
+}
 
 /** A rule is identified by its priority and selectors; the table is what an upsert may change. */
 export function ruleKey(r: Rule): string {

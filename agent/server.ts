@@ -12,6 +12,8 @@ import { slicedCodec } from '../proto/sliced.js';
 import { encodeTelemetrySample, type TelemetrySampleData } from '../proto/telemetry-sample.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
+import { decodeCompactOp, encodeApplyResponse } from './apply-codec.js';
+import type { CompactOpBytes } from './compact-route.js';
 import { ApiError, transportError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
 import { Fencing } from './fencing.js';
@@ -20,9 +22,9 @@ import { STAMP_PORT } from './probe/stamp.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, TelemetrySampler } from './telemetry.js';
 
-// ops are read as decoded (validate.ts reads enums as numbers too; an Op has no 64-bit field it reads)
-const applyRequest = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyRequest', 'ops', { decodedElements: true });
-const applyResponse = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyResponse', 'results');
+// ops are read as decoded (validate.ts reads enums as numbers too; an Op has no 64-bit field it reads),
+// those with a compact route by hand (agent/apply-codec.ts)
+const applyRequest = slicedCodec(AGENT_PROTO, 'srv6.agent.v1.ApplyRequest', 'ops', { decodedElements: true, decodeElement: decodeCompactOp });
 
 export const AGENT_VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
@@ -111,16 +113,16 @@ export class Agent {
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, 'grpc.enable_channelz': 0 });
     const pkg = loadPackage(AGENT_PROTO);
     const loaded = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
-    // Apply's ops and results are coded by its handler, a slice at a time (proto/sliced.ts)
+    // Apply's ops are decoded by its handler, a slice at a time (proto/sliced.ts), and its results encoded
     // and telemetry samples by proto/telemetry-sample.ts, from the counters as read
     const service = { ...loaded, Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes }, StreamTelemetry: { ...loaded.StreamTelemetry, responseSerialize: encodeTelemetrySample } };
     this.server.addService(service, {
       GetInfo: this.unary('GetInfo', () => this.getInfo()),
       Apply: this.unary('Apply', async (bytes: Buffer, t0) => {
         // checked once decoded (a large batch's decoding lets other requests run meanwhile), then queued
-        const req = await applyRequest.decode(bytes) as { ops: ApiOp[]; dry_run: boolean; election_id: string };
+        const req = await applyRequest.decode(bytes) as { ops: (ApiOp | CompactOpBytes)[]; dry_run: boolean; election_id: string };
         const atTurn = this.fencing.admit(req.election_id, req.dry_run);
-        return applyResponse.encode(this.response(await this.state.apply(req.ops, req.dry_run, atTurn), t0));
+        return encodeApplyResponse(this.response(await this.state.apply(req.ops, req.dry_run, atTurn), t0));
       }),
       SetPath: this.unary('SetPath', async (req: ApiSetPath, t0) => this.setPath(req, t0)),
       SetPaths: (call: grpc.ServerDuplexStream<any, any>) => this.setPaths(call),

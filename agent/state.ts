@@ -8,14 +8,15 @@ import { status } from '@grpc/grpc-js';
 import { constants } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { AsyncRtnl, C, messages, NetlinkError, NetlinkSocket, notSent, type Link, type Route, type Rule, type RtnlOp } from '../netlink/index.js';
+import { AsyncRtnl, C, NetlinkError, NetlinkSocket, notSent, someMessage, withoutOwnRouteChanges, type Link, type Route, type Rule } from '../netlink/index.js';
 import type { ListStateResponse } from '../proto/gen/srv6/agent/v1/ListStateResponse.js';
 import type { ApiOp, ApiRoute, ApiRule, ApiSetPath, ApiSid, ApiState } from './api.js';
+import { compactOpBytes, compactRoute, type CompactOpBytes } from './compact-route.js';
 import { apiRoute, apiRule, apiSid, isSid, routeKey, ruleKey, sameRoute, sameRule } from './convert.js';
 import { ApiError, invalid, kernelError, missing, transportError } from './errors.js';
 import { foreignState } from './foreign.js';
 import { readJournal, removeJournal, writeJournal } from './journal.js';
-import { planBatch, restoreSteps, stepWhat, type Originals, type Outcome, type ParsedOp, type Plan, type Step } from './plan.js';
+import { opKey, planBatch, restoreSteps, stepWhat, undoChanges, type Originals, type Outcome, type ParsedOp, type Plan, type Step } from './plan.js';
 import * as V from './validate.js';
 
 export type { Outcome } from './plan.js';
@@ -102,18 +103,23 @@ export class OwnedState {
 
   /**
    * The cache of owned routes trusts the agent's own writes; a route someone
-   * else adds or removes (another protocol number) could sit where the cache
-   * says there is none, so any such change drops the cache (read again at the
-   * next change). Only each notification's rtm_protocol is looked at: the
-   * agent's own batches notify too, thousands at a time.
+   * else adds or removes (another protocol number, or one of ours changed by
+   * another socket: `ip route flush`, the kernel when a link goes) could sit
+   * where the cache says there is none or be gone, so any such change drops the
+   * cache (read again at the next change). The agent's own batches notify too,
+   * thousands at a time, each stamped with the port id of its socket: a socket
+   * filter drops those in the kernel (waking the agent for each cost a 20,000-route
+   * batch a third of its time), and of the rest only the header and rtm_protocol
+   * are looked at.
    */
   private watchOthers(netns?: string): void {
     const sock = new NetlinkSocket({ netns, groups: [C.RTNLGRP_IPV6_ROUTE], nonblocking: true, bufferBytes: 1 << 20 });
+    const own = this.rtnl.sock.portId;
+    sock.attachFilter(withoutOwnRouteChanges(own, this.protocol));
     const stop = sock.watch((err, dgram) => {
       if (err) return void (this.owned = undefined); // ENOBUFS: notifications were lost
-      for (const m of messages(dgram!)) {
-        if ((m.type === C.RTM_NEWROUTE || m.type === C.RTM_DELROUTE) && m.body[RTM_PROTOCOL_OFFSET] !== this.protocol) this.owned = undefined;
-      }
+      if (this.owned && someMessage(dgram!, (type, pid, body) => (type === C.RTM_NEWROUTE || type === C.RTM_DELROUTE)
+        && (pid !== own || dgram![body + RTM_PROTOCOL_OFFSET] !== this.protocol))) this.owned = undefined;
     });
     this.others = { sock, stop };
   }
@@ -216,25 +222,32 @@ export class OwnedState {
     };
   }
 
-  private parseOp(op: ApiOp, i: number, prefix: string, ctx: V.ResolveContext): ParsedOp {
+  private parseOp(op: ApiOp | CompactOpBytes, i: number, prefix: string, ctx: V.ResolveContext): ParsedOp {
+    if ('bytes' in op) {
+      if (op.action !== 0 && op.action !== 1) throw invalid(`${prefix}[${i}].action`, op.action, 'UPSERT or DELETE');
+      return compactRoute(op, ctx, prefix, i);
+    }
     const field = `${prefix}[${i}]`;
     const action = op.action === 'DELETE' || op.action === 1 ? 'delete' : op.action === 'UPSERT' || op.action === 0 || op.action === undefined ? 'upsert' : null;
     if (!action) throw invalid(`${field}.action`, op.action, 'UPSERT or DELETE');
-    const object = op.object ?? (op.route ? 'route' : op.sid ? 'sid' : op.rule ? 'rule' : undefined);
+    const object = op.object ?? (op.route ? 'route' : op.sid ? 'sid' : op.rule ? 'rule' : op.compact_route ? 'compact_route' : undefined);
     switch (object) {
       case 'route':
         return { kind: 'route', action, field: `${field}.route`, obj: action === 'upsert' ? V.route(`${field}.route`, op.route, ctx) : this.routeKeyOnly(`${field}.route`, op.route, false) };
+      case 'compact_route':
+        if (!op.compact_route) throw missing(`${field}.compact_route`, 'a route');
+        return compactRoute(compactOpBytes(action === 'delete' ? 1 : 0, op.compact_route), ctx, prefix, i);
       case 'sid':
         return { kind: 'route', action, field: `${field}.sid`, obj: action === 'upsert' ? V.sid(`${field}.sid`, op.sid, ctx) : this.routeKeyOnly(`${field}.sid`, op.sid, true) };
       case 'rule':
         return { kind: 'rule', action, field: `${field}.rule`, obj: V.rule(`${field}.rule`, op.rule, ctx) };
       default:
-        throw missing(field, 'one of route, sid or rule');
+        throw missing(field, 'one of route, sid, rule or compact_route');
     }
   }
 
   /** Validates every op (letting the event loop run between chunks of a large batch). */
-  async parseOps(ops: ApiOp[], prefix = 'ops'): Promise<ParsedOp[]> {
+  async parseOps(ops: (ApiOp | CompactOpBytes)[], prefix = 'ops'): Promise<ParsedOp[]> {
     if (!Array.isArray(ops) || ops.length === 0) throw missing(prefix, 'at least one op');
     return this.resolve(async (ctx) => {
       const out: ParsedOp[] = new Array(ops.length);
@@ -258,42 +271,37 @@ export class OwnedState {
   private async applyParsed(ops: ParsedOp[], dryRun: boolean, from: 'owned' | 'kernel'): Promise<ApplyResult> {
     await this.recoverUnresolved();
     const owned = from === 'owned' && !dryRun ? await this.ownedRoutes() : undefined;
+    // the cache will do when it has every route the batch deletes
     let known = owned !== undefined;
-    const routes = new Map<string, Route>();
     for (let i = 0; known && i < ops.length; i++) {
       if (i && i % VALIDATE_CHUNK === 0) await yieldToLoop();
       const o = ops[i];
-      if (o.kind === 'rule') continue;
-      const key = routeKey(o.obj);
-      const before = owned!.get(key);
-      if (before) routes.set(key, before);
-      else if (o.action !== 'upsert') known = false;
+      if (o.kind === 'route' && o.action !== 'upsert' && !owned!.has(opKey(o))) known = false;
     }
+    // planned against the cache itself, which the plan brings up to date as it goes (dropped if the batch fails)
+    const routes = known ? owned! : new Map<string, Route>();
     if (!known) {
-      routes.clear();
       for (const table of new Set(ops.filter((o) => o.kind === 'route').map((o) => o.obj.table))) {
         for (const r of await this.rtnl.routes(C.AF_INET6, { table })) routes.set(routeKey(r), r);
       }
     }
     const rules: Rule[] = ops.some((o) => o.kind === 'rule') ? await this.rtnl.rules(C.AF_INET6) : [];
-    const plan = await planBatch(ops, { routes, rules }, this.protocol, this.sidTables, known);
-    if (dryRun || plan.steps.length === 0) return { outcomes: plan.outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
-    if (!known) return this.execute(ops, plan);
-    // A route the agent does not know of is added exclusively, so that one someone else put there
-    // makes the kernel answer EEXIST instead of being overwritten; then the batch, rolled back, is
-    // planned again against the kernel's tables (which names the owner).
-    const seen = new Set<string>();
-    for (let i = 0; i < plan.steps.length; i++) {
-      if (i && i % VALIDATE_CHUNK === 0) await yieldToLoop();
-      const st = plan.steps[i];
-      if (st.change.op === 'replaceRoute' && !seen.has(st.key) && !plan.originals.routes.get(st.key)?.before) st.change = { op: 'addRoute', route: st.change.route };
-      seen.add(st.key);
-    }
+    let plan: Plan;
     try {
-      return await this.execute(ops, plan);
+      plan = await planBatch(ops, { routes, rules }, this.protocol, this.sidTables, known);
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === status.ALREADY_EXISTS)) throw e;
+      if (known) this.owned = undefined;
+      throw e;
+    }
+    if (dryRun || plan.steps.length === 0) return { outcomes: plan.outcomes, dryRun, kernelNs: 0n, ackedMonoNs: process.hrtime.bigint(), steps: 0 };
+    if (!known) return this.execute(ops, plan, false);
+    // planned against the cache: a route the agent does not know of is added exclusively (planBatch);
+    // when one is there, the batch, rolled back, is planned again against the kernel's tables (which names the owner)
+    try {
+      return await this.execute(ops, plan, true);
+    } catch (e) {
       this.owned = undefined;
+      if (!(e instanceof ApiError && e.code === status.ALREADY_EXISTS)) throw e;
       return this.applyParsed(ops, dryRun, 'kernel');
     }
   }
@@ -303,7 +311,7 @@ export class OwnedState {
    * whether a step failed or anything threw (a timeout, a closed socket, a bug):
    * nothing half-done survives a batch.
    */
-  private async execute(ops: ParsedOp[], { steps, outcomes, originals }: Plan): Promise<ApplyResult> {
+  private async execute(ops: ParsedOp[], { steps, outcomes, originals, distinct }: Plan, cacheUpToDate: boolean): Promise<ApplyResult> {
     // A batch of several steps is not atomic in the kernel: if this process dies half-way, the
     // snapshot written here lets the next start put the router back as it was (recoverJournal).
     // A single step is one netlink message, all or nothing by itself: the switch path pays nothing.
@@ -313,7 +321,7 @@ export class OwnedState {
     let errors: (NetlinkError | undefined)[];
     try {
       // the batch is undone as a whole when one step fails: no point sending the steps after it
-      errors = await this.run(steps, true);
+      errors = await this.run(steps, true, distinct);
     } catch (e) {
       // which steps the kernel took is unknown: put back every object the batch touches
       this.owned = undefined;
@@ -326,7 +334,7 @@ export class OwnedState {
     const failed = errors.findIndex((e) => e !== undefined);
     if (failed < 0) {
       if (journaled) removeJournal(this.journal!);
-      this.noteApplied(steps);
+      if (!cacheUpToDate) this.noteApplied(steps);
       return { outcomes, dryRun: false, kernelNs: acked - t0, ackedMonoNs: acked, steps: steps.length };
     }
 
@@ -398,9 +406,8 @@ export class OwnedState {
    * (see RtnlSession.transact) are resent when no two steps touch the same object,
    * so a resend cannot reorder changes to one object.
    */
-  private run(steps: Step[], stopOnError = false): Promise<(NetlinkError | undefined)[]> {
-    const unique = new Set(steps.map((s) => s.key)).size === steps.length;
-    return this.rtnl.batch(steps.map((s) => s.change), { retryENOMEM: unique, stopOnError });
+  private run(steps: Step[], stopOnError = false, distinct = new Set(steps.map((s) => s.key)).size === steps.length): Promise<(NetlinkError | undefined)[]> {
+    return this.rtnl.batch(steps.map((s) => s.change), { retryENOMEM: distinct, stopOnError });
   }
 
   /** Puts every touched route and rule back as the snapshot had it. Returns what could not be restored. */
@@ -410,7 +417,7 @@ export class OwnedState {
     return errors.flatMap((e, i) => (e && !ignorable.has(e.errno) ? [`${stepWhat(steps[i])}: ${e.message}`] : []));
   }
 
-  apply(ops: ApiOp[], dryRun: boolean, atTurn = noCheck): Promise<ApplyResult> {
+  apply(ops: (ApiOp | CompactOpBytes)[], dryRun: boolean, atTurn = noCheck): Promise<ApplyResult> {
     return this.exclusive(async () => {
       atTurn();
       return this.applyParsed(await this.parseOps(ops), dryRun, 'owned');
@@ -537,9 +544,4 @@ export class OwnedState {
       return ops.length;
     });
   }
-}
-
-/** The requests that undo a batch, for its journal. */
-function* undoChanges(originals: Originals, protocol: number): Generator<RtnlOp> {
-  for (const st of restoreSteps(originals, protocol)) yield st.change;
 }

@@ -9,7 +9,7 @@ import {
 import type { ApiNexthop, ApiRoute, ApiRule, ApiSeg6Encap, ApiSid } from './api.js';
 import { ApiError, invalid, missing } from './errors.js';
 
-const MAX_SEGMENTS = 16;
+export const MAX_SEGMENTS = 16;
 export const DEFAULT_METRIC = 1024;
 const U32_MAX = 0xffffffff;
 
@@ -29,7 +29,7 @@ export const ROUTE_TYPES: Record<string, number> = {
 
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== '' && v !== 0;
 
-function num(field: string, v: unknown, min: number, max: number, what: string): number {
+export function num(field: string, v: unknown, min: number, max: number, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw invalid(field, v, `${what} (${min}..${max})`);
   return v;
 }
@@ -62,7 +62,7 @@ export function prefix6(field: string, v: unknown, defaultLen = 128): { addr: st
   }
 }
 
-function dev(field: string, name: string, ctx: ResolveContext): number {
+export function dev(field: string, name: string, ctx: ResolveContext): number {
   const index = ctx.ifindex(name);
   if (index === undefined) throw new ApiError(status.FAILED_PRECONDITION, `${field}: no interface named ${JSON.stringify(name)} on this router`);
   return index;
@@ -74,10 +74,14 @@ function segments(field: string, list: unknown): string[] {
   return list.map((s, i) => ipv6(`${field}[${i}]`, s));
 }
 
+export function seg6Mode(field: string, v: string | undefined): Seg6Mode {
+  const mode = (v || 'encap') as Seg6Mode;
+  if (!(mode in SEG6_MODES)) throw invalid(field, v, `one of ${Object.keys(SEG6_MODES).join(', ')}`);
+  return mode;
+}
+
 function seg6Encap(field: string, e: ApiSeg6Encap): Seg6Encap {
-  const mode = (e.mode || 'encap') as Seg6Mode;
-  if (!(mode in SEG6_MODES)) throw invalid(`${field}.mode`, e.mode, `one of ${Object.keys(SEG6_MODES).join(', ')}`);
-  const out: Seg6Encap = { type: 'seg6', mode, segments: segments(`${field}.segments`, e.segments) };
+  const out: Seg6Encap = { type: 'seg6', mode: seg6Mode(`${field}.mode`, e.mode), segments: segments(`${field}.segments`, e.segments) };
   if (isSet(e.hmac_key_id)) out.hmacKeyId = num(`${field}.hmac_key_id`, e.hmac_key_id, 1, U32_MAX, 'an HMAC key id');
   return out;
 }
@@ -91,16 +95,34 @@ function nexthop(field: string, nh: ApiNexthop, ctx: ResolveContext): Nexthop {
   return out;
 }
 
+export function routeType(field: string, v: string | undefined): number {
+  const name = v || 'unicast';
+  if (!(name in ROUTE_TYPES)) throw invalid(field, v, `one of ${Object.keys(ROUTE_TYPES).join(', ')}`);
+  return ROUTE_TYPES[name];
+}
+
+const metric = (field: string, v: number | undefined): number => (isSet(v) ? num(field, v, 1, U32_MAX, 'a metric') : DEFAULT_METRIC);
+
+/** A unicast route with neither dev nor via goes out where the kernel's route to its first segment does. */
+export function chooseDev(field: string, out: Route, ctx: ResolveContext): Route {
+  if (out.type !== C.RTN_UNICAST || out.multipath || out.oif !== undefined || out.gateway !== undefined) return out;
+  if (out.encap?.type !== 'seg6') throw missing(`${field}.dev`, 'a dev or a via for a unicast route');
+  const first = out.encap.segments[0];
+  const oif = ctx.routeDev(first);
+  if (oif === undefined) {
+    throw new ApiError(status.FAILED_PRECONDITION, `${field}.dev: not given, and there is no route to the first segment ${first} to choose one`);
+  }
+  out.oif = oif;
+  return out;
+}
+
 /** A route (plain, seg6 encap or multipath) in the agent's ownership. */
 export function route(field: string, r: ApiRoute | null | undefined, ctx: ResolveContext): Route {
   if (!r) throw missing(field, 'a route');
   const p = prefix6(`${field}.prefix`, r.prefix);
-  const typeName = r.type || 'unicast';
-  if (!(typeName in ROUTE_TYPES)) throw invalid(`${field}.type`, r.type, `one of ${Object.keys(ROUTE_TYPES).join(', ')}`);
   const out: Route = {
     family: C.AF_INET6, dst: p.addr, dstLen: p.len, table: table(`${field}.table`, r.table), protocol: ctx.protocol,
-    scope: C.RT_SCOPE_UNIVERSE, type: ROUTE_TYPES[typeName],
-    priority: isSet(r.metric) ? num(`${field}.metric`, r.metric, 1, U32_MAX, 'a metric') : DEFAULT_METRIC,
+    scope: C.RT_SCOPE_UNIVERSE, type: routeType(`${field}.type`, r.type), priority: metric(`${field}.metric`, r.metric),
   };
   if (r.via) out.gateway = ipv6(`${field}.via`, r.via);
   if (r.dev) out.oif = dev(`${field}.dev`, r.dev, ctx);
@@ -110,16 +132,7 @@ export function route(field: string, r: ApiRoute | null | undefined, ctx: Resolv
     if (r.encap || r.via || r.dev) throw invalid(`${field}.nexthops`, `${r.nexthops.length} nexthops`, 'either nexthops or encap/via/dev, not both');
     out.multipath = r.nexthops.map((nh, i) => nexthop(`${field}.nexthops[${i}]`, nh, ctx));
   }
-  if (out.type === C.RTN_UNICAST && !out.multipath && out.oif === undefined && out.gateway === undefined) {
-    if (!encap) throw missing(`${field}.dev`, 'a dev or a via for a unicast route');
-    const first = encap.segments[0];
-    const oif = ctx.routeDev(first);
-    if (oif === undefined) {
-      throw new ApiError(status.FAILED_PRECONDITION, `${field}.dev: not given, and there is no route to the first segment ${first} to choose one`);
-    }
-    out.oif = oif;
-  }
-  return out;
+  return chooseDev(field, out, ctx);
 }
 
 const NEEDS: Partial<Record<Seg6LocalAction, Array<'nh6' | 'nh4' | 'lookup_table' | 'vrf_table' | 'table_any' | 'segments'>>> = {

@@ -1,6 +1,7 @@
 // Route programming rate, side by side in one run: 20,000 seg6 encap routes
-// installed (and then all replaced) through the agent's Apply over gRPC,
-// through `ip -batch`, and through our netlink layer directly (no gRPC), in
+// installed (and then all replaced) through the agent's Apply over gRPC (sent
+// by AgentClient as any large batch is: routes in compact form), through
+// `ip -batch`, and through our netlink layer directly (no gRPC), in
 // alternating rounds; the median round of each is compared.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

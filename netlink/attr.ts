@@ -22,9 +22,30 @@ export class NlWriter {
     this.buf = next;
   }
 
-  u8(v: number): this { this.ensure(1); this.buf.writeUInt8(v, this.len); this.len += 1; return this; }
-  u16(v: number): this { this.ensure(2); this.buf.writeUInt16LE(v, this.len); this.len += 2; return this; }
-  u32(v: number): this { this.ensure(4); this.buf.writeUInt32LE(v >>> 0, this.len); this.len += 4; return this; }
+  // byte by byte: Buffer's write methods check more than the range on every call, and a batch makes millions
+  u8(v: number): this {
+    if ((v & 0xff) !== v) throw new RangeError(`${v} does not fit a u8`);
+    this.ensure(1);
+    this.buf[this.len++] = v;
+    return this;
+  }
+  u16(v: number): this {
+    if ((v & 0xffff) !== v) throw new RangeError(`${v} does not fit a u16`);
+    this.ensure(2);
+    const b = this.buf;
+    b[this.len++] = v;
+    b[this.len++] = v >>> 8;
+    return this;
+  }
+  u32(v: number): this {
+    this.ensure(4);
+    const b = this.buf;
+    b[this.len++] = v;
+    b[this.len++] = v >>> 8;
+    b[this.len++] = v >>> 16;
+    b[this.len++] = v >>> 24;
+    return this;
+  }
   i32(v: number): this { this.ensure(4); this.buf.writeInt32LE(v, this.len); this.len += 4; return this; }
   u32be(v: number): this { this.ensure(4); this.buf.writeUInt32BE(v >>> 0, this.len); this.len += 4; return this; }
   bytes(b: Uint8Array): this { this.ensure(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
@@ -123,6 +144,21 @@ export interface NlMsg {
   pid: number;
   /** payload after the nlmsghdr */
   body: Buffer;
+}
+
+/**
+ * True when some message of a datagram passes test(type, pid, bodyOffset),
+ * read in place: a monitor that looks at a few header bytes of thousands of
+ * notifications allocates nothing for them.
+ */
+export function someMessage(buf: Buffer, test: (type: number, pid: number, body: number) => boolean, length = buf.length): boolean {
+  for (let off = 0; off + NLMSG_HDRLEN <= length; ) {
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || off + len > length) throw new Error(`malformed netlink message (len ${len}) at offset ${off}`);
+    if (test(buf.readUInt16LE(off + 4), buf.readUInt32LE(off + 12), off + NLMSG_HDRLEN)) return true;
+    off += align4(len);
+  }
+  return false;
 }
 
 /** Splits a datagram into its netlink messages. */

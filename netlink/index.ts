@@ -10,6 +10,7 @@ export * from './stats.js';
 export * from './addr.js';
 export * from './addon.js';
 export * from './socket.js';
+export * from './filter.js';
 export * from './session.js';
 export * from './rtnl.js';
 export * from './monitor.js';

@@ -9,6 +9,9 @@ export function parseIPv4(text: string): Buffer {
 }
 
 const words = new Uint16Array(8);
+/** formatIPv6's characters, before they become one string */
+const chars = Buffer.allocUnsafe(40);
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
  * Fast path for the common form (hex groups, at most one '::', no dotted IPv4
@@ -109,17 +112,24 @@ export function formatIPv6(buf: Uint8Array, off = 0): string {
   if (bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
     return (bestLen === 5 ? '::ffff:' : '::') + `${buf[off + 12]}.${buf[off + 13]}.${buf[off + 14]}.${buf[off + 15]}`;
   }
-  let s = '';
+  // the characters go to a scratch buffer and become one string: no string per group (a batch formats thousands)
+  const t = chars;
+  let n = 0;
   for (let i = 0; i < 8; i++) {
     if (i === bestBase) {
-      s += i === 0 ? '::' : ':';
+      if (i === 0) t[n++] = 58;
+      t[n++] = 58;
       i += bestLen - 1;
       continue;
     }
-    s += words[i].toString(16);
-    if (i < 7) s += ':';
+    const w = words[i];
+    if (w >= 0x1000) t[n++] = HEX[w >> 12];
+    if (w >= 0x100) t[n++] = HEX[(w >> 8) & 15];
+    if (w >= 0x10) t[n++] = HEX[(w >> 4) & 15];
+    t[n++] = HEX[w & 15];
+    if (i < 7) t[n++] = 58;
   }
-  return s;
+  return t.toString('latin1', 0, n);
 }
 
 export interface Prefix {

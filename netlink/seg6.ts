@@ -104,7 +104,8 @@ export type LwtEncap = Seg6Encap | Seg6LocalEncap | OpaqueEncap;
 export const rawAttr = (a: Attr): RawAttr => ({ type: a.type, rawType: a.rawType, value: Buffer.from(a.value) });
 
 export function writeRawAttrs(w: NlWriter, list: readonly RawAttr[] | undefined): void {
-  for (const a of list ?? []) w.attr(a.rawType, a.value);
+  // indexed: called for every route written, mostly without any (an iterator would be allocated each time)
+  for (let i = 0; list && i < list.length; i++) w.attr(list[i].rawType, list[i].value);
 }
 
 /** Writes struct ipv6_sr_hdr. spareSlot reserves segments[0] for inline mode's original destination. */

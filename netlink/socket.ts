@@ -10,6 +10,7 @@ const { errno } = constants;
 interface Native {
   open(protocol: number, groups: number[], netns: string | null, bufferBytes: number, timeoutMs: number, nonblocking: boolean): number;
   portId(fd: number): number;
+  attachFilter(fd: number, program: Buffer): void;
   send(fd: number, buf: Buffer, length: number): number;
   recv(fd: number, buf: Buffer, nonblocking: boolean): number;
   close(fd: number): void;
@@ -105,6 +106,15 @@ export class NetlinkSocket {
       };
       native.arm(ready.handle);
     });
+  }
+
+  /** A classic BPF program (netlink/filter.ts): what it drops never reaches this socket. */
+  attachFilter(program: Buffer): void {
+    try {
+      native.attachFilter(this.fd, program);
+    } catch (e) {
+      throw fromSyscallError(e);
+    }
   }
 
   /** Calls cb for every datagram as it arrives, on the event loop. Returns a stop function. */

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
 
 function protoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +20,7 @@ export const PROTO_ROOT = protoRoot();
 export const protoPath = (file: string): string => (file.startsWith('/') ? file : join(PROTO_ROOT, file));
 const HEALTH_PROTO: string = createRequire(import.meta.url)('grpc-health-check').protoPath;
 
-export const LOADER_OPTIONS: protoLoader.Options = {
+const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: String,
   enums: String,
@@ -27,6 +28,24 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
   includeDirs: [PROTO_ROOT],
 };
+
+const roots = new Map<string, protobuf.Root>();
+
+/**
+ * The protobufjs Root of one of our protos (a path under proto/), loaded once:
+ * where the codecs written by hand (proto/sliced.ts, proto/telemetry-sample.ts,
+ * agent/apply-codec.ts) take their message types and field numbers from.
+ */
+export function protobufRoot(file: string): protobuf.Root {
+  let root = roots.get(file);
+  if (!root) {
+    root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => protoPath(target);
+    root.loadSync(file, { keepCase: LOADER_OPTIONS.keepCase });
+    roots.set(file, root);
+  }
+  return root;
+}
 
 /** What a server of one of our protos serves: it and the health service (reflection lists both: proto/reflection.ts). */
 export const packageFiles = (file: string): string[] => [join(PROTO_ROOT, file), HEALTH_PROTO];

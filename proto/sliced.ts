@@ -6,7 +6,7 @@
 // between slices. Shapes are the loader's (proto/load.ts LOADER_OPTIONS).
 import protobuf from 'protobufjs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { LOADER_OPTIONS, protoPath } from './load.js';
+import { protobufRoot } from './load.js';
 
 /** Elements coded between two chances for the event loop to run. */
 const SLICE = 250;
@@ -17,19 +17,21 @@ export interface SlicedCodec {
   encode(message: Record<string, unknown>): Promise<Buffer>;
 }
 
-/**
- * Codes message `type` of `file` (a path under proto/), slicing its repeated
- * message field `field`. decodedElements: the elements are given as protobufjs
- * decodes them, without the conversion to plain objects (40 % of the decoding
- * time): defaults sit on their prototype, enums are numbers, a oneof's name is
- * a getter, and a 64-bit integer would be a Long (give it only where the
- * reader expects that).
- */
-export function slicedCodec(file: string, type: string, field: string, opts: { decodedElements?: boolean } = {}): SlicedCodec {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => protoPath(target);
-  root.loadSync(file, { keepCase: LOADER_OPTIONS.keepCase });
-  const message = root.lookupType(type);
+export interface SlicedOptions {
+  /**
+   * The elements are given as protobufjs decodes them, without the conversion
+   * to plain objects (40 % of the decoding time): defaults sit on their
+   * prototype, enums are numbers, a oneof's name is a getter, and a 64-bit
+   * integer would be a Long (give it only where the reader expects that).
+   */
+  decodedElements?: boolean;
+  /** Decodes an element, bytes[start, end), by hand where it can: undefined leaves it to protobufjs. */
+  decodeElement?: (bytes: Buffer, start: number, end: number) => unknown;
+}
+
+/** Codes message `type` of `file` (a path under proto/), slicing its repeated message field `field`. */
+export function slicedCodec(file: string, type: string, field: string, opts: SlicedOptions = {}): SlicedCodec {
+  const message = protobufRoot(file).lookupType(type);
   const repeated = message.fields[field];
   if (!repeated?.repeated || !repeated.resolvedType) throw new Error(`${type}.${field} is not a repeated message field`);
   const element = repeated.resolvedType as protobuf.Type;
@@ -44,8 +46,15 @@ export function slicedCodec(file: string, type: string, field: string, opts: { d
         const start = reader.pos;
         const t = reader.uint32();
         if (t === tag) {
-          const decoded = element.decode(reader, reader.uint32());
-          elements.push(opts.decodedElements ? decoded : element.toObject(decoded, CONVERSION));
+          const len = reader.uint32();
+          const own = opts.decodeElement?.(bytes, reader.pos, reader.pos + len);
+          if (own !== undefined) {
+            reader.skip(len);
+            elements.push(own);
+          } else {
+            const decoded = element.decode(reader, len);
+            elements.push(opts.decodedElements ? decoded : element.toObject(decoded, CONVERSION));
+          }
           if (elements.length % SLICE === 0) await yieldToLoop();
         } else {
           reader.skipType(t & 7);

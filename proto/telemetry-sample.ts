@@ -5,10 +5,9 @@
 // the largest share of what one 10 ms stream cost the agent beyond its kernel
 // reads (bench/README.md, telemetry). The bytes mean the same message; fields
 // at their default (0, "") are left out, as proto3 allows.
-import protobuf from 'protobufjs';
 import type { ProbeStats } from './gen/srv6/agent/v1/ProbeStats.js';
 import type { TelemetrySample__Output } from './gen/srv6/agent/v1/TelemetrySample.js';
-import { AGENT_PROTO, LOADER_OPTIONS, protoPath } from './load.js';
+import { AGENT_PROTO, protobufRoot } from './load.js';
 
 /** A link's 64-bit counters, as netlink decodes them. */
 export interface LinkCounters {
@@ -47,9 +46,7 @@ export function telemetrySampleObject(s: TelemetrySampleData): TelemetrySample__
 }
 
 // Tags from the .proto itself, so a renumbered field follows; a renamed or retyped one fails at load.
-const root = new protobuf.Root();
-root.resolvePath = (_origin, target) => protoPath(target);
-root.loadSync(AGENT_PROTO, { keepCase: LOADER_OPTIONS.keepCase });
+const root = protobufRoot(AGENT_PROTO);
 
 /** Each field's tag (number and wire type), the field checked against the kind given ('repeated X' for a repeated one). */
 function tags<K extends string>(type: string, fields: Record<K, string>): Record<K, number> {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/netlink.h>
 #include <node_api.h>
 #include <stdlib.h>
@@ -114,6 +115,23 @@ static napi_value PortId(napi_env env, napi_callback_info info) {
   napi_value result;
   napi_create_uint32(env, addr.nl_pid, &result);
   return result;
+}
+
+// attachFilter(fd, program): a classic BPF socket filter, program = struct sock_filter[] (8 bytes each)
+static napi_value AttachFilter(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t fd;
+  get_int(env, argv[0], &fd);
+  void *data;
+  size_t len;
+  if (napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok) return throw_errno(env, "setsockopt(SO_ATTACH_FILTER)", EINVAL);
+  size_t n = len / sizeof(struct sock_filter);
+  if (n == 0 || n > BPF_MAXINSNS || len % sizeof(struct sock_filter)) return throw_errno(env, "setsockopt(SO_ATTACH_FILTER)", EINVAL);
+  struct sock_fprog prog = {.len = (unsigned short)n, .filter = (struct sock_filter *)data};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) return throw_errno(env, "setsockopt(SO_ATTACH_FILTER)", errno);
+  return NULL;
 }
 
 // send(fd, buffer, length) -> bytes sent
@@ -376,6 +394,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, Open, NULL, NULL, NULL, napi_default, NULL},
       {"portId", NULL, PortId, NULL, NULL, NULL, napi_default, NULL},
+      {"attachFilter", NULL, AttachFilter, NULL, NULL, NULL, napi_default, NULL},
       {"send", NULL, Send, NULL, NULL, NULL, napi_default, NULL},
       {"recv", NULL, Recv, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, Close, NULL, NULL, NULL, napi_default, NULL},

@@ -3,6 +3,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { ApplyRequest as _srv6_agent_v1_ApplyRequest, ApplyRequest__Output as _srv6_agent_v1_ApplyRequest__Output } from './srv6/agent/v1/ApplyRequest';
 import type { ApplyResponse as _srv6_agent_v1_ApplyResponse, ApplyResponse__Output as _srv6_agent_v1_ApplyResponse__Output } from './srv6/agent/v1/ApplyResponse';
+import type { CompactRoute as _srv6_agent_v1_CompactRoute, CompactRoute__Output as _srv6_agent_v1_CompactRoute__Output } from './srv6/agent/v1/CompactRoute';
 import type { FastReroute as _srv6_agent_v1_FastReroute, FastReroute__Output as _srv6_agent_v1_FastReroute__Output } from './srv6/agent/v1/FastReroute';
 import type { Fencing as _srv6_agent_v1_Fencing, Fencing__Output as _srv6_agent_v1_Fencing__Output } from './srv6/agent/v1/Fencing';
 import type { Flavors as _srv6_agent_v1_Flavors, Flavors__Output as _srv6_agent_v1_Flavors__Output } from './srv6/agent/v1/Flavors';
@@ -56,6 +57,7 @@ export interface ProtoGrpcType {
       v1: {
         ApplyRequest: MessageTypeDefinition<_srv6_agent_v1_ApplyRequest, _srv6_agent_v1_ApplyRequest__Output>
         ApplyResponse: MessageTypeDefinition<_srv6_agent_v1_ApplyResponse, _srv6_agent_v1_ApplyResponse__Output>
+        CompactRoute: MessageTypeDefinition<_srv6_agent_v1_CompactRoute, _srv6_agent_v1_CompactRoute__Output>
         FastReroute: MessageTypeDefinition<_srv6_agent_v1_FastReroute, _srv6_agent_v1_FastReroute__Output>
         Fencing: MessageTypeDefinition<_srv6_agent_v1_Fencing, _srv6_agent_v1_Fencing__Output>
         Flavors: MessageTypeDefinition<_srv6_agent_v1_Flavors, _srv6_agent_v1_Flavors__Output>
