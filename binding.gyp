@@ -12,6 +12,11 @@
       "libraries": ["-lpthread"]
     },
     {
+      "target_name": "agent_native",
+      "sources": ["agent/native/ticker.c", "netlink/native/common.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    },
+    {
       "target_name": "lab_traffic",
       "sources": ["hostsetup/lab/native/traffic.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],

@@ -1,6 +1,6 @@
 // Kernel notifications turned into RouterEvents for WatchEvents subscribers,
 // plus the link watch that keeps the agent's interface cache current.
-import { C, RtnlMonitor, type RtnlEvent } from '../netlink/index.js';
+import { acceptAll, C, RtnlMonitor, withoutRouteChangesOf, type RtnlEvent } from '../netlink/index.js';
 import { apiRoute, apiRule, apiSid, isSid, opaqueParts } from './convert.js';
 import type { OwnedState } from './state.js';
 import type { RouterEvent } from '../proto/gen/srv6/agent/v1/RouterEvent.js';
@@ -14,6 +14,8 @@ export class EventHub {
   private readonly subscribers = new Set<Subscriber>();
   private readonly linkMonitor: RtnlMonitor;
   private routeMonitor?: RtnlMonitor;
+  /** whether the route monitor lets the notifications of our own routes through */
+  private ownPass = true;
   private readonly operState = new Map<number, string>();
 
   constructor(private readonly router: string, private readonly state: OwnedState) {
@@ -25,14 +27,31 @@ export class EventHub {
     const sub = { includeOwn, send };
     this.subscribers.add(sub);
     // route/rule notifications are only decoded while someone listens: a large batch makes thousands
-    this.routeMonitor ??= new RtnlMonitor((e) => this.onEvent(e), { groups: [C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE] });
+    if (!this.routeMonitor) {
+      this.routeMonitor = new RtnlMonitor((e) => this.onEvent(e), { groups: [C.RTNLGRP_IPV6_ROUTE, C.RTNLGRP_IPV6_RULE] });
+      this.ownPass = true;
+    }
+    this.filterOwn();
     return () => {
       this.subscribers.delete(sub);
       if (this.subscribers.size === 0) {
         this.routeMonitor?.close();
         this.routeMonitor = undefined;
-      }
+      } else this.filterOwn();
     };
+  }
+
+  /**
+   * The notifications of our own routes (one per switch, thousands per large
+   * batch) are dropped in the kernel while no subscriber asks for them (the
+   * controller does not): the agent is not woken up after each switch to
+   * decode a route it then throws away.
+   */
+  private filterOwn(): void {
+    const wanted = [...this.subscribers].some((s) => s.includeOwn);
+    if (!this.routeMonitor || wanted === this.ownPass) return;
+    this.routeMonitor.filter(wanted ? acceptAll() : withoutRouteChangesOf(this.state.protocol));
+    this.ownPass = wanted;
   }
 
   /** An event of the agent's own making (probes, fast reroute). */

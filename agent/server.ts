@@ -2,14 +2,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
-import { release } from 'node:os';
+import { constants, release } from 'node:os';
 import type { Logger } from 'pino';
-import { C, decodeStats, encodeStatsDump, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES } from '../netlink/index.js';
+import { C, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES, SnapshotReader } from '../netlink/index.js';
 import type { ProbeConfig } from '../proto/gen/srv6/agent/v1/ProbeConfig.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
 import { addReflection } from '../proto/reflection.js';
 import { slicedCodec } from '../proto/sliced.js';
-import { encodeTelemetrySample, type TelemetrySampleData } from '../proto/telemetry-sample.js';
+import { encodeTelemetrySample } from '../proto/telemetry-sample.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
 import { decodeCompactOp, encodeApplyResponse } from './apply-codec.js';
@@ -21,6 +21,7 @@ import { ProbeService } from './probe/service.js';
 import { STAMP_PORT } from './probe/stamp.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, TelemetrySampler } from './telemetry.js';
+import { onWallClockTicks } from './ticker.js';
 
 // ops are read as decoded (validate.ts reads enums as numbers too; an Op has no 64-bit field it reads),
 // those with a compact route by hand (agent/apply-codec.ts)
@@ -72,6 +73,8 @@ export class Agent {
   readonly probes: ProbeService;
   private readonly fencing: Fencing;
   private readonly sampler: TelemetrySampler;
+  /** telemetry's socket: its dumps are read at once (netlink/snapshot.ts), never queued behind the reader's */
+  private readonly snapshots = new SnapshotReader();
   private readonly health: HealthImplementation;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   private readonly startedMs = Date.now();
@@ -103,11 +106,8 @@ export class Agent {
     this.events = new EventHub(opts.name, this.state);
     this.probes = new ProbeService(state, this.events, opts.log, { reflectorPort: opts.reflectorPort ?? STAMP_PORT, probePort: STAMP_PORT });
     this.sampler = new TelemetrySampler({
-      router: opts.name, link: (i) => state.link(i), sidTables: state.sidTables,
-      io: {
-        statsDump: () => state.reader.dumpAsync((w, seq) => encodeStatsDump(w, seq), (m) => (m.type === C.RTM_NEWSTATS ? decodeStats(m.body) : undefined), 'stats dump'),
-        ownRoutes: (table) => state.reader.routes(C.AF_INET6, { table, protocol: state.protocol }),
-      },
+      router: opts.name, link: (i) => state.link(i), sidTables: state.sidTables, protocol: state.protocol,
+      io: { read: (requests, sink) => this.snapshots.read(requests, sink, [constants.errno.ENOENT], 'telemetry') },
     });
     const max = opts.maxMessageBytes ?? 32 << 20;
     this.server = new grpc.Server({ 'grpc.max_receive_message_length': max, 'grpc.max_send_message_length': max, 'grpc.enable_channelz': 0 });
@@ -115,7 +115,7 @@ export class Agent {
     const loaded = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
     // Apply's ops are decoded by its handler, a slice at a time (proto/sliced.ts), and its results encoded
     // and telemetry samples by proto/telemetry-sample.ts, from the counters as read
-    const service = { ...loaded, Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes }, StreamTelemetry: { ...loaded.StreamTelemetry, responseSerialize: encodeTelemetrySample } };
+    const service = { ...loaded, Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes }, StreamTelemetry: { ...loaded.StreamTelemetry, responseSerialize: (bytes: Buffer) => bytes } };
     this.server.addService(service, {
       GetInfo: this.unary('GetInfo', () => this.getInfo()),
       Apply: this.unary('Apply', async (bytes: Buffer, t0) => {
@@ -219,41 +219,26 @@ export class Agent {
     }
     let seq = 0;
     let blocked = false;
-    let sampling = false;
     const opts = { interfaces: req.interfaces ?? [], includeSids: req.include_sids };
-    const written = (s: TelemetrySampleData) => {
-      sampling = false;
-      if (req.include_probes) s.probes = this.probes.stats();
-      blocked = !call.write(s);
-    };
-    const failed = (e: unknown) => {
-      sampling = false;
-      this.opts.log.error({ err: e }, 'telemetry sample failed');
-    };
     const tick = () => {
-      // a slow reader gets fewer samples, never a growing queue; a sample still being read is not doubled
-      if (blocked || sampling) return;
-      sampling = true;
-      this.sampler.read(++seq, opts).then(written, failed);
+      // a slow reader gets fewer samples, never a growing queue
+      if (blocked) return;
+      let sample: Buffer;
+      try {
+        // read and encoded at once: the sampler's frame is reused by the next read
+        sample = encodeTelemetrySample(this.sampler.read(++seq, opts), req.include_probes ? this.probes.stats() : undefined);
+      } catch (e) {
+        this.opts.log.error({ err: e }, 'telemetry sample failed');
+        return;
+      }
+      blocked = !call.write(sample);
     };
     call.on('drain', () => (blocked = false));
     // Samples fall on multiples of the interval on the wall clock, so every agent (on one host, or
     // on NTP-synchronised hosts) measures the same windows: the controller compares a class's rate
     // at its egress with the load on a link at the ingress window for window.
     tick();
-    let timer: NodeJS.Timeout;
-    // a timer may fire a little before the wall-clock boundary it aims at: then it waits out the rest
-    let boundary = 0;
-    const schedule = () => {
-      const now = Date.now();
-      if (now >= boundary) {
-        if (boundary) tick();
-        boundary = now - (now % interval) + interval;
-      }
-      timer = setTimeout(schedule, boundary - now);
-    };
-    schedule();
-    this.track(call, () => clearTimeout(timer));
+    this.track(call, onWallClockTicks(interval, tick));
   }
 
   private watchEvents(call: grpc.ServerWritableStream<{ include_own: boolean }, unknown>): void {
@@ -291,6 +276,7 @@ export class Agent {
     });
     this.events.close();
     this.probes.close();
+    this.snapshots.close();
     this.state.close();
   }
 }

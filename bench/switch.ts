@@ -67,6 +67,8 @@ export const switchBench: Benchmark = {
         one.push({
           series: 'one direction', i, ...switchSplit(e), send_to_ack_ms: ms(e.timing!.kernel_acked_mono_ns) - ms(e.timing!.rpc_sent_mono_ns),
           decision_to_reply_ms: e.timing!.decision_to_reply_us / 1000, client_round_trip_ms: rt,
+          // when, on the host's monotonic clock: to line a slow switch up with what else ran then (GC traces, telemetry ticks)
+          decided_mono_ns: e.timing!.decided_mono_ns,
         });
       }
 
@@ -77,7 +79,7 @@ export const switchBench: Benchmark = {
         // the controller and both agents share the host's monotonic clock
         const first = Math.min(ms(f.timing!.decided_mono_ns), ms(r.timing!.decided_mono_ns));
         const last = Math.max(ms(f.timing!.kernel_acked_mono_ns), ms(r.timing!.kernel_acked_mono_ns));
-        both.push({ series: 'both directions', i, decision_to_ack_ms: last - first, forward_ms: f.timing!.decision_to_ack_us / 1000, reverse_ms: r.timing!.decision_to_ack_us / 1000 });
+        both.push({ series: 'both directions', i, decision_to_ack_ms: last - first, forward_ms: f.timing!.decision_to_ack_us / 1000, reverse_ms: r.timing!.decision_to_ack_us / 1000, decided_mono_ns: f.timing!.decided_mono_ns });
       }
 
       ctx.log(`isolated: ${nIsolated} switches of ${cls.name} forward on ${ingress}, one every ${gapMs} ms, nothing in between (${Math.round(nIsolated * gapMs / 1000)} s)`);

@@ -10,10 +10,10 @@ import { channelCredentials, expectName, tlsFromDir } from '../proto/tls.js';
 import { generateCertificates } from './certs.js';
 import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
 import type { Topology } from '../topology/model.js';
-import { docker, ensureBaseImage, members, removeVolumes, waitHealthy, type Member } from './docker.js';
+import { docker, ensureBaseImage, members, removeVolumes, runHealthCheck, waitRunning, type Member } from './docker.js';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/runtime.js';
 import { etcdBinary } from '../hostsetup/etcd.js';
-import { composeFile, CONTROLLER_PORT, controllerService, HTTP_PORT, METRICS_PORT, portVariable } from '../topology/compose.js';
+import { AGENT_SOCKET_VOLUME, composeFile, CONTROLLER_PORT, controllerService, HTTP_PORT, METRICS_PORT, portVariable } from '../topology/compose.js';
 
 export const COMPOSE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'compose', 'docker-compose.yml');
 
@@ -130,9 +130,19 @@ export async function deployUp(t: Topology, o: DeployOptions): Promise<Member[]>
   // every service runs the one image: built once here (docker-compose 1.x builds it again for each service)
   await compose(t, o, file, ['build', t.routers[0].name]);
   await compose(t, o, file, ['up', '-d', '--no-build', '--remove-orphans']);
-  o.log('waiting for every container to be healthy');
-  const m = await waitHealthy(d, o.project, t.routers.length + controllers + (controllers > 1 ? 1 : 0), 120_000);
+  // Docker's own checks are rare (topology/compose.ts: each is a docker exec, which slows the switches near
+  // it) and its first comes an interval after the start: up checks for itself instead
+  o.log('waiting for every container to run');
+  await waitRunning(d, o.project, t.routers.length + controllers + (controllers > 1 ? 1 : 0), 120_000);
   for (let n = 1; n <= controllers; n++) await verifyController(o, n, controllers > 1);
+  const m = await members(d, o.project);
+  o.log('running each container\'s health check once');
+  const failed: string[] = [];
+  for (const x of m) {
+    const r = await runHealthCheck(d, x.id);
+    if (r.code !== 0) failed.push(`${x.name} (exit ${r.code}${r.output ? `: ${r.output}` : ''})`);
+  }
+  if (failed.length) throw new Error(`health check failed: ${failed.join('; ')}`);
   return m;
 }
 
@@ -181,7 +191,8 @@ export async function deployDown(t: Topology, o: DeployOptions & { volumes?: boo
   // the controllers and etcd of `up --controllers N` go as orphans of the one-controller file
   await compose(t, o, o.composeFile, ['down', '--remove-orphans']);
   rmSync(clusterFile(o), { force: true });
-  if (o.volumes) for (const v of await removeVolumes(docker(), o.project)) o.log(`  removed volume ${v}`);
+  // the agents' sockets (tmpfs, empty by now) always; etcd's data when asked
+  for (const v of await removeVolumes(docker(), o.project, o.volumes ? undefined : AGENT_SOCKET_VOLUME)) o.log(`  removed volume ${v}`);
   if (o.hostsetup) {
     o.log('host: srv6-hostsetup down');
     for (const r of hostDown()) o.log(`  removed ${r}`);

@@ -113,13 +113,19 @@ export interface Attr {
   value: Buffer;
 }
 
+/** The length (header included) of the attribute at buf[off], checked to end before end: for walks that read in place. */
+export function attrLength(buf: Buffer, off: number, end: number): number {
+  const len = buf.readUInt16LE(off);
+  if (len < NLA_HDRLEN || off + len > end) throw new Error(`malformed netlink attribute (len ${len}) at offset ${off}`);
+  return len;
+}
+
 /** Iterates the attributes in buf[start, end). Malformed lengths stop the walk with an error. */
 export function* attrs(buf: Buffer, start = 0, end = buf.length): Generator<Attr> {
   let off = start;
   while (off + NLA_HDRLEN <= end) {
-    const len = buf.readUInt16LE(off);
+    const len = attrLength(buf, off, end);
     const rawType = buf.readUInt16LE(off + 2);
-    if (len < NLA_HDRLEN || off + len > end) throw new Error(`malformed netlink attribute (len ${len}) at offset ${off}`);
     yield { type: rawType & NLA_TYPE_MASK, rawType, value: buf.subarray(off + NLA_HDRLEN, off + len) };
     off += align4(len);
   }

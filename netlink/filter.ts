@@ -52,3 +52,24 @@ export function withoutOwnRouteChanges(portId: number, protocol: number): Buffer
     /* 8 */ [RET_K, 0, 0, DROP],
   ]);
 }
+
+/**
+ * Drops the route notifications (RTM_NEWROUTE, RTM_DELROUTE) of routes of
+ * `protocol`, whoever changed them. Everything else passes.
+ */
+export function withoutRouteChangesOf(protocol: number): Buffer {
+  return program([
+    /* 0 */ [LD_H_ABS, 0, 0, 4], // nlmsg_type
+    /* 1 */ [JEQ_K, 1, 0, asLoaded16(C.RTM_NEWROUTE)],
+    /* 2 */ [JEQ_K, 0, 2, asLoaded16(C.RTM_DELROUTE)],
+    /* 3 */ [LD_B_ABS, 0, 0, C.NLMSG_HDRLEN + 5], // rtmsg.rtm_protocol
+    /* 4 */ [JEQ_K, 1, 0, protocol],
+    /* 5 */ [RET_K, 0, 0, ACCEPT],
+    /* 6 */ [RET_K, 0, 0, DROP],
+  ]);
+}
+
+/** Lets everything pass: attached in place of a filter that is no longer wanted. */
+export function acceptAll(): Buffer {
+  return program([[RET_K, 0, 0, ACCEPT]]);
+}

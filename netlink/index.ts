@@ -16,3 +16,4 @@ export * from './rtnl.js';
 export * from './monitor.js';
 export * from './sysctl.js';
 export * from './neigh.js';
+export * from './snapshot.js';

@@ -42,6 +42,11 @@ export class RtnlMonitor {
     });
   }
 
+  /** Replaces the socket filter: what it drops is never queued nor read (netlink/filter.ts). */
+  filter(program: Buffer): void {
+    this.sock.attachFilter(program);
+  }
+
   close(): void {
     this.stop();
     this.sock.close();

@@ -2,11 +2,12 @@
 // SIDs and weighted multipath routes whose nexthops carry their own encap.
 // Attributes (and encaps) this codec does not model are kept as the kernel sent
 // them and written back after the known ones (seg6.ts: RawAttr, OpaqueEncap).
-import { attrs, NlWriter } from './attr.js';
+import { attrLength, attrs, NlWriter } from './attr.js';
 import * as C from './constants.js';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './ip.js';
 import {
-  rawAttr, readSeg6Encap, readSeg6LocalEncap, writeRawAttrs, writeSeg6Encap, writeSeg6LocalEncap, type LwtEncap, type OpaqueEncap, type RawAttr,
+  rawAttr, readSeg6Encap, readSeg6LocalEncap, seg6LocalActionName, writeRawAttrs, writeSeg6Encap, writeSeg6LocalEncap,
+  type LwtEncap, type OpaqueEncap, type RawAttr, type Seg6LocalAction,
 } from './seg6.js';
 
 export interface Nexthop {
@@ -177,6 +178,71 @@ export function decodeRoute(body: Buffer): Route {
   if (encapNest) r.encap = readEncap(encapType, encapNest);
   if (unknown.length) r.unknown = unknown;
   return r;
+}
+
+/** Where sidCountersAt found a SID's address and counters in the message. */
+export interface SidCounterOffsets {
+  /** RTA_DST's 16 bytes; -1: none (::) */
+  dst: number;
+  dstLen: number;
+  action: Seg6LocalAction;
+  /** each u64 (little-endian) of SEG6_LOCAL_COUNTERS; -1: not in it (0) */
+  packets: number;
+  bytes: number;
+  errors: number;
+}
+
+/**
+ * Whether the RTM_NEWROUTE body b[start..end) is a SID that counts (what
+ * decodeRoute decodes to an encap of type 'seg6local', an action this codec
+ * models, with counters), read in place: nothing decoded, nothing allocated.
+ * Fills out with where its address and counters are.
+ */
+export function sidCountersAt(b: Buffer, start: number, end: number, out: SidCounterOffsets): boolean {
+  if (end - start < C.RTMSG_LEN) throw new Error(`rtmsg too short (${end - start} bytes)`);
+  let encapType = 0;
+  let nest = -1;
+  let nestEnd = -1;
+  let dst = -1;
+  for (let off = start + C.RTMSG_LEN, len = 0; off + C.NLA_HDRLEN <= end; off += (len + 3) & ~3) {
+    len = attrLength(b, off, end);
+    const type = b.readUInt16LE(off + 2) & C.NLA_TYPE_MASK;
+    if (type === C.RTA_DST) dst = off + C.NLA_HDRLEN;
+    else if (type === C.RTA_ENCAP_TYPE) encapType = b.readUInt16LE(off + C.NLA_HDRLEN);
+    else if (type === C.RTA_ENCAP) {
+      nest = off + C.NLA_HDRLEN;
+      nestEnd = off + len;
+    }
+  }
+  if (encapType !== C.LWTUNNEL_ENCAP_SEG6_LOCAL || nest < 0) return false;
+  let action: Seg6LocalAction | undefined;
+  let counters = -1;
+  let countersEnd = -1;
+  for (let off = nest, len = 0; off + C.NLA_HDRLEN <= nestEnd; off += (len + 3) & ~3) {
+    len = attrLength(b, off, nestEnd);
+    const type = b.readUInt16LE(off + 2) & C.NLA_TYPE_MASK;
+    if (type === C.SEG6_LOCAL_ACTION) {
+      action = len - C.NLA_HDRLEN >= 4 ? seg6LocalActionName(b.readUInt32LE(off + C.NLA_HDRLEN)) : undefined;
+      // readSeg6LocalEncap: an action it does not know makes the whole encap opaque
+      if (!action) return false;
+    } else if (type === C.SEG6_LOCAL_COUNTERS) {
+      counters = off + C.NLA_HDRLEN;
+      countersEnd = off + len;
+    }
+  }
+  if (!action || counters < 0) return false;
+  out.dst = dst;
+  out.dstLen = b[start + 1];
+  out.action = action;
+  out.packets = out.bytes = out.errors = -1;
+  for (let off = counters, len = 0; off + C.NLA_HDRLEN <= countersEnd; off += (len + 3) & ~3) {
+    len = attrLength(b, off, countersEnd);
+    const type = b.readUInt16LE(off + 2) & C.NLA_TYPE_MASK;
+    if (type === C.SEG6_LOCAL_CNT_PACKETS) out.packets = off + C.NLA_HDRLEN;
+    else if (type === C.SEG6_LOCAL_CNT_BYTES) out.bytes = off + C.NLA_HDRLEN;
+    else if (type === C.SEG6_LOCAL_CNT_ERRORS) out.errors = off + C.NLA_HDRLEN;
+  }
+  return true;
 }
 
 /** An RTM_GETROUTE lookup of one IPv6 destination (`ip -6 route get DST [table T]`). */

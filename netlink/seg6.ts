@@ -33,6 +33,8 @@ export const SEG6_LOCAL_ACTIONS = {
 } as const;
 export type Seg6LocalAction = keyof typeof SEG6_LOCAL_ACTIONS;
 const actionNames = Object.fromEntries(Object.entries(SEG6_LOCAL_ACTIONS).map(([k, v]) => [v, k])) as Record<number, Seg6LocalAction>;
+/** The action of a SEG6_LOCAL_ACTION code, if this codec models it. */
+export const seg6LocalActionName = (code: number): Seg6LocalAction | undefined => actionNames[code];
 
 export const SEG6_FLAVORS = { psp: C.SEG6_LOCAL_FLV_OP_PSP, usp: C.SEG6_LOCAL_FLV_OP_USP, usd: C.SEG6_LOCAL_FLV_OP_USD, 'next-csid': C.SEG6_LOCAL_FLV_OP_NEXT_CSID } as const;
 export type Seg6Flavor = keyof typeof SEG6_FLAVORS;

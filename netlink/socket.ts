@@ -13,6 +13,7 @@ interface Native {
   attachFilter(fd: number, program: Buffer): void;
   send(fd: number, buf: Buffer, length: number): number;
   recv(fd: number, buf: Buffer, nonblocking: boolean): number;
+  recvMany(fd: number, rx: Buffer): number;
   close(fd: number): void;
   watch(fd: number, cb: (err: Error | null, buf: Buffer | null) => void): unknown;
   unwatch(handle: unknown): void;
@@ -81,6 +82,19 @@ export class NetlinkSocket {
     try {
       const n = native.recv(this.fd, this.rx, true);
       return n < 0 ? undefined : this.rx.subarray(0, n);
+    } catch (e) {
+      throw fromSyscallError(e);
+    }
+  }
+
+  /**
+   * Blocks for the next datagram, then takes every other one already queued,
+   * in one recvmmsg(2): the datagrams back to back, a view valid until the
+   * next receive.
+   */
+  recvMany(): Buffer {
+    try {
+      return this.rx.subarray(0, native.recvMany(this.fd, this.rx));
     } catch (e) {
       throw fromSyscallError(e);
     }

@@ -9,39 +9,58 @@ import type { ProbeStats } from './gen/srv6/agent/v1/ProbeStats.js';
 import type { TelemetrySample__Output } from './gen/srv6/agent/v1/TelemetrySample.js';
 import { AGENT_PROTO, protobufRoot } from './load.js';
 
-/** A link's 64-bit counters, as netlink decodes them. */
-export interface LinkCounters {
-  rxBytes: bigint; txBytes: bigint; rxPackets: bigint; txPackets: bigint;
-  rxErrors: bigint; txErrors: bigint; rxDropped: bigint; txDropped: bigint;
-}
-
-interface SidCounterValues {
-  packets: bigint; bytes: bigint; errors: bigint;
-}
-
-export interface TelemetrySampleData {
+/**
+ * A sample as the agent's sampler (agent/telemetry.ts) reads it: the kernel's
+ * counters as they came, in buffers the sampler reuses from one sample to the
+ * next (encode it before the next read). The entries of each list are its
+ * arrays' first `interfaces` / `sids`.
+ */
+export interface TelemetryFrame {
   router: string;
   seq: number;
   monoNs: bigint;
   monoUncertaintyNs: bigint;
   wallMs: number;
-  interfaces: { name: string; index: number; operState: string; counters: LinkCounters }[];
-  sids: { sid: string; action: string; counters: SidCounterValues }[];
-  /** probed paths' figures */
-  probes?: ProbeStats[];
+  interfaces: number;
+  names: string[];
+  indexes: number[];
+  operStates: string[];
+  /**
+   * per interface, at 64 * i, eight u64 (little-endian): rx_packets, tx_packets, rx_bytes, tx_bytes,
+   * rx_errors, tx_errors, rx_dropped, tx_dropped (the head of struct rtnl_link_stats64, copied as is)
+   */
+  linkCounters: Buffer;
+  sids: number;
+  /** the SID, with its prefix length when not 128 */
+  sidNames: string[];
+  actions: string[];
+  /** per SID, at 24 * i, three u64 (little-endian): packets, bytes, errors */
+  sidCounters: Buffer;
 }
 
+const LINK_COUNTERS = 8;
+const SID_COUNTERS = 3;
+
+const u64at = (b: Buffer, off: number) => String(b.readBigUInt64LE(off));
+
 /** The message as the loader's serializer takes it and its deserializer gives it: what the agent sent before this encoder. */
-export function telemetrySampleObject(s: TelemetrySampleData): TelemetrySample__Output {
+export function telemetrySampleObject(f: TelemetryFrame, probes: ProbeStats[] = []): TelemetrySample__Output {
+  const interfaces: TelemetrySample__Output['interfaces'] = [];
+  for (let i = 0; i < f.interfaces; i++) {
+    const c = (k: number) => u64at(f.linkCounters, (i * LINK_COUNTERS + k) * 8);
+    interfaces.push({
+      name: f.names[i], index: f.indexes[i], oper_state: f.operStates[i],
+      rx_packets: c(0), tx_packets: c(1), rx_bytes: c(2), tx_bytes: c(3), rx_errors: c(4), tx_errors: c(5), rx_dropped: c(6), tx_dropped: c(7),
+    });
+  }
+  const sids: TelemetrySample__Output['sids'] = [];
+  for (let i = 0; i < f.sids; i++) {
+    const c = (k: number) => u64at(f.sidCounters, (i * SID_COUNTERS + k) * 8);
+    sids.push({ sid: f.sidNames[i], action: f.actions[i], counters: { packets: c(0), bytes: c(1), errors: c(2) } });
+  }
   return {
-    router: s.router, seq: String(s.seq), mono_ns: String(s.monoNs), mono_uncertainty_ns: String(s.monoUncertaintyNs), wall_ms: String(s.wallMs),
-    interfaces: s.interfaces.map(({ name, index, operState, counters: c }) => ({
-      name, index, oper_state: operState,
-      rx_bytes: String(c.rxBytes), tx_bytes: String(c.txBytes), rx_packets: String(c.rxPackets), tx_packets: String(c.txPackets),
-      rx_errors: String(c.rxErrors), tx_errors: String(c.txErrors), rx_dropped: String(c.rxDropped), tx_dropped: String(c.txDropped),
-    })),
-    sids: s.sids.map(({ sid, action, counters: c }) => ({ sid, action, counters: { packets: String(c.packets), bytes: String(c.bytes), errors: String(c.errors) } })),
-    probes: (s.probes ?? []) as TelemetrySample__Output['probes'],
+    router: f.router, seq: String(f.seq), mono_ns: String(f.monoNs), mono_uncertainty_ns: String(f.monoUncertaintyNs), wall_ms: String(f.wallMs),
+    interfaces, sids, probes: probes as TelemetrySample__Output['probes'],
   };
 }
 
@@ -116,9 +135,22 @@ function u64(tag: number, v: bigint): void {
   if (v === 0n) return;
   varint(tag);
   if (v <= MAX_SAFE) return varint(Number(v));
-  // above 2^53: seven bits at a time from two 32-bit halves
-  let lo = Number(v & MASK_32);
-  let hi = Number((v >> 32n) & MASK_32);
+  halves(Number(v & MASK_32), Number((v >> 32n) & MASK_32));
+}
+
+/** the u64 at b[off], little-endian */
+function u64le(tag: number, b: Buffer, off: number): void {
+  const lo = b.readUInt32LE(off);
+  const hi = b.readUInt32LE(off + 4);
+  if (hi === 0 && lo === 0) return;
+  varint(tag);
+  // below 2^53 a number holds it exactly
+  if (hi < 0x200000) varint(hi * 0x100000000 + lo);
+  else halves(lo, hi);
+}
+
+/** a varint of hi * 2^32 + lo, seven bits at a time from the two halves (above 2^53) */
+function halves(lo: number, hi: number): void {
   room(10);
   while (hi) {
     buf[pos++] = (lo & 127) | 128;
@@ -188,42 +220,46 @@ function end(start: number): void {
   buf[start + width - 2] = len;
 }
 
-export function encodeTelemetrySample(s: TelemetrySampleData): Buffer {
+/** The TelemetrySample message of a frame, with the probed paths' figures when given: a buffer of its own. */
+export function encodeTelemetrySample(f: TelemetryFrame, probes?: ProbeStats[]): Buffer {
   pos = 0;
-  str(T.router, s.router);
-  uint(T.seq, s.seq);
-  u64(T.mono_ns, s.monoNs);
-  uint(T.wall_ms, s.wallMs);
-  for (const i of s.interfaces) {
+  str(T.router, f.router);
+  uint(T.seq, f.seq);
+  u64(T.mono_ns, f.monoNs);
+  uint(T.wall_ms, f.wallMs);
+  const lc = f.linkCounters;
+  for (let i = 0; i < f.interfaces; i++) {
     const at = begin(T.interfaces);
-    const c = i.counters;
-    str(I.name, i.name);
-    uint(I.index, i.index);
-    str(I.oper_state, i.operState);
-    u64(I.rx_bytes, c.rxBytes);
-    u64(I.tx_bytes, c.txBytes);
-    u64(I.rx_packets, c.rxPackets);
-    u64(I.tx_packets, c.txPackets);
-    u64(I.rx_errors, c.rxErrors);
-    u64(I.tx_errors, c.txErrors);
-    u64(I.rx_dropped, c.rxDropped);
-    u64(I.tx_dropped, c.txDropped);
+    const c = i * LINK_COUNTERS * 8;
+    str(I.name, f.names[i]);
+    uint(I.index, f.indexes[i]);
+    str(I.oper_state, f.operStates[i]);
+    u64le(I.rx_bytes, lc, c + 16);
+    u64le(I.tx_bytes, lc, c + 24);
+    u64le(I.rx_packets, lc, c);
+    u64le(I.tx_packets, lc, c + 8);
+    u64le(I.rx_errors, lc, c + 32);
+    u64le(I.tx_errors, lc, c + 40);
+    u64le(I.rx_dropped, lc, c + 48);
+    u64le(I.tx_dropped, lc, c + 56);
     end(at);
   }
-  for (const x of s.sids) {
+  const sc = f.sidCounters;
+  for (let i = 0; i < f.sids; i++) {
     const at = begin(T.sids);
-    str(S.sid, x.sid);
-    str(S.action, x.action);
+    str(S.sid, f.sidNames[i]);
+    str(S.action, f.actions[i]);
     // present even when all zero, as the loader's path sent it (absent, it decodes as null)
     const c = begin(S.counters);
-    u64(C.packets, x.counters.packets);
-    u64(C.bytes, x.counters.bytes);
-    u64(C.errors, x.counters.errors);
+    const o = i * SID_COUNTERS * 8;
+    u64le(C.packets, sc, o);
+    u64le(C.bytes, sc, o + 8);
+    u64le(C.errors, sc, o + 16);
     end(c);
     end(at);
   }
-  u64(T.mono_uncertainty_ns, s.monoUncertaintyNs);
-  for (const p of s.probes ?? []) {
+  u64(T.mono_uncertainty_ns, f.monoUncertaintyNs);
+  for (const p of probes ?? []) {
     const at = begin(T.probes);
     str(P.name, p.name ?? '');
     for (const seg of p.segments ?? []) {

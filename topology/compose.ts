@@ -34,15 +34,31 @@ const linkNetwork = (name: string) => `link-${name}`;
 
 const ETCD_PORT = 2379;
 /**
- * Health checks run bash, not Node: a Node process started every 5 s in each container made the
- * switches that fell within ~400 ms of one slow (bench/README.md, "switch"). An agent or a controller is
- * healthy when its API accepts a connection (srv6-deploy then checks through gRPC that the controllers
- * reach every agent); etcd when its /health says so.
+ * Where each agent also listens, on a volume every router and controller mounts: the controller reaches
+ * the agents through <dir>/<router>.sock, as in the lab (a path-based unix socket works across the
+ * containers' mount namespaces), not over TCP on the management bridge, which made an isolated switch
+ * slower (bench/README.md, "switch"). The agents' TCP listener on the management network stays, for
+ * srv6ctl, grpcurl and the health checks; with TLS on, both are mutual TLS.
  */
-const listening = (host: string, port: number) => ({ test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`], interval: '5s', timeout: '3s', retries: 5 });
+const AGENT_SOCKET_DIR = '/run/srv6-agents';
+/** its volume (srv6-deploy down removes it, with or without --volumes) */
+export const AGENT_SOCKET_VOLUME = 'agent-sockets';
+/** A router's socket on that volume */
+const agentSocket = (router: string) => `${AGENT_SOCKET_DIR}/${router}.sock`;
+/**
+ * Health checks run bash, not Node (a Node process started every 5 s in each container made the switches
+ * near it slow), and rarely: every check is a `docker exec` (runc starting a process in the container, tens
+ * of milliseconds of CPU), and those every 5 s in each container were the tail of the isolated switches
+ * (bench/README.md, "switch"). Nothing waits on them: the controllers start once the routers have started
+ * (they reconnect), and srv6-deploy up checks through gRPC that the controllers reach every agent and runs
+ * each container's check once itself. An agent or a controller is healthy when its API accepts a
+ * connection; etcd when its /health says so. SRV6_HEALTH_INTERVAL sets the interval.
+ */
+const HEALTH = { interval: '${SRV6_HEALTH_INTERVAL:-60s}', timeout: '3s', retries: 3 };
+const listening = (host: string, port: number) => ({ test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`], ...HEALTH });
 const ETCD_HEALTHY = {
   test: ['CMD', 'bash', '-c', `exec 3<>/dev/tcp/::1/${ETCD_PORT} && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '"health":"true"' <&3`],
-  interval: '5s', timeout: '3s', retries: 5,
+  ...HEALTH,
 };
 /** at most this many controllers in one deployment (their addresses count down from ::fffd, etcd's is ::fff0) */
 export const MAX_CONTROLLERS = 9;
@@ -139,22 +155,25 @@ export function composeFile(t: Topology, o: ComposeOptions): string {
         // itself on them (a probe reaching its reflector, a reply its sender), while SIDs still work
         ...Object.fromEntries(Object.keys(nets).map((_, i) => [`net.ipv6.conf.eth${i}.seg6_enabled`, 1])),
       },
+      // a socket left by the agent's last run in this container (killed, restarted) is removed first: binding over it fails
+      entrypoint: ['bash', '-c', `rm -f ${agentSocket(r.name)} && exec node "$$@"`, 'srv6-agent'],
       environment: {
         SRV6_AGENT_NAME: r.name,
-        // the management address only: agents are not reachable from any other network
-        SRV6_AGENT_LISTEN: listen,
+        // the management address and the socket for the controllers: agents are not reachable from any other network
+        SRV6_AGENT_LISTEN: `${listen},unix:${agentSocket(r.name)}`,
         SRV6_INTERFACE_NAMES: names.join(','),
         SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}',
         ...agentEnv,
       },
-      volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
+      volumes: ['${SRV6_CERTS:-./certs}:/certs:ro', `${AGENT_SOCKET_VOLUME}:${AGENT_SOCKET_DIR}`],
       command: [...agentNodeFlags, 'dist/agent/main.js'],
       networks: nets,
       healthcheck: { ...listening(r.management, t.management.port), start_period: '5s' },
       restart: 'unless-stopped',
     };
   }
-  const routersHealthy = Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_healthy' }]));
+  // started, not healthy: a controller reconnects to an agent not serving yet (and to etcd), and Docker's first check comes an interval after the start
+  const routersStarted = Object.fromEntries(t.routers.map((r) => [r.name, { condition: 'service_started' }]));
   const clustered = controllers > 1;
   const etcdUrl = `http://[${etcdAddress(t)}]:${ETCD_PORT}`;
   for (let n = 1; n <= controllers; n++) {
@@ -167,22 +186,24 @@ export function composeFile(t: Topology, o: ComposeOptions): string {
       hostname: name,
       labels: { 'srv6.role': 'controller', 'srv6.management': `[${address}]:${CONTROLLER_PORT}` },
       command: [
-        'dist/controller/main.js', '--topology', o.topologyInImage, '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`, '--http', `[::]:${HTTP_PORT}`,
+        'dist/controller/main.js', '--topology', o.topologyInImage, '--agent-socket-dir', AGENT_SOCKET_DIR,
+        '--listen', `[::]:${CONTROLLER_PORT}`, '--metrics', `[::]:${METRICS_PORT}`, '--http', `[::]:${HTTP_PORT}`,
         // the others forward writes to the leader at its management address
         ...(clustered ? ['--etcd', etcdUrl, '--lease-ttl', '${SRV6_LEASE_TTL:-2}', '--member-id', name, '--advertise', `[${address}]:${CONTROLLER_PORT}`] : []),
       ],
       // the web view listens beyond the container's loopback: it needs the token (or TLS), which srv6-deploy provides
       environment: { SRV6_INTERVAL_MS: '${SRV6_INTERVAL_MS:-100}', SRV6_TLS_DIR: '${SRV6_TLS_DIR:-}', SRV6_HTTP_TOKEN: '${SRV6_HTTP_TOKEN:-}' },
-      volumes: ['${SRV6_CERTS:-./certs}:/certs:ro'],
+      volumes: ['${SRV6_CERTS:-./certs}:/certs:ro', `${AGENT_SOCKET_VOLUME}:${AGENT_SOCKET_DIR}`],
       networks: { mgmt: { ipv6_address: address } },
       // published on the host's loopback only
       ports: [port('CONTROLLER', CONTROLLER_PORT), port('METRICS', METRICS_PORT), port('HTTP', HTTP_PORT)],
-      depends_on: clustered ? { ...routersHealthy, etcd: { condition: 'service_healthy' } } : routersHealthy,
+      depends_on: clustered ? { ...routersStarted, etcd: { condition: 'service_started' } } : routersStarted,
       healthcheck: listening('::1', CONTROLLER_PORT),
       restart: 'unless-stopped',
     };
   }
-  const volumes: Record<string, unknown> = {};
+  // tmpfs: the sockets go with the last container that mounts the volume; srv6-deploy down removes it
+  const volumes: Record<string, unknown> = { [AGENT_SOCKET_VOLUME]: { driver_opts: { type: 'tmpfs', device: 'tmpfs', o: 'mode=0700' } } };
   if (clustered) {
     services.etcd = {
       image: IMAGE,
@@ -212,8 +233,9 @@ export function composeFile(t: Topology, o: ComposeOptions): string {
     '# The NICs wired to the external UPF and server: SRV6_UPF_NIC, SRV6_SERVER_NIC (the seed: enp2s0f1, enp2s0f0);',
     `# the controller's API, metrics and web view on the host's loopback: SRV6_CONTROLLER_PORT, SRV6_METRICS_PORT, SRV6_HTTP_PORT (${CONTROLLER_PORT}, ${METRICS_PORT}, ${HTTP_PORT});`,
     '# the web view requires SRV6_HTTP_TOKEN (srv6-deploy makes one in compose/certs/http-token) unless TLS is on;',
-    '# mutual TLS everywhere: SRV6_TLS_DIR=/certs, with the files of `srv6-deploy certs` in SRV6_CERTS (compose/certs).',
+    '# mutual TLS everywhere: SRV6_TLS_DIR=/certs, with the files of `srv6-deploy certs` in SRV6_CERTS (compose/certs);',
+    `# the controller reaches each agent through its socket on the volume ${AGENT_SOCKET_VOLUME} (${AGENT_SOCKET_DIR}); Docker's health checks every SRV6_HEALTH_INTERVAL (60s).`,
   ].join('\n');
   const extra = clustered ? `\n# ${controllers} controllers (\`srv6-deploy up --controllers ${controllers}\`): etcd on the management network elects their leader;\n# each one's API, metrics and web view on the next ports (SRV6_CONTROLLER_2_PORT, ..); SRV6_LEASE_TTL (2 s).` : '';
-  return `${header}${extra}\n${stringify({ version: '2.4', services, networks, ...(clustered ? { volumes } : {}) }, { lineWidth: 0 })}`;
+  return `${header}${extra}\n${stringify({ version: '2.4', services, networks, volumes }, { lineWidth: 0 })}`;
 }

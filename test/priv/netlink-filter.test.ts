@@ -3,7 +3,7 @@
 // routes of one protocol, and hears of everything else (that socket's changes
 // to other protocols' routes, anyone else's changes to that protocol's).
 import { expect } from 'chai';
-import { C, NetlinkSocket, Rtnl, messages, withoutOwnRouteChanges, type Route } from '../../netlink/index.js';
+import { acceptAll, C, NetlinkSocket, Rtnl, messages, withoutOwnRouteChanges, withoutRouteChangesOf, type Route } from '../../netlink/index.js';
 import { requireRoot, TestNetns } from '../helpers/netns.js';
 
 const PROTO = 99;
@@ -54,5 +54,18 @@ describe('netlink: a socket filter without one socket\'s own route changes (priv
     ns.ip('-6', 'route', 'add', 'fd72::/64', 'dev', 'lo', 'table', '170', 'proto', String(PROTO));
     ns.ip('-6', 'route', 'del', 'fd72::/64', 'table', '170', 'proto', String(PROTO));
     expect(heard(), 'someone else\'s, protocol 99').to.deep.equal(['new 64 proto 99', 'del 64 proto 99']);
+  });
+
+  it('withoutRouteChangesOf drops every change to that protocol\'s routes, whoever makes them; acceptAll lets them through again', () => {
+    watcher.attachFilter(withoutRouteChangesOf(PROTO));
+    heard();
+    rtnl.addRoute(route('fd73::', PROTO));
+    ns.ip('-6', 'route', 'add', 'fd74::/64', 'dev', 'lo', 'table', '170', 'proto', String(PROTO));
+    rtnl.addRoute(route('fd75::', PROTO + 1));
+    expect(heard(), 'protocol 99 from both, then 100').to.deep.equal(['new 64 proto 100']);
+    watcher.attachFilter(acceptAll());
+    rtnl.deleteRoute(route('fd73::', PROTO));
+    expect(heard()).to.deep.equal(['del 64 proto 99']);
+    watcher.attachFilter(withoutOwnRouteChanges(rtnl.sock.portId, PROTO));
   });
 });

@@ -24,18 +24,34 @@ describe('compose/docker-compose.yml', () => {
     expect(text).to.equal(composeFile(t, { topologyInImage: 'topology/reference.yaml', agentNodeFlags: AGENT_NODE_FLAGS, agentEnv: AGENT_ENV }));
   });
 
-  it('runs every router unprivileged with NET_ADMIN and SYS_NICE (the probe reflector real-time thread), its agent on the management address only', () => {
+  it('runs every router unprivileged with NET_ADMIN and SYS_NICE (the probe reflector real-time thread), its agent on the management address and its socket only', () => {
     for (const r of t.routers) {
       const s = doc.services[r.name];
       expect(s.cap_add, r.name).to.deep.equal(['NET_ADMIN', 'SYS_NICE']);
       expect(s.privileged, r.name).to.equal(undefined);
-      expect(s.environment.SRV6_AGENT_LISTEN).to.equal(`[${r.management}]:${t.management.port}`);
+      expect(s.environment.SRV6_AGENT_LISTEN).to.equal(`[${r.management}]:${t.management.port},unix:/run/srv6-agents/${r.name}.sock`);
       expect(s.networks.mgmt.ipv6_address).to.equal(r.management);
       expect(s.sysctls['net.ipv6.conf.all.seg6_enabled']).to.equal(1);
       expect(s.ports, r.name).to.equal(undefined);
       expect(s.healthcheck.test).to.deep.equal(['CMD', 'bash', '-c', `exec 3<>/dev/tcp/${r.management}/${t.management.port}`]);
+      expect(s.healthcheck.interval, 'rare: each check is a docker exec').to.equal('${SRV6_HEALTH_INTERVAL:-60s}');
     }
     expect(doc.services.controller.ports.every((p: string) => p.startsWith('127.0.0.1:'))).to.equal(true);
+  });
+
+  it('lets the controller reach each agent through its socket on a tmpfs volume both mount (as the lab does), not over the bridge', () => {
+    expect(doc.volumes['agent-sockets']).to.deep.equal({ driver_opts: { type: 'tmpfs', device: 'tmpfs', o: 'mode=0700' } });
+    const c = doc.services.controller;
+    expect(c.command.slice(c.command.indexOf('--agent-socket-dir'), c.command.indexOf('--agent-socket-dir') + 2)).to.deep.equal(['--agent-socket-dir', '/run/srv6-agents']);
+    expect(c.volumes).to.include('agent-sockets:/run/srv6-agents');
+    for (const r of t.routers) {
+      const s = doc.services[r.name];
+      expect(s.volumes, r.name).to.include('agent-sockets:/run/srv6-agents');
+      // the last run's socket removed before the agent binds it again (a restarted container)
+      expect(s.entrypoint, r.name).to.deep.equal(['bash', '-c', `rm -f /run/srv6-agents/${r.name}.sock && exec node "$$@"`, 'srv6-agent']);
+      expect(s.command.at(-1)).to.equal('dist/agent/main.js');
+      expect(c.depends_on[r.name], 'started, not healthy: nothing waits for Docker\'s checks').to.deep.equal({ condition: 'service_started' });
+    }
   });
 
   it('publishes the controller\'s API, metrics and web view on the host\'s loopback only; the web view with the token', () => {
@@ -99,15 +115,17 @@ describe('the compose file of several controllers (srv6-deploy up --controllers 
   const doc = parse(composeFile(t, { topologyInImage: 'topology/reference.yaml', agentNodeFlags: AGENT_NODE_FLAGS, agentEnv: AGENT_ENV, controllers: 3 }));
   const names = ['controller', 'controller-2', 'controller-3'];
 
-  it('runs etcd on the management network, its data on a volume, healthy before any controller starts', () => {
+  it('runs etcd on the management network, its data on a volume, started before any controller', () => {
     const e = doc.services.etcd;
     expect(e.entrypoint).to.deep.equal(['/app/etcd']);
     expect(e.networks.mgmt.ipv6_address).to.equal('fd00:ffff::fff0');
     expect(e.command.slice(e.command.indexOf('--advertise-client-urls'), e.command.indexOf('--advertise-client-urls') + 2)).to.deep.equal(['--advertise-client-urls', 'http://[fd00:ffff::fff0]:2379']);
     expect(e.volumes).to.deep.equal(['etcd-data:/var/lib/etcd']);
-    expect(doc.volumes).to.deep.equal({ 'etcd-data': {} });
+    expect(Object.keys(doc.volumes).sort()).to.deep.equal(['agent-sockets', 'etcd-data']);
+    expect(doc.volumes['etcd-data']).to.deep.equal({});
     expect(e.ports, 'not published').to.equal(undefined);
-    for (const n of names) expect(doc.services[n].depends_on.etcd, n).to.deep.equal({ condition: 'service_healthy' });
+    for (const n of names) expect(doc.services[n].depends_on.etcd, n).to.deep.equal({ condition: 'service_started' });
+    for (const n of names) expect(doc.services[n].command, n).to.include('--agent-socket-dir');
   });
 
   it('gives each controller its own address, member id, advertised address and host ports', () => {

@@ -3,14 +3,42 @@
 // to exactly what the loader's serializer made of the same sample before.
 import type * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
+import type { ProbeStats } from '../../proto/gen/srv6/agent/v1/ProbeStats.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage } from '../../proto/load.js';
-import { encodeTelemetrySample, telemetrySampleObject, type LinkCounters, type TelemetrySampleData } from '../../proto/telemetry-sample.js';
-import { TelemetrySampler } from '../../agent/telemetry.js';
-import { C } from '../../netlink/index.js';
+import { encodeTelemetrySample, telemetrySampleObject, type TelemetryFrame } from '../../proto/telemetry-sample.js';
 
 const method = (loadPackage(AGENT_PROTO)[AGENT_SERVICE] as unknown as grpc.ServiceDefinition).StreamTelemetry;
-const oldPath = (s: TelemetrySampleData) => method.responseDeserialize(method.responseSerialize(telemetrySampleObject(s)));
-const newPath = (s: TelemetrySampleData) => method.responseDeserialize(encodeTelemetrySample(s));
+
+interface LinkCounters {
+  rxBytes: bigint; txBytes: bigint; rxPackets: bigint; txPackets: bigint;
+  rxErrors: bigint; txErrors: bigint; rxDropped: bigint; txDropped: bigint;
+}
+
+/** A sample as plain values: what a frame holds in its buffers. */
+interface Sample {
+  router: string; seq: number; monoNs: bigint; monoUncertaintyNs: bigint; wallMs: number;
+  interfaces: { name: string; index: number; operState: string; counters: LinkCounters }[];
+  sids: { sid: string; action: string; counters: { packets: bigint; bytes: bigint; errors: bigint } }[];
+  probes?: ProbeStats[];
+}
+
+/** The frame the sampler would have filled: counters as the kernel lays them out (struct rtnl_link_stats64's order). */
+function frame(s: Sample): TelemetryFrame {
+  const linkCounters = Buffer.alloc(64 * s.interfaces.length);
+  s.interfaces.forEach(({ counters: c }, i) => [c.rxPackets, c.txPackets, c.rxBytes, c.txBytes, c.rxErrors, c.txErrors, c.rxDropped, c.txDropped]
+    .forEach((v, k) => linkCounters.writeBigUInt64LE(v, 64 * i + 8 * k)));
+  const sidCounters = Buffer.alloc(24 * s.sids.length);
+  s.sids.forEach(({ counters: c }, i) => [c.packets, c.bytes, c.errors].forEach((v, k) => sidCounters.writeBigUInt64LE(v, 24 * i + 8 * k)));
+  return {
+    router: s.router, seq: s.seq, monoNs: s.monoNs, monoUncertaintyNs: s.monoUncertaintyNs, wallMs: s.wallMs,
+    interfaces: s.interfaces.length, names: s.interfaces.map((i) => i.name), indexes: s.interfaces.map((i) => i.index),
+    operStates: s.interfaces.map((i) => i.operState), linkCounters,
+    sids: s.sids.length, sidNames: s.sids.map((x) => x.sid), actions: s.sids.map((x) => x.action), sidCounters,
+  };
+}
+
+const oldPath = (s: Sample) => method.responseDeserialize(method.responseSerialize(telemetrySampleObject(frame(s), s.probes)));
+const newPath = (s: Sample) => method.responseDeserialize(encodeTelemetrySample(frame(s), s.probes));
 
 const U64_EDGES = [0n, 1n, 127n, 128n, 16383n, 16384n, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 35n + 3n,
   2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 56n + 129n, 2n ** 63n, 2n ** 64n - 1n];
@@ -20,7 +48,7 @@ const linkCounters = (at: (k: number) => bigint): LinkCounters => ({
   rxBytes: at(0), txBytes: at(1), rxPackets: at(2), txPackets: at(3), rxErrors: at(4), txErrors: at(5), rxDropped: at(6), txDropped: at(7),
 });
 
-function sample(over: Partial<TelemetrySampleData> = {}): TelemetrySampleData {
+function sample(over: Partial<Sample> = {}): Sample {
   return {
     router: 'r6', seq: 42, monoNs: 13_255_796_442_745n, monoUncertaintyNs: 412_581n, wallMs: 1_796_178_510_865,
     interfaces: ['lo', 'eth0', 'eth1', 'eth2'].map((name, i) => ({
@@ -96,28 +124,28 @@ describe('telemetry sample encoding: the loader reads the same message as before
       interfaces: Array.from({ length: 300 }, (_, i) => ({ name: `veth${i}`, index: i + 1, operState: 'up', counters: linkCounters((k) => BigInt(i * 1e9 + k)) })),
     });
     const small = sample();
-    const bigBytes = encodeTelemetrySample(big);
-    const smallBytes = encodeTelemetrySample(small);
+    const bigBytes = encodeTelemetrySample(frame(big));
+    const smallBytes = encodeTelemetrySample(frame(small));
     expect(bigBytes.length).to.be.greaterThan(8192);
     expect(method.responseDeserialize(bigBytes)).to.deep.equal(oldPath(big));
     expect(method.responseDeserialize(smallBytes)).to.deep.equal(oldPath(small));
   });
 
-  it('what the sampler reads: the same message as its loader-shaped sample', async () => {
-    const counters = linkCounters((k) => BigInt(7 + k));
-    const sampler = new TelemetrySampler({
-      router: 'r2', sidTables: [C.RT_TABLE_MAIN], link: (i) => ({ name: `eth${i}`, operstate: 'up' }),
-      io: {
-        statsDump: () => [1, 2].map((index) => ({ index, stats: counters })),
-        ownRoutes: (table) => [{
-          family: C.AF_INET6, dst: 'fc00:2::1', dstLen: 128, table, protocol: 84, scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST,
-          encap: { type: 'seg6local', action: 'End', count: true, counters: { packets: 3n, bytes: 300n, errors: 0n } },
-        }],
-      },
-    });
-    const opts = { interfaces: [], includeSids: true };
-    const read = await sampler.read(5, opts);
-    const timing = { mono_ns: String(read.monoNs), mono_uncertainty_ns: String(read.monoUncertaintyNs), wall_ms: String(read.wallMs) };
-    expect(newPath(read)).to.deep.equal(method.responseDeserialize(method.responseSerialize({ ...telemetrySampleObject(await sampler.read(5, opts)), ...timing })));
+  it('counters as the kernel lays them out, each to its field: rx before tx, packets before bytes', () => {
+    const distinct = (k: number) => BigInt(k + 1) * 1_000_003n;
+    const m = newPath(sample({ interfaces: [{ name: 'eth1', index: 2, operState: 'up', counters: linkCounters(distinct) }] })) as { interfaces: Record<string, string>[] };
+    // linkCounters above: rx_bytes, tx_bytes, rx_packets, tx_packets, rx_errors, tx_errors, rx_dropped, tx_dropped
+    const names = ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped'];
+    expect(names.map((n) => m.interfaces[0][n])).to.deep.equal(names.map((_, k) => String(distinct(k))));
+  });
+
+  it('only the frame\'s first entries: the lists it keeps from a longer earlier sample are not sent', () => {
+    const f = frame(sample());
+    f.interfaces = 2;
+    f.sids = 1;
+    const m = method.responseDeserialize(encodeTelemetrySample(f)) as { interfaces: { name: string }[]; sids: { sid: string }[] };
+    expect(m.interfaces.map((i) => i.name)).to.deep.equal(['lo', 'eth0']);
+    expect(m.sids.map((x) => x.sid)).to.deep.equal(['fc00:6::d1']);
+    expect(m).to.deep.equal(method.responseDeserialize(method.responseSerialize(telemetrySampleObject(f))));
   });
 });
