@@ -9,6 +9,7 @@ import type { ProbeConfig } from '../proto/gen/srv6/agent/v1/ProbeConfig.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
 import { addReflection } from '../proto/reflection.js';
 import { slicedCodec } from '../proto/sliced.js';
+import { removeStaleSocket } from '../proto/unix-socket.js';
 import { encodeTelemetrySample } from '../proto/telemetry-sample.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
@@ -261,6 +262,7 @@ export class Agent {
   }
 
   async listen(address: string, creds = grpc.ServerCredentials.createInsecure()): Promise<number> {
+    await removeStaleSocket(address);
     return new Promise((resolve, reject) => {
       this.server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
     });

@@ -8,6 +8,7 @@ import type { ClusterStatus__Output } from '../proto/gen/srv6/controller/v1/Clus
 import type { PathProbe__Output } from '../proto/gen/srv6/controller/v1/PathProbe.js';
 import { CONTROLLER_PROTO, CONTROLLER_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
 import { addReflection } from '../proto/reflection.js';
+import { removeStaleSocket } from '../proto/unix-socket.js';
 import { roundObjective, type Controller, type SwitchEvent } from './controller.js';
 import { NetGraph } from './graph.js';
 import { ControllerMetrics } from './metrics.js';
@@ -376,6 +377,7 @@ export class ControllerServer {
 
   async listen(addresses: string[], creds = grpc.ServerCredentials.createInsecure()): Promise<void> {
     for (const address of addresses) {
+      await removeStaleSocket(address);
       await new Promise<void>((resolve, reject) => this.server.bindAsync(address, creds, (e) => (e ? reject(e) : resolve())));
     }
   }

@@ -155,8 +155,6 @@ export function composeFile(t: Topology, o: ComposeOptions): string {
         // itself on them (a probe reaching its reflector, a reply its sender), while SIDs still work
         ...Object.fromEntries(Object.keys(nets).map((_, i) => [`net.ipv6.conf.eth${i}.seg6_enabled`, 1])),
       },
-      // a socket left by the agent's last run in this container (killed, restarted) is removed first: binding over it fails
-      entrypoint: ['bash', '-c', `rm -f ${agentSocket(r.name)} && exec node "$$@"`, 'srv6-agent'],
       environment: {
         SRV6_AGENT_NAME: r.name,
         // the management address and the socket for the controllers: agents are not reachable from any other network

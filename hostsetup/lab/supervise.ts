@@ -5,7 +5,7 @@
 // lab's namespaces (by pid: ours, they live in the lab).
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,6 @@ async function waitGone(pids: number[], ms: number): Promise<number[]> {
 function startAgent(lab: string, router: string, management: string, logLevel: string): AgentRecord {
   const socket = join(runDir(lab), `${router}.sock`);
   const logFile = join(runDir(lab), `${router}.log`);
-  rmSync(socket, { force: true }); // left by an agent that was killed: binding over it fails
   const out = openSync(logFile, 'a');
   // the journal and the highest election id seen go with the lab: another lab's router may get the same namespace inode
   const child = spawn('ip', ['netns', 'exec', nsName(lab, router), process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', router,
