@@ -13,7 +13,7 @@
     },
     {
       "target_name": "agent_native",
-      "sources": ["agent/native/ticker.c", "netlink/native/common.c"],
+      "sources": ["agent/native/ticker.c", "agent/native/realtime.c", "netlink/native/common.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     },
     {

@@ -8,6 +8,7 @@ import { C, Rtnl } from '../netlink/index.js';
 import { logTlsFailures, serverCredentials, tlsEnabled, tlsFiles } from '../proto/tls.js';
 import { DEFAULT_SID_ANCHOR } from './anchor.js';
 import { RTPROT_SRV6_AGENT } from './constants.js';
+import { realtimeEventLoop, realtimePriority, REALTIME_HELP } from './realtime.js';
 import { applyInterfaceSpecs, parseInterfaceSpecs } from './rename.js';
 import { Agent, AGENT_VERSION } from './server.js';
 
@@ -38,6 +39,7 @@ const program = new Command()
   .option('--journal <file>', 'where the snapshot of a batch in progress is kept, to undo it after a crash (default /run/srv6-agent/<name>-<netns>.journal); the highest election id seen is kept beside it (<name>-<netns>.election)')
   .option('--require-election', 'refuse Apply, SetPath(s), Sync and SetProbes without an election id (env SRV6_REQUIRE_ELECTION=1): where several controllers run, one elected leader', process.env.SRV6_REQUIRE_ELECTION === '1')
   .option('--probe-port <n>', 'UDP port of the probe reflector (STAMP, RFC 8762) that answers other routers\' probes; 0: none', int(0, 65535), 862)
+  .option('--realtime <priority>', `${REALTIME_HELP} (env SRV6_AGENT_REALTIME)`, process.env.SRV6_AGENT_REALTIME ?? '0')
   .option('--interface-names <spec>', 'rename interfaces after the address they hold before serving: ADDR=NAME[@MAC],... (env SRV6_INTERFACE_NAMES; what the Docker deployment uses)', process.env.SRV6_INTERFACE_NAMES)
   .addHelpText('after', `
 Examples:
@@ -51,8 +53,15 @@ it has seen (in the file beside the journal, across restarts) and refuses a lowe
 FAILED_PRECONDITION, so a deposed leader cannot overwrite the new one's paths. A request without
 one (0) is taken as from the only controller, unless --require-election.`);
 
-const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; requireElection: boolean; probePort: number; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; requireElection: boolean; probePort: number; realtime: string; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
+
+try {
+  realtimeEventLoop(realtimePriority(opts.realtime));
+} catch (e) {
+  log.fatal({ err: (e as Error).message }, 'cannot start');
+  process.exit(1);
+}
 
 if (process.geteuid?.() !== 0) log.warn('not running as root: the kernel will refuse route changes (EPERM); reads still work');
 
@@ -110,7 +119,7 @@ for (const address of opts.listen) {
 }
 // grpc-js drops a client whose TLS handshake fails without a word: say why here
 if (tlsEnabled(tls) && !logTlsFailures(agent.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
-log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION, requireElection: opts.requireElection }, 'agent ready');
+log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION, requireElection: opts.requireElection, realtime: Number(opts.realtime) }, 'agent ready');
 
 let stopping = false;
 const stop = async (signal: string) => {

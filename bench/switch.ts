@@ -6,6 +6,7 @@
 // switches, one every --isolated-gap-ms (bench/isolated.ts), in the lab or in
 // the compose deployment (bench/switch-compose.ts).
 import { spawnSync } from 'node:child_process';
+import { LAB_AGENT_REALTIME, realtimePriority, REALTIME_PRIORITY_MAX } from '../agent/realtime.js';
 import { endpoints } from '../topology/derive.js';
 import type { SwitchEvent } from '../controller/ctl/types.js';
 import { cdfChart } from './plot/charts.js';
@@ -34,6 +35,8 @@ export const switchBench: Benchmark = {
     { name: 'docker', description: 'docker exec baseline: auto (when an engine answers), on, off', full: 'auto', short: 'auto', choices: ['auto', 'on', 'off'] },
     { name: 'isolated-count', description: 'isolated switches: one every --isolated-gap-ms, nothing in between (through the controller, then the ingress agent alone)', full: '120', short: '10' },
     { name: 'isolated-gap-ms', description: 'time between two isolated switches, ms', full: '500', short: '500' },
+    { name: 'realtime', description: 'SCHED_FIFO priority of the lab\'s agents\' event loops (srv6-lab up --realtime, the default; 0: normal threads, the earlier figures; not with --target compose)', full: String(LAB_AGENT_REALTIME), short: String(LAB_AGENT_REALTIME),
+      choices: Array.from({ length: REALTIME_PRIORITY_MAX + 1 }, (_, i) => String(i)) },
     { name: 'target', description: 'lab: everything above on a lab of namespaces; compose: warm-up, one direction and the isolated series on a compose deployment of its own (a Docker engine, root)', full: 'lab', short: 'lab', choices: ['lab', 'compose'] },
   ],
 
@@ -44,7 +47,8 @@ export const switchBench: Benchmark = {
     const gapMs = Number(ctx.options['isolated-gap-ms']);
     const warmup = Number(ctx.options.warmup);
     const nBase = Number(ctx.options['baseline-count']);
-    return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: Number(ctx.options.interval) }, async (lab) => {
+    const realtime = realtimePriority(ctx.options.realtime, '--realtime');
+    return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: Number(ctx.options.interval), realtime }, async (lab) => {
       const c = lab.controller!;
       const cls = lab.catchAllClass();
       const paths = { forward: lab.twoPaths('forward'), reverse: lab.twoPaths('reverse') };
@@ -153,7 +157,7 @@ export const switchBench: Benchmark = {
       const split = { isolated: medians(isolated), one_direction: medians(one), agent_alone: medians(alone) };
       return {
         summary: {
-          class: cls.name, paths, switches: n, warmup, baseline_switches: nBase, telemetry_interval_ms: Number(ctx.options.interval), latency_ms: series,
+          class: cls.name, paths, switches: n, warmup, baseline_switches: nBase, telemetry_interval_ms: Number(ctx.options.interval), realtime, latency_ms: series,
           isolated_switches: nIsolated, isolated_gap_ms: gapMs, split_medians_ms: split,
           ratio_p50_vs_one_direction: {
             'spawn ip -6 route replace': ratio('spawn ip -6 route replace'), 'docker exec + ip': ratio('docker exec + ip'),

@@ -12,6 +12,7 @@
 #include <node_api.h>
 // throw_errno, get_int, shared with the netlink addon
 #include "../../netlink/native/common.h"
+#include "realtime.h"
 #include <stdint.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -85,6 +86,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"timerfd", NULL, Timerfd, NULL, NULL, NULL, napi_default, NULL},
       {"expirations", NULL, Expirations, NULL, NULL, NULL, napi_default, NULL},
+      {"realtimeThread", NULL, RealtimeThread, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

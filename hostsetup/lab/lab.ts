@@ -41,6 +41,8 @@ export interface UpOptions {
   /** progress lines */
   log?: (line: string) => void;
   agentLogLevel?: string;
+  /** the agents' event loops at this SCHED_FIFO priority (--realtime; 0 or absent: normal threads) */
+  realtime?: number;
 }
 
 /** Builds the lab. On any failure everything built so far is removed again. */
@@ -54,7 +56,7 @@ export async function labUp(t: Topology, opts: UpOptions): Promise<LabState> {
   if (clash.length) throw new Error(`lab ${lab} (or a namespace of its) already exists: ${clash.join(', ')}; run \`srv6-lab down --name ${lab}\` first`);
 
   mkdirSync(runDir(lab), { recursive: true });
-  const state: LabState = { name: lab, topologyFile: t.file, namespaces, agents: {}, shaping: '', startedAt: new Date().toISOString() };
+  const state: LabState = { name: lab, topologyFile: t.file, namespaces, agents: {}, shaping: '', startedAt: new Date().toISOString(), realtime: opts.realtime };
   writeLabState(state); // before anything exists, so `down` can always find what to remove
   try {
     const net = new LabNetwork(t, state, log);

@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, TopologyError } from '../../topology/load.js';
+import { LAB_AGENT_REALTIME, realtimePriority, REALTIME_PRIORITY_MAX } from '../../agent/realtime.js';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { composeFile } from '../../topology/compose.js';
 import { startDemoTraffic } from './demo.js';
@@ -45,13 +46,14 @@ program.command('up')
   .option('--foreground', 'stay in the foreground; Ctrl-C tears the lab down')
   .option('--demo', 'with --foreground: run demo traffic that makes the controller switch, and show `srv6ctl watch`')
   .option('--agent-log-level <level>', 'log level of the agents', 'info')
+  .option('--realtime <priority>', `the agents' event loops at this SCHED_FIFO priority, 1..${REALTIME_PRIORITY_MAX}: a switch's request runs as soon as it arrives, ahead of other processes' threads (bench/README.md, switch); 0: normal threads`, String(LAB_AGENT_REALTIME))
   .option('--no-controller', 'do not start a controller (start your own on the agents\' sockets)')
   .option('--controllers <n>', 'start n controllers that elect a leader through an etcd of the lab\'s own (srv6ctl cluster shows them)', '1')
   .option('--interval <ms>', 'controller telemetry interval', '100')
   .option('--mode <mode>', 'controller policy for every flow (static, least-utilized, lowest-delay, weighted-multipath, tiered)', 'least-utilized')
   .option('--metrics <host:port>', 'controller Prometheus endpoint ("off" to disable; default 127.0.0.1:9464 for the default lab, off for the others)')
   .option('--http <host:port>', 'controller web view ("off" to disable; default 127.0.0.1:8080 for the default lab, or the next free port, off for the others)')
-  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string; http?: string; controllers: string }) => {
+  .action(async (topology: string, o: { name: string; upfNic?: string; serverNic?: string; foreground?: boolean; demo?: boolean; agentLogLevel: string; controller: boolean; interval: string; mode: string; metrics?: string; http?: string; controllers: string; realtime: string }) => {
     requireRoot();
     const count = Number(o.controllers);
     if (!Number.isInteger(count) || count < 1 || count > 9) fail(new Error(`--controllers ${o.controllers}: expected an integer 1..9`));
@@ -61,12 +63,18 @@ program.command('up')
     } catch (e) {
       fail(e);
     }
+    let realtime = 0;
+    try {
+      realtime = realtimePriority(o.realtime);
+    } catch (e) {
+      fail(e);
+    }
     const started = Date.now();
     let state;
     try {
       const http = o.http ?? (o.name === DEFAULT_LAB && o.controller ? `127.0.0.1:${await freeLoopbackPort(8080)}` : 'off');
       state = await labUp(t, {
-        name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel,
+        name: o.name, log: (l) => console.log(`  ${l}`), agentLogLevel: o.agentLogLevel, realtime,
         controller: o.controller && { args: ['--interval', o.interval, '--mode', o.mode], metrics: o.metrics ?? (o.name === DEFAULT_LAB ? '127.0.0.1:9464' : 'off'), http, count },
       });
     } catch (e) {

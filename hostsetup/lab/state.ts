@@ -44,6 +44,8 @@ export interface LabState {
   etcd?: { pid: number; endpoint: string; log: string };
   shaping: string;
   startedAt: string;
+  /** --realtime: the agents' event loops at this SCHED_FIFO priority (absent or 0: normal threads) */
+  realtime?: number;
 }
 
 export const runDir = (lab: string) => join(RUN_ROOT, lab);

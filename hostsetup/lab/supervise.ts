@@ -37,13 +37,13 @@ async function waitGone(pids: number[], ms: number): Promise<number[]> {
   return left;
 }
 
-function startAgent(lab: string, router: string, management: string, logLevel: string): AgentRecord {
+function startAgent(lab: string, router: string, management: string, logLevel: string, realtime = 0): AgentRecord {
   const socket = join(runDir(lab), `${router}.sock`);
   const logFile = join(runDir(lab), `${router}.log`);
   const out = openSync(logFile, 'a');
   // the journal and the highest election id seen go with the lab: another lab's router may get the same namespace inode
   const child = spawn('ip', ['netns', 'exec', nsName(lab, router), process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', router,
-    '--listen', management, `unix:${socket}`, '--log-level', logLevel, '--journal', join(runDir(lab), `${router}.journal`)], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...AGENT_ENV } });
+    '--listen', management, `unix:${socket}`, '--log-level', logLevel, '--journal', join(runDir(lab), `${router}.journal`), '--realtime', String(realtime)], { detached: true, stdio: ['ignore', out, out], env: { ...process.env, ...AGENT_ENV } });
   closeSync(out);
   child.unref();
   return { pid: child.pid!, socket, management, log: logFile };
@@ -51,7 +51,7 @@ function startAgent(lab: string, router: string, management: string, logLevel: s
 
 /** Starts every router's agent (recorded in lab.json at once) and waits until each serves on its socket. */
 export async function startAgents(t: Topology, state: LabState, logLevel: string): Promise<void> {
-  for (const r of t.routers) state.agents[r.name] = startAgent(state.name, r.name, `[${r.management}]:${t.management.port}`, logLevel);
+  for (const r of t.routers) state.agents[r.name] = startAgent(state.name, r.name, `[${r.management}]:${t.management.port}`, logLevel, state.realtime);
   writeLabState(state);
   const clients = Object.entries(state.agents).map(([name, a]) => [name, new AgentClient(`unix:${a.socket}`)] as const);
   try {
@@ -117,7 +117,7 @@ export async function restartAgent(lab: string, router: string, opts: { kill?: b
     process.kill(a.pid, opts.kill === false ? 'SIGTERM' : 'SIGKILL');
     if ((await waitGone([a.pid], 5000)).length) throw new Error(`agent ${router} (pid ${a.pid}) did not exit`);
   }
-  const next = startAgent(lab, router, a.management, 'info');
+  const next = startAgent(lab, router, a.management, 'info', state.realtime);
   state.agents[router] = next;
   writeLabState(state);
   const client = new AgentClient(`unix:${next.socket}`);

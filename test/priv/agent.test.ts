@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { SwitchStream } from '../../agent/switch-stream.js';
@@ -374,5 +375,43 @@ describe('agent --interface-names (privileged)', function () {
     agent = undefined;
     const err = await startAgent(ns, 'r1', ['--interface-names', 'fd01:9::1=eth5']).then(() => undefined, (e: Error) => e);
     expect(err?.message).to.match(/no interface holds fd01:9::1/);
+  });
+});
+
+describe('agent --realtime (privileged)', function () {
+  let ns: TestNetns;
+  let agent: RunningAgent | undefined;
+
+  before(function () {
+    requireRoot(this);
+    ns = TestNetns.create('agent-rt');
+  });
+
+  after(async () => {
+    await agent?.stop();
+    ns?.destroy();
+  });
+
+  /** each thread's scheduling class and real-time priority, as ps reads them from /proc */
+  const threads = (pid: number) => execFileSync('ps', ['-L', '-o', 'tid=,cls=,rtprio=', '-p', String(pid)], { encoding: 'utf8' })
+    .trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([tid, cls, rtprio]) => ({ tid: Number(tid), cls, rtprio }));
+
+  it('puts its event loop, and only that thread, on SCHED_FIFO at the priority given', async () => {
+    agent = await startAgent(ns, 'r1', ['--realtime', '3', '--probe-port', '0']);
+    // `ip netns exec` execs the agent: the pid is node's, and its main thread's id is the pid
+    const all = threads(agent.proc.pid!);
+    expect(all.find((t) => t.tid === agent!.proc.pid), 'the main thread').to.deep.include({ cls: 'FF', rtprio: '3' });
+    const others = all.filter((t) => t.tid !== agent!.proc.pid);
+    expect(others.length, 'V8 and libuv threads').to.be.greaterThan(0);
+    expect(others.filter((t) => t.cls !== 'TS'), 'other threads stay normal').to.deep.equal([]);
+    expect(execFileSync('chrt', ['-p', String(agent.proc.pid)], { encoding: 'utf8' })).to.match(/SCHED_FIFO\|SCHED_RESET_ON_FORK[\s\S]*priority: 3/);
+  });
+
+  it('refuses a priority out of range, naming the option and the range', async () => {
+    await agent?.stop();
+    agent = undefined;
+    const err = await startAgent(ns, 'r1', ['--realtime', '50']).then(() => undefined, (e: Error) => e);
+    // the fatal log line is JSON: its quotes escaped
+    expect(err?.message).to.match(/--realtime: \\?"50\\?" is not valid: expected an integer 0\.\.9/);
   });
 });
