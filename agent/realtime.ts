@@ -3,8 +3,8 @@
 // runs at once instead of waiting, runnable, for another process's time slice
 // to end. On two busy vCPUs that wait was the tail of back-to-back switches
 // (bench/README.md, switch: "Real-time agents"). The controller stays a normal
-// process: on the real-time class too, its writes woke the agent on the other,
-// idle CPU, and isolated switches got slower.
+// process: with it on the real-time class too, isolated switches got slower
+// (likely the woken agent sent to the other, idle CPU; not traced).
 import { constants } from 'node:os';
 import { loadAddon } from '../netlink/index.js';
 
