@@ -11,8 +11,8 @@ import { loadAddon } from '../netlink/index.js';
 /** priorities a user may give: above 0 (off) and below the probe reflector's thread (agent/probe/native/probe.c) */
 export const REALTIME_PRIORITY_MAX = 9;
 
-/** what the lab (srv6-lab up --realtime) and the switch benchmark run the agents with */
-export const LAB_AGENT_REALTIME = 5;
+/** what the switch benchmark runs its lab's agents with (srv6-lab up --realtime: 0 unless given) */
+export const SWITCH_BENCH_REALTIME = 5;
 
 /** the option's help text */
 export const REALTIME_HELP = `run the event loop's thread at this SCHED_FIFO priority, 1..${REALTIME_PRIORITY_MAX} (needs CAP_SYS_NICE); 0: a normal thread`;

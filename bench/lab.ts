@@ -1,7 +1,6 @@
 // A lab of its own for one benchmark run: built, its controller connected to
 // every agent with telemetry flowing, and always removed afterwards (also on
 // Ctrl-C), so a run starts from a known state and leaves nothing behind.
-import { LAB_AGENT_REALTIME } from '../agent/realtime.js';
 import { ControllerClient } from '../controller/client.js';
 import { labDown, labUp, nsName, type LabState } from '../hostsetup/lab/lab.js';
 import { loadTopology } from '../topology/load.js';
@@ -16,7 +15,7 @@ export interface BenchLabOptions {
   intervalMs?: number;
   /** several controllers electing a leader through the lab's etcd (1) */
   controllers?: number;
-  /** the agents' event loops at this SCHED_FIFO priority (0: normal threads; default: the lab's) */
+  /** the agents' event loops at this SCHED_FIFO priority (0 or absent: normal threads) */
   realtime?: number;
   log?: (line: string) => void;
 }
@@ -63,7 +62,7 @@ export class BenchLab {
     process.once('SIGTERM', cleanup);
     let state: LabState;
     try {
-      state = await labUp(t, { name, controller: controllerArgs && { args: controllerArgs, metrics: 'off', count: opts.controllers }, agentLogLevel: 'warn', realtime: opts.realtime ?? LAB_AGENT_REALTIME });
+      state = await labUp(t, { name, controller: controllerArgs && { args: controllerArgs, metrics: 'off', count: opts.controllers }, agentLogLevel: 'warn', realtime: opts.realtime });
     } catch (e) {
       process.off('SIGINT', cleanup);
       process.off('SIGTERM', cleanup);

@@ -6,7 +6,7 @@
 // switches, one every --isolated-gap-ms (bench/isolated.ts), in the lab or in
 // the compose deployment (bench/switch-compose.ts).
 import { spawnSync } from 'node:child_process';
-import { LAB_AGENT_REALTIME, realtimePriority, REALTIME_PRIORITY_MAX } from '../agent/realtime.js';
+import { realtimePriority, REALTIME_PRIORITY_MAX, SWITCH_BENCH_REALTIME } from '../agent/realtime.js';
 import { endpoints } from '../topology/derive.js';
 import type { SwitchEvent } from '../controller/ctl/types.js';
 import { cdfChart } from './plot/charts.js';
@@ -35,7 +35,7 @@ export const switchBench: Benchmark = {
     { name: 'docker', description: 'docker exec baseline: auto (when an engine answers), on, off', full: 'auto', short: 'auto', choices: ['auto', 'on', 'off'] },
     { name: 'isolated-count', description: 'isolated switches: one every --isolated-gap-ms, nothing in between (through the controller, then the ingress agent alone)', full: '120', short: '10' },
     { name: 'isolated-gap-ms', description: 'time between two isolated switches, ms', full: '500', short: '500' },
-    { name: 'realtime', description: 'SCHED_FIFO priority of the lab\'s agents\' event loops (srv6-lab up --realtime, the default; 0: normal threads, the earlier figures; not with --target compose)', full: String(LAB_AGENT_REALTIME), short: String(LAB_AGENT_REALTIME),
+    { name: 'realtime', description: 'SCHED_FIFO priority of the lab\'s agents\' event loops (srv6-lab up --realtime; 0: normal threads, the earlier figures; not with --target compose)', full: String(SWITCH_BENCH_REALTIME), short: String(SWITCH_BENCH_REALTIME),
       choices: Array.from({ length: REALTIME_PRIORITY_MAX + 1 }, (_, i) => String(i)) },
     { name: 'target', description: 'lab: everything above on a lab of namespaces; compose: warm-up, one direction and the isolated series on a compose deployment of its own (a Docker engine, root)', full: 'lab', short: 'lab', choices: ['lab', 'compose'] },
   ],

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTopology, TopologyError } from '../../topology/load.js';
-import { LAB_AGENT_REALTIME, realtimePriority, REALTIME_PRIORITY_MAX } from '../../agent/realtime.js';
+import { realtimePriority, REALTIME_PRIORITY_MAX, SWITCH_BENCH_REALTIME } from '../../agent/realtime.js';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../../agent/runtime.js';
 import { composeFile } from '../../topology/compose.js';
 import { startDemoTraffic } from './demo.js';
@@ -46,7 +46,7 @@ program.command('up')
   .option('--foreground', 'stay in the foreground; Ctrl-C tears the lab down')
   .option('--demo', 'with --foreground: run demo traffic that makes the controller switch, and show `srv6ctl watch`')
   .option('--agent-log-level <level>', 'log level of the agents', 'info')
-  .option('--realtime <priority>', `the agents' event loops at this SCHED_FIFO priority, 1..${REALTIME_PRIORITY_MAX}: a switch's request runs as soon as it arrives, ahead of other processes' threads (bench/README.md, switch); 0: normal threads`, String(LAB_AGENT_REALTIME))
+  .option('--realtime <priority>', `the agents' event loops at this SCHED_FIFO priority, 1..${REALTIME_PRIORITY_MAX}: a switch's request runs as soon as it arrives, ahead of other processes' threads (bench/README.md, switch; the switch benchmark runs its lab with ${SWITCH_BENCH_REALTIME}); 0: normal threads`, '0')
   .option('--no-controller', 'do not start a controller (start your own on the agents\' sockets)')
   .option('--controllers <n>', 'start n controllers that elect a leader through an etcd of the lab\'s own (srv6ctl cluster shows them)', '1')
   .option('--interval <ms>', 'controller telemetry interval', '100')

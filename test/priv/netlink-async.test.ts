@@ -29,15 +29,15 @@ describe('netlink on the event loop: AsyncRtnl (privileged)', function () {
     ns?.destroy();
   });
 
-  it('a 20,000-route batch leaves the event loop running: no gap between timer ticks over 50 ms', async () => {
+  it('a 20,000-route batch leaves the event loop running: no gap between timer ticks over 100 ms', async () => {
     // The kernel first: namespaces the suite's earlier labs left are torn down by a kernel worker for
     // a while after they are gone (22 routers' in CI: a 122 ms gap here once, 16-24 ms alone), and
     // a route change waits for it inside sendmsg, where no event loop can help. Wait until 20
-    // replaces of one route take under 20 ms together (up to 15 s), then measure.
-    for (const until = Date.now() + 15_000; Date.now() < until;) {
+    // replaces of one route take under 10 ms together three times in a row (up to 20 s), then measure.
+    for (let quick = 0, until = Date.now() + 20_000; quick < 3 && Date.now() < until;) {
       const t = performance.now();
       for (let i = 0; i < 20; i++) await rtnl.batch([{ op: 'replaceRoute', route: route(0, 499) }]);
-      if (performance.now() - t < 20) break;
+      quick = performance.now() - t < 10 ? quick + 1 : 0;
       await new Promise((r) => setTimeout(r, 200));
     }
     let last = performance.now();
@@ -56,7 +56,9 @@ describe('netlink on the event loop: AsyncRtnl (privileged)', function () {
     expect(results.filter((e) => e !== undefined)).to.deep.equal([]);
     expect(ns.ipJson<unknown[]>('-6', 'route', 'show', 'table', '400')).to.have.length(20_000);
     expect(ticks).to.be.greaterThan(10);
-    expect(worst).to.be.lessThan(50);
+    // the batch held the loop would be one gap of its whole length (400-600 ms); alone the longest
+    // is 16-25 ms, after the suite's labs 44-61 ms on a busy host (this process's heap, the host)
+    expect(worst).to.be.lessThan(100);
   });
 
   it('calls on one instance run one after the other, in order, whoever awaits them', async () => {
