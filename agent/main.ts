@@ -56,8 +56,10 @@ one (0) is taken as from the only controller, unless --require-election.`);
 const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; requireElection: boolean; probePort: number; realtime: string; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
 
+let realtime = 0;
 try {
-  realtimeEventLoop(realtimePriority(opts.realtime));
+  realtime = realtimePriority(opts.realtime);
+  realtimeEventLoop(realtime);
 } catch (e) {
   log.fatal({ err: (e as Error).message }, 'cannot start');
   process.exit(1);
@@ -119,7 +121,7 @@ for (const address of opts.listen) {
 }
 // grpc-js drops a client whose TLS handshake fails without a word: say why here
 if (tlsEnabled(tls) && !logTlsFailures(agent.server, tls, (fields, msg) => log.warn(fields, msg))) log.warn('failed TLS handshakes cannot be logged with this grpc-js');
-log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION, requireElection: opts.requireElection, realtime: Number(opts.realtime) }, 'agent ready');
+log.info({ listen: opts.listen, tls: tlsEnabled(tls) ? 'mutual' : 'off', protocol: opts.protocol, version: AGENT_VERSION, requireElection: opts.requireElection, realtime }, 'agent ready');
 
 let stopping = false;
 const stop = async (signal: string) => {

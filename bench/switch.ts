@@ -6,7 +6,7 @@
 // switches, one every --isolated-gap-ms (bench/isolated.ts), in the lab or in
 // the compose deployment (bench/switch-compose.ts).
 import { spawnSync } from 'node:child_process';
-import { realtimePriority, REALTIME_PRIORITY_MAX, SWITCH_BENCH_REALTIME } from '../agent/realtime.js';
+import { REALTIME_PRIORITY_MAX, SWITCH_BENCH_REALTIME } from '../agent/realtime.js';
 import { endpoints } from '../topology/derive.js';
 import type { SwitchEvent } from '../controller/ctl/types.js';
 import { cdfChart } from './plot/charts.js';
@@ -47,7 +47,7 @@ export const switchBench: Benchmark = {
     const gapMs = Number(ctx.options['isolated-gap-ms']);
     const warmup = Number(ctx.options.warmup);
     const nBase = Number(ctx.options['baseline-count']);
-    const realtime = realtimePriority(ctx.options.realtime, '--realtime');
+    const realtime = Number(ctx.options.realtime); // one of its choices
     return BenchLab.with({ topology: ctx.topology, log: ctx.log, intervalMs: Number(ctx.options.interval), realtime }, async (lab) => {
       const c = lab.controller!;
       const cls = lab.catchAllClass();
