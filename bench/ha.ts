@@ -12,8 +12,7 @@
 //  - stop: SIGSTOP the leader past its lease and SIGCONT it (split brain): time
 //    until another leads, writes the agents refused for a stale election id
 //    (their own counters), routes changed, who the old leader says leads.
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerClient } from '../controller/client.js';
 import { sendTraffic } from '../hostsetup/lab/traffic.js';
@@ -23,6 +22,7 @@ import { textTable, type Benchmark } from './benchmark.js';
 import { BenchLab } from './lab.js';
 import { goal } from './results.js';
 import { percentiles } from './stats.js';
+import { monitorRoutes, type RouteMonitor } from './tools/route-monitor.js';
 
 const HIGH = 0xfffc4;
 const KINDS = ['kill', 'kill-congested', 'stop'] as const;
@@ -59,19 +59,6 @@ const changed = (before: string[], after: string[], ignore: (l: string) => boole
   const b = new Set(before.filter((l) => !ignore(l)));
   return [...a].filter((l) => !b.has(l)).length + [...b].filter((l) => !a.has(l)).length;
 };
-
-/**
- * `ip -6 monitor route` in a namespace: each line with the time it arrived here. A takeover's sync
- * rewrites routes unchanged, which the kernel announces too: the caller compares with what was there.
- */
-function monitorRoutes(ns: string): { lines: { at: number; line: string }[]; ready: Promise<void>; stop: () => void } {
-  const p = spawn('ip', ['-n', ns, '-6', 'monitor', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const lines: { at: number; line: string }[] = [];
-  createInterface({ input: p.stdout! }).on('line', (line) => lines.push({ at: Date.now(), line }));
-  // ip subscribes before its first read; a moment is enough (nothing is announced until the failure)
-  const ready = sleep(200).then(() => undefined);
-  return { lines, ready, stop: () => p.kill() };
-}
 
 async function refusals(lab: BenchLab): Promise<number> {
   let n = 0;
@@ -146,7 +133,7 @@ export const haBench: Benchmark = {
 async function runTrial(lab: BenchLab, kind: Kind, trial: number, ttlS: number): Promise<Trial> {
   const sockets = [lab.state.controller!, ...(lab.state.controllers ?? [])].map((c) => c.socket);
   const clients = sockets.map((s) => new ControllerClient(`unix:${s}`));
-  let monitor: ReturnType<typeof monitorRoutes> | undefined;
+  let monitor: RouteMonitor | undefined;
   try {
     const status = (c: ControllerClient): Promise<ClusterStatus | undefined> => c.call<ClusterStatus>('GetCluster', {}, 1000).catch(() => undefined);
     let leader: ClusterStatus | undefined;
@@ -192,12 +179,12 @@ async function runTrial(lab: BenchLab, kind: Kind, trial: number, ttlS: number):
     await sleep(500);
     for (const w of watches) w.stop();
     monitor.stop();
-    const replaced = monitor.lines.find((m) => m.at >= t0 && isLowForward(m.line) && !m.line.startsWith('Deleted') && !segsBefore.includes(segs(m.line)));
+    const replaced = monitor.lines.find((m) => m.unixMs >= t0 && isLowForward(m.line) && !m.line.startsWith('Deleted') && !segsBefore.includes(segs(m.line)));
     const moved = watches.flatMap((w) => w.events).filter((e) => e.class === 'low' && e.direction === 'forward' && e.ok && Number(e.unix_ms) >= t0);
     const lowForward = (l: string) => kind === 'kill-congested' && /^r1 /.test(l) && /fd03:1::\/64/.test(l);
     return {
       kind, trial, old_leader: leader!.leader, new_leader: next!.leader, elected_ms: electedMs,
-      first_decision_ms: kind === 'kill-congested' && replaced ? replaced.at - t0 : -1,
+      first_decision_ms: kind === 'kill-congested' && replaced ? Math.round(replaced.unixMs - t0) : -1,
       switch_event_ms: kind === 'kill-congested' && moved.length ? Number(moved[0].unix_ms) - t0 : -1,
       moved_switches: kind === 'kill-congested' ? moved.length : 0,
       route_changes: changed(before, kernelLines(lab), lowForward),

@@ -16,6 +16,8 @@ import type { FlowClass, Topology } from '../topology/model.js';
 import { textTable } from './benchmark.js';
 import type { Row } from './results.js';
 import { percentiles, type Percentiles } from './stats.js';
+import { wallMinusMonotonicMs } from './clock.js';
+import { monitorRoutes, type RouteLine } from './tools/route-monitor.js';
 
 const ms = (ns: string | bigint) => Number(BigInt(ns)) / 1e6;
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
@@ -37,7 +39,7 @@ export function switchSplit(e: SwitchEvent): Row {
  * `count` switches, each `gapMs` after the previous one completed, nothing in
  * between; pin(i) makes switch i and returns its event.
  */
-export async function isolatedSeries(series: string, count: number, gapMs: number, pin: (i: number) => Promise<SwitchEvent>): Promise<Row[]> {
+async function isolatedSeries(series: string, count: number, gapMs: number, pin: (i: number) => Promise<SwitchEvent>): Promise<Row[]> {
   const rows: Row[] = [];
   for (let i = 0; i < count; i++) {
     await sleep(gapMs);
@@ -45,7 +47,7 @@ export async function isolatedSeries(series: string, count: number, gapMs: numbe
     const e = await pin(i);
     const rt = Number(process.hrtime.bigint() - t) / 1e6;
     if (!e.ok || !e.timing) throw new Error(`isolated switch ${i} failed: ${e.error}`);
-    rows.push({ series, i, ...switchSplit(e), client_round_trip_ms: rt });
+    rows.push({ series, i, ...switchSplit(e), client_round_trip_ms: rt, decided_mono_ns: e.timing!.decided_mono_ns });
   }
   return rows;
 }
@@ -64,6 +66,42 @@ export function agentRequests(t: Topology, cls: FlowClass, paths: string[][], ta
     const r = classRoute(t, cls, 'forward', p);
     return { prefix: r.prefix!, table, dev: r.dev!, segments: r.encap!.segments! };
   });
+}
+
+/**
+ * Each isolated switch as ip monitor saw it: the first announcement of the
+ * route it asked for (pin i takes requests[i % 2]) at or after its decision,
+ * put on the wall clock with the offset taken just before it.
+ */
+function seenByMonitor(isolated: Row[], offsets: number[], lines: RouteLine[], requests: AgentRequest[], first: number): Row[] {
+  return isolated.flatMap((r, k) => {
+    const want = requests[(first + k) % requests.length];
+    const decided = ms(r.decided_mono_ns as string) + offsets[k];
+    const segs = `segs ${want.segments.length} [ ${want.segments.join(' ')} ]`;
+    const l = lines.find((x) => x.unixMs >= decided - 0.05 && !x.line.startsWith('Deleted') && x.line.includes(segs) && new RegExp(`\\btable ${want.table}\\b`).test(x.line));
+    return l ? [{ series: `${r.series}, seen by ip monitor`, i: k, decision_to_seen_ms: l.unixMs - decided, decision_to_ack_ms: r.decision_to_ack_ms }] : [];
+  });
+}
+
+/**
+ * isolatedSeries with an outside reader timing each switch too: ip monitor
+ * in the ingress's namespace `ns`, the route of pin i being requests[(first + i) % 2].
+ */
+export async function monitoredIsolatedSeries(series: string, count: number, gapMs: number, pin: (i: number) => Promise<SwitchEvent>, ns: string, requests: AgentRequest[], first: number): Promise<{ isolated: Row[]; seen: Row[] }> {
+  const monitor = monitorRoutes(ns);
+  const offsets: number[] = [];
+  let isolated: Row[];
+  try {
+    await monitor.ready;
+    isolated = await isolatedSeries(series, count, gapMs, (i) => {
+      offsets[i] = wallMinusMonotonicMs();
+      return pin(i);
+    });
+    await sleep(100);
+  } finally {
+    monitor.stop();
+  }
+  return { isolated, seen: seenByMonitor(isolated, offsets, monitor.lines, requests, first) };
 }
 
 /**

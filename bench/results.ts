@@ -49,6 +49,31 @@ export function toCsv(rows: Row[]): string {
   return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
 }
 
+/** toCsv's text back to rows, every cell a string (quoted cells may hold commas, quotes and newlines) */
+export function fromCsv(text: string): Record<string, string>[] {
+  const records: string[][] = [[]];
+  let cell = '';
+  for (let i = 0, quoted = false; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') cell += text[++i];
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      records.at(-1)!.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      records.at(-1)!.push(cell);
+      cell = '';
+      records.push([]);
+    } else cell += ch;
+  }
+  if (cell || records.at(-1)!.length) records.at(-1)!.push(cell);
+  const [head, ...rows] = records.filter((r) => r.length);
+  return rows.map((r) => Object.fromEntries(head.map((c, i) => [c, r[i] ?? ''])));
+}
+
 export class RunDir {
   readonly files: string[] = [];
 

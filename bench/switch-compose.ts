@@ -19,7 +19,7 @@ import { candidatePaths, catchAllClass, endpoints } from '../topology/derive.js'
 import { loadTopology } from '../topology/load.js';
 import { CONTROLLER_PORT, controllerAddress } from '../topology/compose.js';
 import { textTable, type BenchContext, type BenchReport } from './benchmark.js';
-import { agentAloneSeries, agentRequests, isolatedSeries, medians, splitTable, stat, switchSplit } from './isolated.js';
+import { agentAloneSeries, agentRequests, monitoredIsolatedSeries, medians, splitTable, stat, switchSplit } from './isolated.js';
 import { cdfChart } from './plot/charts.js';
 import { goal, type Row } from './results.js';
 import type { Percentiles } from './stats.js';
@@ -124,13 +124,29 @@ async function measure(ctx: BenchContext, c: ControllerClient, t: ReturnType<typ
   ctx.log(`one direction: ${n} switches back to back`);
   const one: Row[] = [];
   for (let i = 0; i < n; i++) one.push({ series: 'compose, one direction', i, ...switchSplit(await pin(i + 1)) });
-  ctx.log(`isolated: ${nIsolated} switches, one every ${gapMs} ms, nothing in between (${Math.round(nIsolated * gapMs / 1000)} s)`);
-  const startedAt: number[] = [];
+  // r1's container's network namespace under a name while it is read (ip netns attach): ip monitor times
+  // each isolated switch from outside, and the route it holds at the end is read back
+  const list = await members(docker(), project);
+  const r1 = list.find((m) => m.router === ingress)!;
+  const pid = String((await docker().getContainer(r1.id).inspect()).State.Pid);
+  const ns = `${project}-${ingress}`;
+  ip(['netns', 'attach', ns, pid]);
+  let isolated: Row[];
+  let seen: Row[];
+  let startedAt: number[];
+  let kernel;
   const from = Date.now();
-  const isolated = await isolatedSeries('compose, isolated', nIsolated, gapMs, (i) => {
-    startedAt.push(Date.now());
-    return pin(n + 1 + i);
-  });
+  try {
+    ctx.log(`isolated: ${nIsolated} switches, one every ${gapMs} ms, nothing in between (${Math.round(nIsolated * gapMs / 1000)} s)`);
+    startedAt = [];
+    ({ isolated, seen } = await monitoredIsolatedSeries('compose, isolated', nIsolated, gapMs, (i) => {
+      startedAt.push(Date.now());
+      return pin(n + 1 + i);
+    }, ns, agentRequests(t, cls, paths, cls.table), n + 1));
+    kernel = JSON.parse(spawnSync('ip', ['-j', '-n', ns, '-6', 'route', 'show', 'table', String(cls.table)], { encoding: 'utf8' }).stdout || '[]')[0];
+  } finally {
+    spawnSync('ip', ['netns', 'delete', ns]);
+  }
   // each isolated switch with the time since the last health check's docker exec in any of the containers
   const checks = await healthCheckExecs(project, from, Date.now());
   isolated.forEach((r, i) => {
@@ -138,19 +154,6 @@ async function measure(ctx: BenchContext, c: ControllerClient, t: ReturnType<typ
     r.since_health_check_ms = last === undefined ? null : +(startedAt[i] - last).toFixed(1);
   });
   const nearCheck = isolated.filter((r) => typeof r.since_health_check_ms === 'number' && r.since_health_check_ms < NEAR_CHECK_MS);
-
-  // what r1's kernel holds is what the last pin asked for, read in its container's network namespace
-  const list = await members(docker(), project);
-  const r1 = list.find((m) => m.router === ingress)!;
-  const pid = String((await docker().getContainer(r1.id).inspect()).State.Pid);
-  const ns = `${project}-${ingress}`; // a name for the container's namespace while it is read (ip netns attach), removed at once
-  ip(['netns', 'attach', ns, pid]);
-  let kernel;
-  try {
-    kernel = JSON.parse(spawnSync('ip', ['-j', '-n', ns, '-6', 'route', 'show', 'table', String(cls.table)], { encoding: 'utf8' }).stdout || '[]')[0];
-  } finally {
-    spawnSync('ip', ['netns', 'delete', ns]);
-  }
   const last = isolated.length ? paths[(n + nIsolated) % 2] : paths[n % 2];
   const want = classRoute(t, cls, 'forward', last).encap!.segments;
   if (JSON.stringify(kernel?.segs) !== JSON.stringify(want)) throw new Error(`${ingress} table ${cls.table} holds ${JSON.stringify(kernel?.segs)}, the last pin asked for ${JSON.stringify(want)}`);
@@ -169,6 +172,7 @@ async function measure(ctx: BenchContext, c: ControllerClient, t: ReturnType<typ
   const series: Record<string, Percentiles> = {
     'compose, one direction': stat(one),
     [`compose, isolated (every ${gapMs} ms)`]: iso,
+    ...(seen.length ? { 'compose, isolated, decision -> seen by ip monitor': stat(seen, 'decision_to_seen_ms') } : {}),
     ...(alone.length ? { 'compose, agent alone, isolated (write -> ack)': stat(alone, 'write_to_ack_ms') } : {}),
   };
   const others = isolated.filter((r) => !nearCheck.includes(r));
@@ -180,6 +184,7 @@ async function measure(ctx: BenchContext, c: ControllerClient, t: ReturnType<typ
   const split = { one_direction: medians(one), isolated: medians(isolated), ...(alone.length ? { agent_alone: medians(alone) } : {}) };
   ctx.out.csv('latency.csv', one);
   ctx.out.csv('isolated.csv', [...isolated, ...alone]);
+  ctx.out.csv('isolated-seen.csv', seen);
   ctx.out.plot('latency-cdf', cdfChart({
     title: `Switch latency on the compose deployment, decision -> kernel ack (${new Date().toISOString().slice(0, 16)}Z)`, xLabel: 'milliseconds', logX: true,
     series: [
@@ -192,7 +197,7 @@ async function measure(ctx: BenchContext, c: ControllerClient, t: ReturnType<typ
   return {
     summary: {
       target: 'compose', class: cls.name, paths: { forward: paths }, switches: n, warmup, isolated_switches: nIsolated, isolated_gap_ms: gapMs,
-      latency_ms: series, split_medians_ms: split, agent_alone: aloneNote, health_checks: health,
+      latency_ms: series, split_medians_ms: split, agent_alone: aloneNote, health_checks: health, isolated_seen_by_ip_monitor: seen.length,
       transport: 'controller -> agents: unix sockets on the volume both mount (the agents also listen on the management network, where the agent-alone series reaches r1)', ratio_isolated_vs_one_direction_p50: +(iso.p50 / series['compose, one direction'].p50).toFixed(2),
       controller_api: via,
       measured: 'decision (controller, on receiving SetPath from the host) -> kernel acknowledged the route replace on the ingress agent (containers on one host: one monotonic clock)',
@@ -200,6 +205,7 @@ async function measure(ctx: BenchContext, c: ControllerClient, t: ReturnType<typ
     goals: [
       goal(`compose: isolated switch p50 (every ${gapMs} ms)`, iso.p50, 'ms', 'max', 0.5),
       goal(`compose: isolated switch p99 (every ${gapMs} ms)`, iso.p99, 'ms', 'max', 2),
+      goal('compose: isolated switches seen by ip monitor', seen.length, `of ${nIsolated}`, 'min', nIsolated),
     ],
     table: `${textTable(rows)}\n\n${splitTable(split)}${alone.length ? '' : `\nagent alone: ${aloneNote}`}`
       + `\nhealth checks (every ${health.interval}): ${checks.length} docker execs during the isolated series; ${nearCheck.length} switches within ${NEAR_CHECK_MS} ms after one`

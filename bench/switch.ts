@@ -11,10 +11,10 @@ import { endpoints } from '../topology/derive.js';
 import type { SwitchEvent } from '../controller/ctl/types.js';
 import { cdfChart } from './plot/charts.js';
 import { textTable, type Benchmark } from './benchmark.js';
-import { agentAloneSeries, agentRequests, isolatedSeries, medians, splitTable, stat, switchSplit } from './isolated.js';
+import { agentAloneSeries, agentRequests, medians, monitoredIsolatedSeries, splitTable, stat, switchSplit } from './isolated.js';
 import { BenchLab } from './lab.js';
 import { goal, type Row } from './results.js';
-import type { Percentiles } from './stats.js';
+import { percentiles, type Percentiles } from './stats.js';
 import { composeSwitch } from './switch-compose.js';
 import { DockerExecTarget } from './tools/docker-exec.js';
 
@@ -23,7 +23,6 @@ const BASELINE_TABLE = 203;
 const AGENT_ALONE_TABLE = 204;
 
 const ms = (ns: string) => Number(BigInt(ns)) / 1e6;
-
 export const switchBench: Benchmark = {
   name: 'switch',
   description: 'switch latency, decision -> kernel ack on the ingress router (one direction, both at once, isolated; --target compose) vs spawning ip and docker exec + ip',
@@ -87,7 +86,7 @@ export const switchBench: Benchmark = {
       }
 
       ctx.log(`isolated: ${nIsolated} switches of ${cls.name} forward on ${ingress}, one every ${gapMs} ms, nothing in between (${Math.round(nIsolated * gapMs / 1000)} s)`);
-      const isolated = await isolatedSeries('isolated', nIsolated, gapMs, (i) => pin('forward', n + 1 + i));
+      const { isolated, seen } = await monitoredIsolatedSeries('isolated', nIsolated, gapMs, (i) => pin('forward', n + 1 + i), lab.ns(ingress), agentRequests(lab.topology, cls, paths.forward, cls.table), n + 1);
       ctx.log(`isolated, agent alone: ${nIsolated} SetPath requests straight to ${ingress}'s agent (table ${AGENT_ALONE_TABLE}), one every ${gapMs} ms`);
       const alone = await agentAloneSeries(`unix:${lab.state.agents[ingress].socket}`, agentRequests(lab.topology, cls, paths.forward, AGENT_ALONE_TABLE), 50, nIsolated, gapMs);
 
@@ -132,6 +131,7 @@ export const switchBench: Benchmark = {
         'controller, one direction': stat(one),
         'controller, both directions': stat(both),
         [`controller, isolated (every ${gapMs} ms)`]: stat(isolated),
+        [`isolated, decision -> seen by ip monitor`]: seen.length ? stat(seen, 'decision_to_seen_ms') : undefined,
         [`agent alone, isolated (write -> ack)`]: stat(alone, 'write_to_ack_ms'),
         'spawn ip -6 route replace': stat(spawnRows),
         'docker exec + ip': dockerRows.length ? stat(dockerRows) : undefined,
@@ -142,29 +142,33 @@ export const switchBench: Benchmark = {
 
       ctx.out.csv('latency.csv', [...one, ...both, ...spawnRows, ...dockerRows]);
       ctx.out.csv('isolated.csv', [...isolated, ...alone]);
+      ctx.out.csv('isolated-seen.csv', seen);
       ctx.out.plot('latency-cdf', cdfChart({
         title: `Switch latency, decision -> kernel ack (${new Date().toISOString().slice(0, 16)}Z)`, xLabel: 'milliseconds', logX: true,
         series: [
           { name: 'controller, one direction', values: one.map((r) => r.decision_to_ack_ms as number) },
           { name: 'controller, both directions', values: both.map((r) => r.decision_to_ack_ms as number) },
           { name: `controller, isolated (every ${gapMs} ms)`, values: isolated.map((r) => r.decision_to_ack_ms as number) },
+          { name: 'isolated, decision -> seen by ip monitor', values: seen.map((r) => r.decision_to_seen_ms as number) },
           { name: 'spawn ip', values: spawnRows.map((r) => r.decision_to_ack_ms as number) },
           { name: dockerRows.length ? 'docker exec + ip' : 'docker exec + ip (skipped)', values: dockerRows.map((r) => r.decision_to_ack_ms as number) },
         ],
       }));
       const rows: (string | number)[][] = [['series (ms)', 'n', 'p50', 'p90', 'p99', 'max', 'x p50']];
-      for (const [k, v] of Object.entries(series)) rows.push(v ? [k, v.n, v.p50, v.p90, v.p99, v.max, k.startsWith('controller') || k.startsWith('agent') ? '' : `${ratio(k)}x`] : [k, 0, '-', '-', '-', '-', '-']);
+      for (const [k, v] of Object.entries(series)) rows.push(v ? [k, v.n, v.p50, v.p90, v.p99, v.max, /^(controller|agent|isolated)/.test(k) ? '' : `${ratio(k)}x`] : [k, 0, '-', '-', '-', '-', '-']);
       const split = { isolated: medians(isolated), one_direction: medians(one), agent_alone: medians(alone) };
       return {
         summary: {
           class: cls.name, paths, switches: n, warmup, baseline_switches: nBase, telemetry_interval_ms: Number(ctx.options.interval), realtime, latency_ms: series,
-          isolated_switches: nIsolated, isolated_gap_ms: gapMs, split_medians_ms: split,
+          isolated_switches: nIsolated, isolated_gap_ms: gapMs, split_medians_ms: split, isolated_seen_by_ip_monitor: seen.length,
+          // the outside reader against the controller's own figure, switch by switch: ip reads the announcement a little after the agent reads its ack
+          isolated_seen_minus_ack_ms_median: seen.length ? +percentiles(seen.map((r) => (r.decision_to_seen_ms as number) - (r.decision_to_ack_ms as number))).p50.toFixed(4) : null,
           ratio_p50_vs_one_direction: {
             'spawn ip -6 route replace': ratio('spawn ip -6 route replace'), 'docker exec + ip': ratio('docker exec + ip'),
             isolated: +(iso.p50 / oneP50).toFixed(2),
           },
           docker_exec: dockerNote || 'measured',
-          measured: 'decision (controller, on receiving SetPath) -> kernel acknowledged the route replace on the ingress agent (one host, one monotonic clock); both directions: first decision -> last of the two acks; baselines: process spawn -> exit',
+          measured: 'decision (controller, on receiving SetPath) -> kernel acknowledged the route replace on the ingress agent (one host, one monotonic clock); both directions: first decision -> last of the two acks; isolated, seen by ip monitor: the decision -> ip -ts monitor route in the ingress\'s namespace reading the new route (its own wall-clock stamp, the decision put on the wall clock at the edge of a millisecond before each switch); baselines: process spawn -> exit',
         },
         goals: [
           goal('switch p50 (one direction)', oneP50, 'ms', 'max', 0.3),
@@ -173,6 +177,7 @@ export const switchBench: Benchmark = {
           goal('spawning ip vs one direction, p50', ratio('spawn ip -6 route replace') ?? 0, 'x', 'min', 10),
           goal(`isolated switch p50 (every ${gapMs} ms)`, iso.p50, 'ms', 'max', 0.5),
           goal(`isolated switch p99 (every ${gapMs} ms)`, iso.p99, 'ms', 'max', 2),
+          goal('isolated switches seen by ip monitor', seen.length, `of ${nIsolated}`, 'min', nIsolated),
         ],
         table: textTable(rows) + (dockerNote ? `\ndocker exec + ip: ${dockerNote}` : '') + `\n\n${splitTable(split)}`,
       };

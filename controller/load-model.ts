@@ -143,17 +143,23 @@ export class LoadModel {
 
   /**
    * What each flow carries on each arc of its path, for placement: its egress
-   * rate, plus a share (by rate) of the load the arc carries beyond what the
-   * flows on it explain. Every packet between the UPF and the server belongs
-   * to a class (the last one takes the rest), so that excess is theirs: the
-   * egress counters lag the links' at an onset, and agents sample a little
-   * apart. A flow alone on a full path must not look smaller than the load
-   * it would take along. Placed at its largest such figure.
+   * rate, plus a part of the load the arc carries beyond what the flows on it
+   * explain. Every packet between the UPF and the server belongs to a class
+   * (the last one takes the rest), so that excess is theirs: the egress
+   * counters lag the links' at an onset (the new load waits in the congested
+   * link's queue), and agents sample a little apart. On a link over the
+   * threshold the excess goes to the flows that grew since it crossed (their
+   * latest window against their last one before): a steady flow in the same
+   * queue is the victim, and must not look like the load that arrived. Else,
+   * or when none grew, it is shared by rate. A flow alone on a full path must
+   * not look smaller than the load it would take along. Placed at its largest
+   * such figure.
    */
   effectiveLoads(flows: Flow[], load: Float64Array): Map<Flow, { perArc: Map<number, number>; bps: number }> {
     const own = new Map(flows.map((f) => [f, this.ownLoad(f)]));
     const known = new Float64Array(this.g.arcs.length);
     for (const o of own.values()) o.forEach((x, i) => (known[i] += x));
+    const growth = this.growthOnHotArcs(flows);
     const out = new Map<Flow, { perArc: Map<number, number>; bps: number }>();
     for (const f of flows) {
       const mine = own.get(f)!;
@@ -162,12 +168,34 @@ export class LoadModel {
       let bps = rate;
       for (const a of this.g.arcsOf(f.path)) {
         const excess = Math.max(0, load[a.id] - known[a.id]);
-        const share = known[a.id] > 0 ? mine[a.id] / known[a.id] : 0;
+        const grown = growth.get(a.id);
+        const share = grown ? (grown.byFlow.get(f) ?? 0) / grown.total : known[a.id] > 0 ? mine[a.id] / known[a.id] : 0;
         const x = mine[a.id] + excess * share;
         perArc.set(a.id, x);
         if (!f.multipath) bps = Math.max(bps, x);
       }
       out.set(f, { perArc, bps });
+    }
+    return out;
+  }
+
+  /** per arc over the threshold: how much each single-path flow on it grew since the arc crossed (only arcs where some flow did) */
+  private growthOnHotArcs(flows: Flow[]): Map<number, { byFlow: Map<Flow, number>; total: number }> {
+    const out = new Map<number, { byFlow: Map<Flow, number>; total: number }>();
+    for (const f of flows) {
+      if (f.multipath) continue;
+      const latest = this.meter.classRate(f.cls.name, f.dir).rawBps;
+      for (const a of this.g.arcsOf(f.path)) {
+        const hotSince = this.arcDirection[a.id].firstHotWallMs;
+        if (hotSince === undefined) continue;
+        // the window that ended before the first hot sample's: the flow's rate while the link was calm
+        const grew = Math.max(0, latest - this.meter.classRateBefore(f.cls.name, f.dir, hotSince - 1));
+        if (grew <= 0) continue;
+        const e = out.get(a.id) ?? { byFlow: new Map(), total: 0 };
+        e.byFlow.set(f, grew);
+        e.total += grew;
+        out.set(a.id, e);
+      }
     }
     return out;
   }

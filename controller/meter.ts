@@ -78,6 +78,8 @@ export class Meter {
   linkVersion = 0;
   private readonly sidFlows = new Map<string, { cls: string; dir: Direction }>();
   readonly classRates = new Map<FlowKey, ClassRate>();
+  /** each class's latest windows, like a link's history: agent wall time at the window's end -> bits/s */
+  readonly classHistory = new Map<FlowKey, Array<{ wallMs: number; bps: number }>>();
   lastSampleMs = new Map<string, number>();
 
   constructor(private readonly t: Topology, public smoothing: number, public threshold: () => number) {
@@ -137,9 +139,14 @@ export class Meter {
       const r = this.rate(`sid/${sid.sid}`, BigInt(sid.counters.bytes), BigInt(sid.counters.packets), mono, receivedNs, wall);
       if (!r) continue;
       // smoothed like the links', so a class's rate and the load it puts on its links rise and fall together
-      const prev = this.classRates.get(flowKey(flow.cls, flow.dir));
+      const fk = flowKey(flow.cls, flow.dir);
+      const prev = this.classRates.get(fk);
       const a = this.smoothing;
-      this.classRates.set(flowKey(flow.cls, flow.dir), prev ? { ...r, bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps } : r);
+      this.classRates.set(fk, prev ? { ...r, bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps } : r);
+      const history = this.classHistory.get(fk) ?? [];
+      history.push({ wallMs: wall, bps: r.bps });
+      if (history.length > 8) history.shift();
+      this.classHistory.set(fk, history);
     }
     return changed;
   }
@@ -186,6 +193,13 @@ export class Meter {
     const d = this.directions.get(dirKey(from, to));
     if (!d) throw new Error(`no link ${from} -> ${to}`);
     return d;
+  }
+
+  /** the class's bits/s over its latest window that ended by `wallMs` (agent wall time); 0 when none is that old */
+  classRateBefore(cls: string, dir: Direction, wallMs: number): number {
+    const h = this.classHistory.get(flowKey(cls, dir)) ?? [];
+    for (let i = h.length - 1; i >= 0; i--) if (h[i].wallMs <= wallMs) return h[i].bps;
+    return 0;
   }
 
   classRate(cls: string, dir: Direction): ClassRate {

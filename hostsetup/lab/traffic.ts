@@ -26,6 +26,8 @@ export interface SendResult {
   elapsedNs: number;
   /** the longest time between two packets leaving the sender (its own scheduling) */
   maxSendGapNs: number;
+  /** wall clock (ms since the epoch) when the first packet fell due: the socket was ready */
+  startUnixMs: number;
 }
 
 export interface ReceiveOptions {

@@ -10,20 +10,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCHMARKS, runBenchmark } from '../../bench/cli.js';
+import { fromCsv } from '../../bench/results.js';
 import { requireRoot, run } from '../helpers/netns.js';
 
 const namespaces = () => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
 const isPng = (file: string) => readFileSync(file).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
 /** The benchmark's CSVs: only the last column may hold commas (free text). */
-function readCsv(file: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  return lines.map((l) => {
-    const cells = l.split(',');
-    return Object.fromEntries(cols.map((c, i) => [c, i === cols.length - 1 ? cells.slice(i).join(',') : cells[i]]));
-  });
-}
+const readCsv = (file: string) => fromCsv(readFileSync(file, 'utf8'));
 
 describe('failover benchmark, short mode (privileged)', function () {
   this.timeout(600_000);

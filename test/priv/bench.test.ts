@@ -8,18 +8,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCHMARKS, runBenchmark } from '../../bench/cli.js';
+import { fromCsv } from '../../bench/results.js';
 import { requireRoot, run } from '../helpers/netns.js';
 
 const bench = (name: string) => BENCHMARKS.find((b) => b.name === name)!;
 const namespaces = () => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
 const dockerAnswers = () => spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 
-function readCsv(file: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  // the benchmarks' CSVs quote only free text in the last column
-  return lines.map((l) => Object.fromEntries(l.split(',').slice(0, cols.length).map((v, i) => [cols[i], v])));
-}
+const readCsv = (file: string) => fromCsv(readFileSync(file, 'utf8'));
 
 const isPng = (file: string) => readFileSync(file).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
@@ -67,6 +63,11 @@ describe('benchmarks, short mode (privileged)', function () {
     expect(isPng(join(dir, 'latency-cdf.png'))).to.equal(true);
     expect(readFileSync(join(dir, 'latency-cdf.svg'), 'utf8')).to.contain('spawn ip');
     expect(report.goals.map((g) => g.goal)).to.include('switch p50 (both directions)');
+    // the outside reader (ip monitor in the ingress's namespace) saw every isolated switch's route, after its decision
+    expect(summary.isolated_seen_by_ip_monitor).to.equal(10);
+    const seen = readCsv(join(dir, 'isolated-seen.csv'));
+    expect(seen.map((r) => r.i)).to.deep.equal(Array.from({ length: 10 }, (_, i) => String(i)));
+    for (const r of seen) expect(Number(r.decision_to_seen_ms)).to.be.within(0, 1000);
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { textTable, type Benchmark } from '../../bench/benchmark.js';
 import { BENCHMARKS, formatGoals, runBenchmark } from '../../bench/cli.js';
-import { goal, RunDir, toCsv } from '../../bench/results.js';
+import { fromCsv, goal, RunDir, toCsv } from '../../bench/results.js';
 import { gridTopology } from '../../bench/scale.js';
 import { candidatePaths } from '../../topology/derive.js';
 import { parseTopology } from '../../topology/load.js';
@@ -79,6 +79,11 @@ describe('bench: runner', () => {
 
   it('writes CSV with a header of every column, quoting only what needs it', () => {
     expect(toCsv([{ a: 1, b: 'x,y' }, { a: 0.1234567891, c: 'say "hi"', b: null }])).to.equal('a,b,c\n1,"x,y",\n0.123457,,"say ""hi"""\n');
+  });
+
+  it('reads its CSV back, quoted commas, quotes and newlines included', () => {
+    const rows = [{ series: 'isolated, seen by ip monitor', i: 0, note: 'say "hi"\nagain' }, { series: 'spawn ip', i: 1, note: '' }];
+    expect(fromCsv(toCsv(rows))).to.deep.equal([{ series: 'isolated, seen by ip monitor', i: '0', note: 'say "hi"\nagain' }, { series: 'spawn ip', i: '1', note: '' }]);
   });
 
   it('judges goals both ways, and a value that is not finite never meets one', () => {

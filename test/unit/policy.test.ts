@@ -219,6 +219,21 @@ describe('policy: stillness and floors (reference network)', () => {
     expect(d.get(low)!.path).to.deep.equal(viaR3);
   });
 
+  it('at an onset the class that grew is the load, though its egress has counted little of it yet: the steady class in the same queue moves', () => {
+    // high's packets wait in r1->r2's queue: its egress rate is 3 Mbit/s in the first hot window, low's still 19;
+    // shared by rate, the link's unexplained load would make low the large one and send high away with it
+    const { meter, flow, load, decide } = setup(t);
+    const low = flow('low', viaR2R5, 19);
+    const high = flow('high', viaR2R4, 3);
+    meter.classHistory.set('low/forward', [{ wallMs: 900, bps: 19e6 }, { wallMs: 1100, bps: 19e6 }]);
+    meter.classHistory.set('high/forward', [{ wallMs: 1100, bps: 3e6 }]);
+    load(['r1', 'r2'], 100);
+    const d = decide();
+    expect(d.get(high)!.action, d.get(high)!.reason).to.equal('keep');
+    expect(d.get(low)!.action, d.get(low)!.reason).to.equal('switch');
+    expect(d.get(low)!.path).to.deep.equal(viaR3);
+  });
+
   it('tries each mover first: the smaller class keeps the path the larger would have to share, the larger takes the free one', () => {
     // reverse: low 60 (r6-r5-r2-r1) and high 50 (r6-r5-r3-r1) share r6->r5; forward low 50 uses r2->r5.
     // Largest first keeps low on r6->r5 and leaves high only r2->r5 (100 %); high first keeps high and

@@ -151,6 +151,7 @@ typedef struct {
   uint64_t count, duration_ns;
   // results
   uint64_t sent, errors, elapsed_ns, max_send_gap_ns;
+  double start_unix_ms;
   int err, first_errno;
   char err_what[64];
   napi_deferred deferred;
@@ -180,6 +181,9 @@ static void send_execute(void *data) {
   char *buf = calloc(1, (size_t)j->size);
   uint64_t period = j->pps > 0 ? (uint64_t)(1e9 / j->pps) : 0;
   uint64_t start = now_ns(), end = j->duration_ns ? start + j->duration_ns : UINT64_MAX, last_sent = 0;
+  struct timespec wall;
+  clock_gettime(CLOCK_REALTIME, &wall);
+  j->start_unix_ms = (double)wall.tv_sec * 1e3 + (double)wall.tv_nsec / 1e6;
   for (uint64_t i = 0; (!j->count || i < j->count); i++) {
     uint64_t due = start + i * period, t = now_ns();
     if (t >= end) break;
@@ -220,12 +224,13 @@ static void send_complete(napi_env env, void *data) {
     set_num(env, r, "firstErrno", j->first_errno);
     set_num(env, r, "elapsedNs", (double)j->elapsed_ns);
     set_num(env, r, "maxSendGapNs", (double)j->max_send_gap_ns);
+    set_num(env, r, "startUnixMs", j->start_unix_ms);
     napi_resolve_deferred(env, j->deferred, r);
   }
   free(j);
 }
 
-// udpSend({netns, dst, port, size, pps, count, durationMs, flowlabel, tclass}) -> Promise<{sent, errors, firstErrno, elapsedNs}>
+// udpSend({netns, dst, port, size, pps, count, durationMs, flowlabel, tclass}) -> Promise<{sent, errors, firstErrno, elapsedNs, maxSendGapNs, startUnixMs}>
 static napi_value UdpSend(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], promise;
