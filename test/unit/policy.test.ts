@@ -226,7 +226,7 @@ describe('policy: stillness and floors (reference network)', () => {
     const low = flow('low', viaR2R5, 19);
     const high = flow('high', viaR2R4, 3);
     meter.classHistory.set('low/forward', [{ wallMs: 900, bps: 19e6 }, { wallMs: 1100, bps: 19e6 }]);
-    meter.classHistory.set('high/forward', [{ wallMs: 1100, bps: 3e6 }]);
+    meter.classHistory.set('high/forward', [{ wallMs: 900, bps: 0 }, { wallMs: 1100, bps: 3e6 }]);
     load(['r1', 'r2'], 100);
     const d = decide();
     expect(d.get(high)!.action, d.get(high)!.reason).to.equal('keep');
