@@ -3,10 +3,10 @@
 // of r1->r2, which low shares; the controller (least-utilized) should move low
 // off r1->r2 within 3 intervals while high, the elephant, stays (a class that
 // carries nothing is never moved for congestion, so low must carry traffic).
-// The onset is taken independently of the controller:
-// the moment the load starts (the sender's first packet, on the wall clock the
-// controller's events carry); the controller's own onset figure is reported
-// next to it.
+// The onset is taken independently of the controller: the moment the load
+// starts (the sender's first packet, on the wall clock); the decision is the
+// controller's own (its monotonic clock put on the wall clock here), and its
+// onset figure is reported next to it. One warm-up trial comes first.
 import { sendTraffic } from '../hostsetup/lab/traffic.js';
 import { textTable, type Benchmark } from './benchmark.js';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -133,12 +133,11 @@ async function measure(ctx: BenchContext, c: ControllerClient, t: ReturnType<typ
   ip(['netns', 'attach', ns, pid]);
   let isolated: Row[];
   let seen: Row[];
-  let startedAt: number[];
+  const startedAt: number[] = [];
   let kernel;
   const from = Date.now();
   try {
     ctx.log(`isolated: ${nIsolated} switches, one every ${gapMs} ms, nothing in between (${Math.round(nIsolated * gapMs / 1000)} s)`);
-    startedAt = [];
     ({ isolated, seen } = await monitoredIsolatedSeries('compose, isolated', nIsolated, gapMs, (i) => {
       startedAt.push(Date.now());
       return pin(n + 1 + i);
