@@ -100,8 +100,9 @@ describe('benchmarks, short mode (privileged)', function () {
     for (const t of trials) {
       expect(t.switched, JSON.stringify(t)).to.equal('true');
       expect(t.to.startsWith('r1-r3'), t.to).to.equal(true);
-      // the onset is the moment the load starts: a switch cannot come before it
-      expect(Number(t.onset_to_decision_intervals)).to.be.greaterThan(0.5);
+      // the onset is the sender's first packet and the decision the controller's own clock: a switch cannot come
+      // before it (it can come within the first window: 19 Mbit/s + 144 for a third of it already passes 70 %)
+      expect(Number(t.onset_to_decision_intervals), JSON.stringify(t)).to.be.greaterThan(0);
     }
     expect(summary.per_interval).to.have.length(2);
     // ... and comes soon after (the median trial: a busy CI machine may delay one)
