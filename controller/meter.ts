@@ -49,6 +49,13 @@ interface Counter {
 const MAX_WINDOW_UNCERTAINTY = 0.05;
 const UNCERTAINTY_FLOOR_NS = 2_000_000;
 
+/**
+ * windows kept per class: the load model looks back to a class's rate before
+ * a link crossed its threshold, and a busy controller decides a few hundred ms
+ * after the crossing at a 10 ms interval (128 windows: 1.28 s there)
+ */
+const CLASS_HISTORY = 128;
+
 /** One agent sample as the telemetry stream delivers it: the API's message. */
 export type TelemetrySample = TelemetrySample__Output;
 
@@ -78,7 +85,7 @@ export class Meter {
   linkVersion = 0;
   private readonly sidFlows = new Map<string, { cls: string; dir: Direction }>();
   readonly classRates = new Map<FlowKey, ClassRate>();
-  /** each class's latest windows, like a link's history: agent wall time at the window's end -> bits/s */
+  /** each class's latest windows (CLASS_HISTORY): agent wall time at the window's end -> bits/s */
   readonly classHistory = new Map<FlowKey, Array<{ wallMs: number; bps: number }>>();
   lastSampleMs = new Map<string, number>();
 
@@ -145,7 +152,7 @@ export class Meter {
       this.classRates.set(fk, prev ? { ...r, bps: a * r.bps + (1 - a) * prev.bps, pps: a * r.pps + (1 - a) * prev.pps } : r);
       const history = this.classHistory.get(fk) ?? [];
       history.push({ wallMs: wall, bps: r.bps });
-      if (history.length > 8) history.shift();
+      if (history.length > CLASS_HISTORY) history.shift();
       this.classHistory.set(fk, history);
     }
     return changed;
