@@ -179,28 +179,17 @@ export class LoadModel {
     return out;
   }
 
-  /**
-   * Per arc over the threshold: how much each flow on it grew since the arc
-   * crossed. Only arcs where some flow did, and where every flow's history
-   * reaches back before the crossing (a class's egress counters are sampled
-   * whether it carries anything or not: one that was silent has windows of 0).
-   */
+  /** per arc over the threshold: how much each single-path flow on it grew since the arc crossed (only arcs where some flow did) */
   private growthOnHotArcs(flows: Flow[]): Map<number, { byFlow: Map<Flow, number>; total: number }> {
     const out = new Map<number, { byFlow: Map<Flow, number>; total: number }>();
-    const unknown = new Set<number>();
     for (const f of flows) {
+      if (f.multipath) continue;
       const latest = this.meter.classRate(f.cls.name, f.dir).rawBps;
-      // a multipath flow's share of each arc is not its class's rate: its arcs keep the share by rate
-      for (const a of f.multipath ? f.multipath.flatMap((w) => this.g.arcsOf(w.path)) : this.g.arcsOf(f.path)) {
+      for (const a of this.g.arcsOf(f.path)) {
         const hotSince = this.arcDirection[a.id].firstHotWallMs;
         if (hotSince === undefined) continue;
         // the window that ended before the first hot sample's: the flow's rate while the link was calm
-        const before = f.multipath ? undefined : this.meter.classRateBefore(f.cls.name, f.dir, hotSince - 1);
-        if (before === undefined) {
-          unknown.add(a.id);
-          continue;
-        }
-        const grew = latest - before;
+        const grew = Math.max(0, latest - this.meter.classRateBefore(f.cls.name, f.dir, hotSince - 1));
         if (grew <= 0) continue;
         const e = out.get(a.id) ?? { byFlow: new Map(), total: 0 };
         e.byFlow.set(f, grew);
@@ -208,7 +197,6 @@ export class LoadModel {
         out.set(a.id, e);
       }
     }
-    for (const a of unknown) out.delete(a);
     return out;
   }
 

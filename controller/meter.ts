@@ -202,11 +202,11 @@ export class Meter {
     return d;
   }
 
-  /** the class's bits/s over its latest window that ended by `wallMs` (agent wall time); undefined when the history kept is not that old */
-  classRateBefore(cls: string, dir: Direction, wallMs: number): number | undefined {
+  /** the class's bits/s over its latest window that ended by `wallMs` (agent wall time); 0 when none kept is that old */
+  classRateBefore(cls: string, dir: Direction, wallMs: number): number {
     const h = this.classHistory.get(flowKey(cls, dir)) ?? [];
     for (let i = h.length - 1; i >= 0; i--) if (h[i].wallMs <= wallMs) return h[i].bps;
-    return undefined;
+    return 0;
   }
 
   classRate(cls: string, dir: Direction): ClassRate {
