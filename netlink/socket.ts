@@ -18,7 +18,8 @@ interface Native {
   watch(fd: number, cb: (err: Error | null, buf: Buffer | null) => void): unknown;
   unwatch(handle: unknown): void;
   readiness(fd: number, cb: (status: number) => void): unknown;
-  arm(handle: unknown): void;
+  /** repeat: call back every time the fd is readable until disarm or an error (one epoll registration), not once */
+  arm(handle: unknown, repeat?: boolean): void;
   disarm(handle: unknown): void;
   closeReadiness(handle: unknown): void;
 }
@@ -149,18 +150,20 @@ export class NetlinkSocket {
 }
 
 /**
- * Calls onReadable on the event loop each time fd has something to read: the
- * addon's one-shot readiness handle, armed again after each call. For sockets
- * other than netlink's own (the agent's probe sockets). Returns the stop function.
+ * Calls onReadable on the event loop each time fd has something to read (it
+ * must read what is there, or it is called again at once): the addon's
+ * readiness handle, repeating. For fds other than netlink's own (the agent's
+ * probe sockets, its telemetry timer). Returns the stop function.
  */
 export function whenReadable(fd: number, onReadable: (status: number) => void): () => void {
   let stopped = false;
   const handle = native.readiness(fd, (status) => {
     if (stopped) return;
     onReadable(status);
-    if (!stopped) native.arm(handle);
+    // an error stopped the handle: watch again, as after any call before
+    if (status < 0 && !stopped) native.arm(handle, true);
   });
-  native.arm(handle);
+  native.arm(handle, true);
   return () => {
     if (stopped) return;
     stopped = true;

@@ -4,6 +4,7 @@
 // time: ip runs with TZ=UTC here), so the reader's time does not include the
 // pipe to this process or this process's event loop.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -15,7 +16,7 @@ export interface RouteLine {
 
 export interface RouteMonitor {
   lines: RouteLine[];
-  /** ip has subscribed (a moment after the start) */
+  /** ip's socket has joined the route group (rejects if ip exits first or takes over 5 s) */
   ready: Promise<void>;
   stop(): void;
 }
@@ -40,7 +41,36 @@ export function monitorRoutes(ns: string): RouteMonitor {
   });
   const exited = new Promise<never>((_, reject) => p.on('exit', (code) => reject(new Error(`ip monitor route in ${ns} exited ${code}: ${stderr.trim()}`))));
   exited.catch(() => undefined);
-  // ip subscribes before its first read; a moment is enough
-  const ready = Promise.race([sleep(200), exited]).then(() => undefined);
+  const ready = Promise.race([untilSubscribed(p.pid!, ns), exited]);
   return { lines, ready, stop: () => p.kill() };
+}
+
+async function untilSubscribed(pid: number, ns: string): Promise<void> {
+  for (const deadline = Date.now() + 5000; !subscribed(pid); await sleep(5)) {
+    if (Date.now() > deadline) throw new Error(`ip monitor route in ${ns} (pid ${pid}): no netlink socket of its joined a multicast group within 5 s`);
+  }
+}
+
+/**
+ * True once one of the process's sockets is a NETLINK_ROUTE socket with a
+ * multicast group (/proc/PID/net/netlink, of the process's own namespace: the
+ * socket's inode, protocol 0 and a Groups mask other than 0).
+ */
+export function subscribed(pid: number): boolean {
+  let table: string;
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+      if (inode) inodes.add(inode);
+    }
+    table = readFileSync(`/proc/${pid}/net/netlink`, 'utf8');
+  } catch {
+    return false; // not started yet, or gone (an fd closed while listed)
+  }
+  // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+  return table.split('\n').slice(1).some((line) => {
+    const f = line.trim().split(/\s+/);
+    return f.length >= 10 && f[1] === '0' && Number.parseInt(f[3], 16) !== 0 && inodes.has(f[9]);
+  });
 }

@@ -350,11 +350,14 @@ typedef struct {
   napi_ref callback;
   napi_async_context async;
   bool closed;
+  bool repeat;
 } ready_t;
 
 static void on_ready(uv_poll_t *handle, int status, int events) {
   ready_t *r = (ready_t *)handle->data;
-  uv_poll_stop(&r->poll);
+  // a repeating handle stays in the epoll set: stopping and starting it again costs an
+  // epoll_ctl(2) DEL and ADD per call (a telemetry tick every 10 ms). An error stops it.
+  if (!r->repeat || status < 0) uv_poll_stop(&r->poll);
   if (r->closed) return;
   napi_handle_scope scope;
   napi_open_handle_scope(r->env, &scope);
@@ -372,7 +375,8 @@ static void on_ready(uv_poll_t *handle, int status, int events) {
 
 static void on_ready_closed(uv_handle_t *handle) { free(handle->data); }
 
-// readiness(fd, callback(status)) -> handle: arm(handle) calls back once when fd is readable
+// readiness(fd, callback(status)) -> handle: arm(handle) calls back once when fd is readable,
+// arm(handle, true) every time it is (level-triggered) until disarm(handle) or an error
 static napi_value Readiness(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -408,8 +412,15 @@ static ready_t *ready_arg(napi_env env, napi_callback_info info) {
 }
 
 static napi_value Arm(napi_env env, napi_callback_info info) {
-  ready_t *r = ready_arg(env, info);
-  if (r) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  ready_t *r = NULL;
+  napi_get_value_external(env, argv[0], (void **)&r);
+  if (r && !r->closed) {
+    bool repeat = false;
+    if (argc > 1) napi_get_value_bool(env, argv[1], &repeat);
+    r->repeat = repeat;
     int rc = uv_poll_start(&r->poll, UV_READABLE, on_ready);
     if (rc != 0) return throw_errno(env, "uv_poll_start", -rc);
   }

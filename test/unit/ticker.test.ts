@@ -2,7 +2,28 @@
 // before one (what a Node timer aimed at a wall-clock boundary does one time
 // in five), one call per tick, none once stopped.
 import { expect } from 'chai';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { onWallClockTicks } from '../../agent/ticker.js';
+
+/** this process's fds whose link names match (anon_inode:[timerfd], anon_inode:[eventpoll]) */
+function fdsOf(kind: string): number[] {
+  return readdirSync('/proc/self/fd').map(Number).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === `anon_inode:[${kind}]`;
+    } catch {
+      return false; // the directory's own fd, closed by now
+    }
+  });
+}
+
+/** the fds registered in any of this process's epoll sets (/proc/self/fdinfo: a "tfd:" line each) */
+function inEpoll(): Set<number> {
+  const out = new Set<number>();
+  for (const ep of fdsOf('eventpoll')) {
+    for (const m of readFileSync(`/proc/self/fdinfo/${ep}`, 'utf8').matchAll(/^tfd:\s+(\d+)/gm)) out.add(Number(m[1]));
+  }
+  return out;
+}
 
 /** the wall clock, sub-millisecond */
 const wallMs = () => performance.timeOrigin + performance.now();
@@ -38,5 +59,23 @@ describe('wall-clock ticks (agent/ticker.ts)', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).to.be.at.least(3);
     expect(calls).to.equal(seen);
+  });
+
+  it('stays in the event loop\'s epoll set from tick to tick (no epoll_ctl DEL and ADD per tick)', async () => {
+    const before = new Set(fdsOf('timerfd'));
+    const registered: boolean[] = [];
+    await new Promise<void>((resolve) => {
+      const stop = onWallClockTicks(10, () => {
+        const mine = fdsOf('timerfd').filter((fd) => !before.has(fd));
+        expect(mine, 'the ticker\'s timerfd').to.have.length(1);
+        // inside the callback: a one-shot watch has been taken out of the set before it is called
+        registered.push(inEpoll().has(mine[0]));
+        if (registered.length === 5) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    expect(registered).to.deep.equal([true, true, true, true, true]);
   });
 });
