@@ -12,11 +12,14 @@ import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/runtime.js';
 
 const live = new Set<string>();
 const running = new Set<ChildProcess>();
+/** the agents' socket and journal directories, gone with the process even when a test did not stop its agent */
+const agentDirs = new Set<string>();
 let counter = 0;
 
 process.on('exit', () => {
   for (const p of running) p.kill('SIGKILL');
   for (const name of live) spawnSync('ip', ['netns', 'delete', name]);
+  for (const dir of agentDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 export const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'agent', 'main.js');
@@ -97,6 +100,7 @@ export interface RunningAgent {
 /** Starts a real srv6-agent process inside the namespace, reached over a unix socket. */
 export async function startAgent(ns: ScratchNetns, name: string, extraArgs: string[] = [], makeClient = (a: string) => new AgentClient(a)): Promise<RunningAgent> {
   const dir = mkdtempSync(join(tmpdir(), 'srv6t-agent-'));
+  agentDirs.add(dir);
   const address = `unix:${join(dir, 'agent.sock')}`;
   const proc = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...AGENT_NODE_FLAGS, AGENT_MAIN, '--name', name, '--listen', address, '--log-level', 'warn',
     '--journal', join(dir, 'agent.journal'), ...extraArgs], {
@@ -112,6 +116,8 @@ export async function startAgent(ns: ScratchNetns, name: string, extraArgs: stri
     await Promise.race([client.waitForReady(15_000), exited.then((code) => { throw new Error(`exited with ${code}`); })]);
   } catch (e) {
     proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    agentDirs.delete(dir);
     throw new Error(`agent ${name} did not come up: ${(e as Error).message}\n${logs.join('')}`);
   }
   return {
@@ -122,6 +128,7 @@ export async function startAgent(ns: ScratchNetns, name: string, extraArgs: stri
       const code = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
       if (proc.exitCode === null) proc.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
+      agentDirs.delete(dir);
       return code;
     },
   };
