@@ -123,10 +123,10 @@ export function encodeApplyRequest(req: ApplyRequest): Buffer {
   return w.finish();
 }
 
-/** An ApplyResponse as the loader decodes it (every field present, uint64 as decimal text). */
-export function decodeApplyResponse(bytes: Buffer): ApiApplyResponse {
+/** An ApplyResponse (bytes[from, to)) as the loader decodes it (every field present, uint64 as decimal text). */
+export function decodeApplyResponse(bytes: Buffer, from = 0, to = bytes.length): ApiApplyResponse {
   const out: ApiApplyResponse = { results: [], kernel_ns: '0', total_ns: '0', acked_mono_ns: '0' };
-  const r = new WireReader(bytes);
+  const r = new WireReader(bytes, from, to);
   while (r.more) {
     const tag = r.varint();
     if (tag === P.results) {
@@ -187,6 +187,12 @@ export interface ApplyResponseData {
 
 export function encodeApplyResponse(res: ApplyResponseData): Buffer {
   const w = new WireWriter(res.results.length * 16 + 64);
+  writeApplyResponse(w, res);
+  return w.finish();
+}
+
+/** The fields of an ApplyResponse, appended to w (the body of a message that holds one: SetPathsReply). */
+export function writeApplyResponse(w: WireWriter, res: ApplyResponseData): void {
   for (const { index, outcome } of res.results) {
     const at = w.begin(P.results);
     w.uint(OR.index, index);
@@ -199,5 +205,4 @@ export function encodeApplyResponse(res: ApplyResponseData): Buffer {
     w.varint(tag);
     w.u64(n);
   }
-  return w.finish();
 }

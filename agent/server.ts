@@ -13,7 +13,8 @@ import { removeStaleSocket } from '../proto/unix-socket.js';
 import { encodeTelemetrySample } from '../proto/telemetry-sample.js';
 import type { ApiOp, ApiSetPath, ApiState } from './api.js';
 import { ensureSidAnchor } from './anchor.js';
-import { decodeCompactOp, encodeApplyResponse } from './apply-codec.js';
+import { decodeCompactOp, encodeApplyResponse, type ApplyResponseData } from './apply-codec.js';
+import { decodeSetPathsRequest, encodeSetPathsReply, type SetPathsReplyData, type SetPathsRequestData } from './set-paths-codec.js';
 import type { CompactOpBytes } from './compact-route.js';
 import { ApiError, transportError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
@@ -115,8 +116,14 @@ export class Agent {
     const pkg = loadPackage(AGENT_PROTO);
     const loaded = (grpc.loadPackageDefinition(pkg) as any).srv6.agent.v1.RouterAgent.service as grpc.ServiceDefinition;
     // Apply's ops are decoded by its handler, a slice at a time (proto/sliced.ts), and its results encoded
-    // and telemetry samples by proto/telemetry-sample.ts, from the counters as read
-    const service = { ...loaded, Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes }, StreamTelemetry: { ...loaded.StreamTelemetry, responseSerialize: (bytes: Buffer) => bytes } };
+    // and telemetry samples by proto/telemetry-sample.ts, from the counters as read; the switch stream's
+    // messages by agent/set-paths-codec.ts
+    const service = {
+      ...loaded,
+      Apply: { ...loaded.Apply, requestDeserialize: (bytes: Buffer) => bytes, responseSerialize: (bytes: Buffer) => bytes },
+      StreamTelemetry: { ...loaded.StreamTelemetry, responseSerialize: (bytes: Buffer) => bytes },
+      SetPaths: { ...loaded.SetPaths, requestDeserialize: decodeSetPathsRequest, responseSerialize: encodeSetPathsReply },
+    };
     this.server.addService(service, {
       GetInfo: this.unary('GetInfo', () => this.getInfo()),
       Apply: this.unary('Apply', async (bytes: Buffer, t0) => {
@@ -163,10 +170,10 @@ export class Agent {
   }
 
   /** SetPath per stream message: the same handler, its status in the reply, the stream kept open. */
-  private setPaths(call: grpc.ServerDuplexStream<{ id: string; request: ApiSetPath | null }, object>): void {
+  private setPaths(call: grpc.ServerDuplexStream<SetPathsRequestData, SetPathsReplyData>): void {
     const handle = this.unary('SetPath', async (req: ApiSetPath, t0) => this.setPath(req, t0));
-    call.on('data', (m: { id: string; request: ApiSetPath | null }) => {
-      handle({ request: m.request ?? {} } as grpc.ServerUnaryCall<ApiSetPath, object>, (err, result) => {
+    call.on('data', (m: SetPathsRequestData) => {
+      handle({ request: m.request ?? {} } as grpc.ServerUnaryCall<ApiSetPath, ApplyResponseData>, (err, result) => {
         const e = err as { code?: number; details?: string } | null;
         call.write(e ? { id: m.id, code: e.code ?? grpc.status.INTERNAL, error: e.details ?? '' } : { id: m.id, result, code: 0 });
       });

@@ -16,16 +16,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ApiApplyResponse } from './api.js';
 import type { AgentClient } from './client.js';
+import { decodeSetPathsReply, type SetPathsReplyMessage } from './set-paths-codec.js';
 
 /** SetPath's reply: the API's ApplyResponse. */
 export type SetPathReply = ApiApplyResponse;
-
-interface Reply {
-  id: string;
-  result: SetPathReply | null;
-  code: number;
-  error: string;
-}
 
 interface Pending {
   resolve(r: SetPathReply): void;
@@ -57,7 +51,7 @@ export class SwitchStream {
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private unaryOnly = false;
-  private readonly method: grpc.MethodDefinition<object, Reply>;
+  private readonly method: grpc.MethodDefinition<object, SetPathsReplyMessage>;
   /** each request object's encoding without its id, and the election id it carries */
   private readonly encoded = new WeakMap<object, { electionId: bigint | undefined; bytes: Buffer }>();
   /** a message is on its way to the transport; the next ones wait here */
@@ -65,7 +59,7 @@ export class SwitchStream {
   private queued: Buffer[] = [];
 
   constructor(private readonly client: AgentClient) {
-    this.method = (client.raw.constructor as grpc.ServiceClientConstructor).service.SetPaths as grpc.MethodDefinition<object, Reply>;
+    this.method = (client.raw.constructor as grpc.ServiceClientConstructor).service.SetPaths as grpc.MethodDefinition<object, SetPathsReplyMessage>;
   }
 
   setPath(request: object, timeoutMs: number): Promise<SetPathReply> {
@@ -127,9 +121,9 @@ export class SwitchStream {
       onReceiveMetadata: () => undefined,
       onReceiveMessage: (bytes: Buffer) => {
         call.startRead();
-        let m: Reply;
+        let m: SetPathsReplyMessage;
         try {
-          m = this.method.responseDeserialize(bytes);
+          m = decodeSetPathsReply(bytes);
         } catch (e) {
           call.cancelWithStatus(grpc.status.INTERNAL, `SetPaths: a reply that does not decode: ${(e as Error).message}`);
           return;
