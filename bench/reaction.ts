@@ -68,6 +68,8 @@ export const reactionBench: Benchmark = {
           controller_onset_to_decision_ms: low?.timing?.onset_to_decision_ms ?? NaN,
           sender_start_delay_ms: onset - asked,
           other_switches: mine.filter((e) => e !== low && e.trigger !== 'pin').map((e) => `${e.class} ${e.direction} ${e.trigger}`).join('; '),
+          // why the controller moved what it moved (a trial without low's switch is explained here)
+          reasons: mine.filter((e) => e.trigger !== 'pin').map((e) => `${e.class} ${e.direction}: ${e.reason}`).join(' | '),
         };
       };
       try {

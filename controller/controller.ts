@@ -102,7 +102,7 @@ export class Controller extends EventEmitter {
     this.intervalMs = opts.intervalMs;
     this.role = opts.clustered ? { kind: 'follower', reason: 'not elected (yet)' } : { kind: 'single' };
     this.meter = new Meter(this.t, opts.smoothing, () => Math.min(...[...this.flows.values()].map((f) => f.policy.threshold)));
-    this.probes = new ProbeBook(NetGraph.of(this.t), () => this.intervalMs);
+    this.probes = new ProbeBook(NetGraph.of(this.t), () => this.intervalMs, this.meter);
     this.engine = new PolicyEngine(this.t, this.meter, () => this.intervalMs, this.probes);
     for (const dir of DIRECTIONS) {
       const { ingress, egress } = endpoints(this.t, dir);

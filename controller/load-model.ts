@@ -33,6 +33,32 @@ function recentLoad(d: LinkDirection): number {
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** a class's windows before a crossing that its growth is measured against (their peak: what it showed while calm) */
+const CALM_WINDOWS = 10;
+
+/**
+ * bits/s a class's windows (oldest first) grew by after `splitWallMs`: their
+ * mean since then against the peak of the CALM_WINDOWS before (0 when it had
+ * none: it carried nothing the meter saw); 0 when none came after
+ */
+function growthSince(windows: readonly { wallMs: number; bps: number }[], splitWallMs: number): number {
+  let sum = 0;
+  let after = 0;
+  let peak = 0;
+  let calm = 0;
+  for (let i = windows.length - 1; i >= 0 && calm < CALM_WINDOWS; i--) {
+    const w = windows[i];
+    if (w.wallMs > splitWallMs) {
+      sum += w.bps;
+      after++;
+    } else {
+      peak = Math.max(peak, w.bps);
+      calm++;
+    }
+  }
+  return after ? Math.max(0, sum / after - peak) : 0;
+}
+
 export class LoadModel {
   private readonly moving = new Map<string, Moving>();
   /** down() and linkDown() as last computed: the policy asks for every path it weighs */
@@ -55,8 +81,9 @@ export class LoadModel {
 
   /**
    * ms until the latest samples of these arcs count again for a congestion
-   * round (0: now): while a switch onto or off one of them is not in the meter
-   * yet, its sample over the threshold is the one the switch was decided on.
+   * round (0: now; Infinity: a switch on them awaits its ack): while a switch
+   * onto or off one of them is not in the meter yet, its sample over the
+   * threshold is the one the switch was decided on.
    */
   settlingFor(arcs: ReadonlySet<number>, nowMs: number): number {
     let until = 0;
@@ -71,15 +98,26 @@ export class LoadModel {
   /**
    * A switch decided now: its load (what the placement put on its new path,
    * else its egress rate) counts on its new path and off the old one until the
-   * meter shows it, and congestion rounds on those links wait as long.
+   * meter shows it, and congestion rounds on those links wait as long. One
+   * still waiting for its ingress's ack (`inFlight`) counts until
+   * switchSettled: under load an ack can take longer than the meter does.
    */
-  noteSwitch(flow: Flow, to: string[], bps?: number, nowMs = monoMs()): void {
-    const untilMs = nowMs + MOVING_INTERVALS * this.intervalMs();
+  noteSwitch(flow: Flow, to: string[], bps?: number, nowMs = monoMs(), inFlight = false): void {
     if (flow.multipath) return;
     this.moving.set(flowKey(flow.cls.name, flow.dir), {
       key: flowKey(flow.cls.name, flow.dir), from: this.ids(flow.path), to: this.ids(to),
-      bps: bps ?? this.meter.classRate(flow.cls.name, flow.dir).bps, untilMs,
+      bps: bps ?? this.meter.classRate(flow.cls.name, flow.dir).bps,
+      untilMs: inFlight ? Infinity : nowMs + MOVING_INTERVALS * this.intervalMs(),
     });
+  }
+
+  /** The reply to a switch noted in flight: acknowledged, it counts MOVING_INTERVALS from now; failed, the flow never moved. */
+  switchSettled(flow: Flow, ok: boolean, nowMs = monoMs()): void {
+    const k = flowKey(flow.cls.name, flow.dir);
+    const m = this.moving.get(k);
+    if (m?.untilMs !== Infinity) return;
+    if (ok) m.untilMs = nowMs + MOVING_INTERVALS * this.intervalMs();
+    else this.moving.delete(k);
   }
 
   /** bits/s the recent switches moved onto (+) or off (-) each arc */
@@ -148,9 +186,9 @@ export class LoadModel {
    * (the last one takes the rest), so that excess is theirs: the egress
    * counters lag the links' at an onset (the new load waits in the congested
    * link's queue), and agents sample a little apart. On a link over the
-   * threshold the excess goes to the flows that grew since it crossed (their
-   * latest window against their last one before): a steady flow in the same
-   * queue is the victim, and must not look like the load that arrived. Else,
+   * threshold the excess goes to the flows that grew since it crossed
+   * (growthSince): a steady flow in the same queue is the victim, and must
+   * not look like the load that arrived. Else,
    * or when none grew, it is shared by rate. A flow alone on a full path must
    * not look smaller than the load it would take along. Placed at its largest
    * such figure.
@@ -179,17 +217,25 @@ export class LoadModel {
     return out;
   }
 
-  /** per arc over the threshold: how much each single-path flow on it grew since the arc crossed (only arcs where some flow did) */
+  /**
+   * per arc over the threshold: how much each single-path flow on it grew
+   * since the arc crossed (only arcs where some flow did). Its mean over the
+   * windows since the crossing against its peak over the CALM_WINDOWS before:
+   * at a 10 ms interval a steady sender's windows swing several-fold (a
+   * sender descheduled for a few ms catches up in a burst), and one burst
+   * must not make the victim look like the load that arrived. The windows
+   * are split half an interval before the first hot sample: agents sample on
+   * the same wall-clock tick, but stamp it a few ms apart on a busy host.
+   */
   private growthOnHotArcs(flows: Flow[]): Map<number, { byFlow: Map<Flow, number>; total: number }> {
     const out = new Map<number, { byFlow: Map<Flow, number>; total: number }>();
     for (const f of flows) {
       if (f.multipath) continue;
-      const latest = this.meter.classRate(f.cls.name, f.dir).rawBps;
+      const windows = this.meter.classWindows(f.cls.name, f.dir);
       for (const a of this.g.arcsOf(f.path)) {
         const hotSince = this.arcDirection[a.id].firstHotWallMs;
         if (hotSince === undefined) continue;
-        // the window that ended before the first hot sample's: the flow's rate while the link was calm
-        const grew = Math.max(0, latest - this.meter.classRateBefore(f.cls.name, f.dir, hotSince - 1));
+        const grew = growthSince(windows, hotSince - this.intervalMs() / 2);
         if (grew <= 0) continue;
         const e = out.get(a.id) ?? { byFlow: new Map(), total: 0 };
         e.byFlow.set(f, grew);

@@ -83,13 +83,19 @@ export class Meter {
   private readonly downByEvent = new Set<string>();
   /** bumped whenever an interface's state (linkUp's inputs) changes: what depends on it only is recomputed then */
   linkVersion = 0;
+  /** each link's last state change (either end, telemetry or event), controller monotonic ms */
+  private readonly linkChangedMs = new Map<string, number>();
+  private readonly linksByName: ReadonlyMap<string, Link>;
   private readonly sidFlows = new Map<string, { cls: string; dir: Direction }>();
   readonly classRates = new Map<FlowKey, ClassRate>();
   /** each class's latest windows (CLASS_HISTORY): agent wall time at the window's end -> bits/s */
   readonly classHistory = new Map<FlowKey, Array<{ wallMs: number; bps: number }>>();
   lastSampleMs = new Map<string, number>();
+  /** each router's latest sample: its agent's wall time (the tick), and when it arrived (controller monotonic ms) */
+  readonly latestTick = new Map<string, { wallMs: number; arrivedMs: number }>();
 
   constructor(private readonly t: Topology, public smoothing: number, public threshold: () => number) {
+    this.linksByName = new Map(t.links.map((l) => [l.name, l]));
     for (const link of t.links) {
       for (const [a, b] of [[link.a, link.b], [link.b, link.a]]) {
         const d: LinkDirection = {
@@ -111,15 +117,19 @@ export class Meter {
     const uncertainNs = BigInt(s.mono_uncertainty_ns || '0');
     const wall = Number(s.wall_ms);
     this.lastSampleMs.set(s.router, Date.now());
+    this.latestTick.set(s.router, { wallMs: wall, arrivedMs: Number(receivedNs / 1_000_000n) });
     const changed: LinkDirection[] = [];
     const threshold = this.threshold();
     for (const i of s.interfaces) {
       const k = key(s.router, i.name);
-      if (this.operState.get(k) !== i.oper_state) {
+      const was = this.operState.get(k);
+      if (was !== i.oper_state) {
         this.operState.set(k, i.oper_state);
-        this.linkVersion++;
+        // the first sample of an interface is no change of its link
+        if (was === undefined) this.linkVersion++;
+        else this.stateChanged(k);
       }
-      if (i.oper_state === 'up' && this.downByEvent.delete(k)) this.linkVersion++;
+      if (i.oper_state === 'up' && this.downByEvent.delete(k)) this.stateChanged(k);
       const d = this.byTxInterface.get(k);
       if (!d) continue;
       const bps = this.rate(`${k}/tx`, BigInt(i.tx_bytes), BigInt(i.tx_packets), mono, receivedNs, wall, uncertainNs)?.bps;
@@ -170,6 +180,32 @@ export class Meter {
     return { bps, rawBps: bps, pps: Number(packets - prev.packets) / secs, sinceNs: prev.receivedNs, wallMs };
   }
 
+  /** an interface's state changed: its link's too, maybe */
+  private stateChanged(k: string): void {
+    this.linkVersion++;
+    const link = this.byTxInterface.get(k)?.link;
+    if (link) this.linkChangedMs.set(link.name, Number(process.hrtime.bigint() / 1_000_000n));
+  }
+
+  /**
+   * Until when (controller monotonic ms) one of these links counts as just
+   * failed: Infinity while one is down, `graceMs` after the last change of
+   * one that is up again; 0 for none. What died over such a link is
+   * explained by it (its routes come back and its probes answer a while
+   * after it is up).
+   */
+  failedUntilMs(links: readonly string[], graceMs: number): number {
+    let until = 0;
+    for (const name of links) {
+      const link = this.linksByName.get(name);
+      if (!link) continue;
+      if (!this.linkUp(link)) return Infinity;
+      const changed = this.linkChangedMs.get(name);
+      if (changed !== undefined) until = Math.max(until, changed + graceMs);
+    }
+    return until;
+  }
+
   /** A link is down when either end says so (telemetry oper state or a link-down event). */
   linkUp(link: Link): boolean {
     for (const end of [link.a, link.b]) {
@@ -192,7 +228,7 @@ export class Meter {
     if (up) this.downByEvent.delete(k);
     else this.downByEvent.add(k);
     this.operState.set(k, up ? 'up' : 'down');
-    this.linkVersion++;
+    this.stateChanged(k);
     return this.t.links.find((l) => key(l.a.router, l.a.interface) === k || key(l.b.router, l.b.interface) === k);
   }
 
@@ -202,11 +238,9 @@ export class Meter {
     return d;
   }
 
-  /** the class's bits/s over its latest window that ended by `wallMs` (agent wall time); 0 when none kept is that old */
-  classRateBefore(cls: string, dir: Direction, wallMs: number): number {
-    const h = this.classHistory.get(flowKey(cls, dir)) ?? [];
-    for (let i = h.length - 1; i >= 0; i--) if (h[i].wallMs <= wallMs) return h[i].bps;
-    return 0;
+  /** the class's latest windows, oldest first (CLASS_HISTORY at most) */
+  classWindows(cls: string, dir: Direction): readonly { wallMs: number; bps: number }[] {
+    return this.classHistory.get(flowKey(cls, dir)) ?? [];
   }
 
   classRate(cls: string, dir: Direction): ClassRate {

@@ -5,12 +5,15 @@
 //
 // least-utilized, one round:
 //  1. The load on every link direction (load-model.ts): the smoothed
-//     measured rate or its recent peak, corrected for the switches of the
-//     last few intervals.
+//     measured rate or its recent peak, corrected for the switches on their
+//     way (until acknowledged and a few intervals more).
 //  2. A flow must move when its path crosses a down link or breaks its
 //     constraints; it may move for congestion when a link of its path is over
-//     its threshold in the latest sample, it is not held down, its rate is
-//     over its floor, and its rate was measured over a congested window.
+//     its threshold in the latest sample (or by the load, on the path of a
+//     flow whose link is), it is not held down, its rate is over its floor,
+//     and its rate was measured over a congested window. The round waits for
+//     the tick's samples of the routers on those links, and for a second
+//     sample of links first over the threshold downstream of the path's start.
 //     A flow's rate for placement is its egress rate plus its share of the
 //     load its links carry beyond what the flows on them explain.
 //  3. Those flows are placed jointly (placement.ts): taken off, put back
@@ -20,7 +23,8 @@
 //     (highest utilisation of the links it touches) by the hysteresis; a
 //     forced move is applied whatever the objective.
 // The probes (probes.ts) take part as down links do: a link on a dead path
-// and on no live one is suspect and counts as down; a path its ingress says
+// (not explained by a down link) and on no live one is suspect and counts as
+// down; a path its ingress says
 // is dead, or slower than the class's max_delay_ms, is not taken. lowest-delay
 // takes the live candidate with the lowest probed delay.
 // Over 300 lines: one round is one piece (who must or may move, the joint
@@ -55,6 +59,17 @@ const MULTIPATH_WAYS = 3;
  */
 const DELAY_MIN_GAIN_MS = 1;
 
+/** A link direction over the threshold on a flow's path, when its congestion began (controller clock) and its first hot sample (agent wall time). */
+interface Hot {
+  arc: number;
+  d: LinkDirection;
+  utilization: number;
+  onsetNs: bigint;
+  firstHotWallMs: number;
+  /** at its first sample over the threshold, downstream of a first link of the path under it (see congested) */
+  unconfirmed?: boolean;
+}
+
 export class PolicyEngine {
   readonly g: NetGraph;
   /** the meter's link direction behind every arc */
@@ -78,14 +93,19 @@ export class PolicyEngine {
 
   constructor(private readonly t: Topology, private readonly meter: Meter, private readonly intervalMs: () => number, probes?: ProbeBook) {
     this.g = NetGraph.of(t);
-    this.probes = probes ?? new ProbeBook(this.g, intervalMs);
+    this.probes = probes ?? new ProbeBook(this.g, intervalMs, meter);
     this.arcDirection = this.g.arcs.map((a) => meter.direction(this.g.nodes[a.from], this.g.nodes[a.to]));
     this.model = new LoadModel(this.g, meter, this.arcDirection, intervalMs, () => this.probes.suspectLinks());
   }
 
   /** A switch decided now (see LoadModel.noteSwitch). */
-  noteSwitch(flow: Flow, to: string[], bps?: number, nowMs = monoMs()): void {
-    this.model.noteSwitch(flow, to, bps, nowMs);
+  noteSwitch(flow: Flow, to: string[], bps?: number, nowMs = monoMs(), inFlight = false): void {
+    this.model.noteSwitch(flow, to, bps, nowMs, inFlight);
+  }
+
+  /** The reply to a switch noted in flight (see LoadModel.switchSettled). */
+  switchSettled(flow: Flow, ok: boolean): void {
+    this.model.switchSettled(flow, ok);
   }
 
   private ids(path: readonly string[]): number[] {
@@ -113,10 +133,15 @@ export class PolicyEngine {
 
   /**
    * Up to k paths as link-diverse as the graph allows, over live links (not
-   * down, not suspect), meeting the flow's constraints, none its probes rule out.
+   * down, not suspect), meeting the flow's constraints, none its probes rule
+   * out (`recovering`: but those dead only until their link that is up again
+   * has them answer, ProbeBook.recovering).
    */
-  candidates(flow: Flow, k = K_PATHS): string[][] {
-    return this.diverse(flow, k, this.model.down()).filter((p) => !this.probeViolation(flow, p));
+  candidates(flow: Flow, k = K_PATHS, recovering = false): string[][] {
+    return this.diverse(flow, k, this.model.down()).filter((p) => {
+      const violation = this.probeViolation(flow, p);
+      return !violation || (recovering && violation === 'down' && this.probes.recovering(flow.ingress, p));
+    });
   }
 
   /**
@@ -220,10 +245,87 @@ export class PolicyEngine {
   }
 
   /** The path's arcs over `threshold` in their latest sample (moves on their way counted), with that utilisation. */
-  private congested(path: string[], threshold: number, moving: Float64Array): { arc: number; d: LinkDirection; utilization: number }[] {
-    return this.g.arcsOf(path)
-      .map((a) => ({ arc: a.id, d: this.arcDirection[a.id], utilization: (this.arcDirection[a.id].rawBps + moving[a.id]) / a.capacityBps }))
-      .filter((x) => x.d.onsetNs !== undefined && x.utilization > threshold);
+  /**
+   * The links of the path over the threshold in the latest sample. When
+   * they are all at their first such sample and the path's first link reads
+   * under it, they are unconfirmed: the flows on them passed that link in
+   * the same window, but agents read their counters a few ms apart (at a
+   * 10 ms interval, a good part of the window), and at an onset the links
+   * downstream of the bottleneck can read over it first. The next sample
+   * confirms them (or a class joining the path there, which can be real).
+   */
+  private congested(path: string[], threshold: number, moving: Float64Array): Hot[] {
+    const arcs = this.g.arcsOf(path);
+    const hot = arcs.flatMap((a, i) => {
+      const d = this.arcDirection[a.id];
+      const utilization = (d.rawBps + moving[a.id]) / a.capacityBps;
+      if (d.onsetNs === undefined || utilization <= threshold) return [];
+      const first = d.firstHotWallMs !== undefined && d.firstHotWallMs === d.history[d.history.length - 1]?.wallMs;
+      return [{ arc: a.id, d, utilization, onsetNs: d.onsetNs, firstHotWallMs: d.firstHotWallMs ?? Infinity, first, index: i }];
+    });
+    const unconfirmed = hot.length > 0 && hot[0].index > 0 && hot.every((h) => h.first);
+    return hot.map(({ first: _first, index: _index, ...h }) => ({ ...h, unconfirmed }));
+  }
+
+  /**
+   * The links over the threshold on each least-utilized single-path flow's
+   * path: by the latest sample (congested), and, on the path of a flow that
+   * has such a link, by the load the placement weighs (its recent peak). The
+   * agents' samples of one tick arrive one by one, and a 10 ms window of a
+   * full link can read under the threshold: the link downstream of a
+   * bottleneck may be the only one over it in a round, with only the
+   * elephant on it. The flows sharing the bottleneck with it are movers of
+   * that round too (their congestion dates from the one that triggered it).
+   */
+  private hotLinks(flows: Flow[], moving: Float64Array, load: Float64Array, touched: Set<number>): Map<Flow, Hot[]> {
+    const out = new Map<Flow, Hot[]>();
+    let onsetNs: bigint | undefined;
+    let firstHotWallMs = Infinity;
+    const placed = flows.filter((f) => f.policy.mode === 'least-utilized' && !f.multipath);
+    for (const f of placed) {
+      const hot = this.congested(f.path, f.policy.threshold, moving);
+      out.set(f, hot);
+      if (!hot.length) continue;
+      for (const a of this.g.arcsOf(f.path)) touched.add(a.id);
+      for (const h of hot) {
+        if (onsetNs === undefined || h.onsetNs < onsetNs) onsetNs = h.onsetNs;
+        firstHotWallMs = Math.min(firstHotWallMs, h.firstHotWallMs);
+      }
+    }
+    if (onsetNs === undefined) return out;
+    for (const f of placed) {
+      if (out.get(f)!.length) continue;
+      out.set(f, this.g.arcsOf(f.path)
+        .filter((a) => touched.has(a.id) && load[a.id] / a.capacityBps > f.policy.threshold)
+        .map((a) => {
+          const d = this.arcDirection[a.id];
+          return { arc: a.id, d, utilization: load[a.id] / a.capacityBps, onsetNs: d.onsetNs ?? onsetNs!, firstHotWallMs: d.firstHotWallMs ?? firstHotWallMs };
+        }));
+    }
+    return out;
+  }
+
+  /**
+   * The routers whose sample of the newest tick has not arrived yet, among
+   * those that count the traffic on these arcs (their tx side) and sample
+   * (one in the last 3 intervals): every agent samples on the same
+   * wall-clock tick, but their samples arrive one by one, and a round on
+   * part of a tick weighs one link's new window against another's old one.
+   * Waited for one interval after the tick's first sample at most.
+   */
+  private laggingRouters(arcs: ReadonlySet<number>, nowMs: number): string[] {
+    const interval = this.intervalMs();
+    const ticks = this.meter.latestTick;
+    let newest = -Infinity;
+    for (const t of ticks.values()) newest = Math.max(newest, t.wallMs);
+    let firstArrivalMs = Infinity;
+    for (const t of ticks.values()) if (t.wallMs >= newest - interval / 2) firstArrivalMs = Math.min(firstArrivalMs, t.arrivedMs);
+    if (nowMs - firstArrivalMs >= interval) return [];
+    const routers = new Set([...arcs].map((a) => this.g.nodes[this.g.arcs[a].from]));
+    return [...routers].filter((r) => {
+      const t = ticks.get(r);
+      return t !== undefined && t.wallMs < newest - interval / 2 && nowMs - t.arrivedMs <= 3 * interval;
+    });
   }
 
   /**
@@ -242,6 +344,9 @@ export class PolicyEngine {
     const forced: Flow[] = [];
     const congested: { flow: Flow; onsetNs: bigint }[] = [];
     const waiting: Flow[] = [];
+    const touched = new Set<number>();
+    const hotLinks = this.hotLinks(flows, moving, load, touched);
+    const lagging = touched.size ? this.laggingRouters(touched, nowMs) : [];
 
     for (const flow of flows) {
       const ownBps = this.meter.classRate(flow.cls.name, flow.dir).bps;
@@ -289,14 +394,14 @@ export class PolicyEngine {
         out.set(flow, base);
         continue;
       }
-      const hot = this.congested(flow.path, p.threshold, moving);
+      const hot = hotLinks.get(flow) ?? [];
       if (!hot.length) {
         out.set(flow, { ...base, reason: `current path at ${pct(currentCost)}: no link over the threshold ${pct(p.threshold)} in the latest sample` });
         continue;
       }
       const rate = this.meter.classRate(flow.cls.name, flow.dir);
       const floor = this.minRate(flow);
-      const onsetNs = hot.reduce((o, { d }) => (d.onsetNs! < o ? d.onsetNs! : o), hot[0].d.onsetNs!);
+      const onsetNs = hot.reduce((o, h) => (h.onsetNs < o ? h.onsetNs : o), hot[0].onsetNs);
       const hotNames = hot.map(({ d, utilization }) => `${d.from}->${d.to} at ${pct(utilization)}`).join(', ');
       if (rate.sinceNs === -1n) {
         out.set(flow, { ...base, reason: `${hotNames} over ${pct(p.threshold)}, but this class's rate was never measured: it is not moved for congestion` });
@@ -312,27 +417,39 @@ export class PolicyEngine {
       }
       const settling = this.model.settlingFor(new Set(hot.map((h) => h.arc)), nowMs);
       if (settling > 0) {
-        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; settling: the last switches on those links reach the meter in ${settling} ms` });
+        const when = Number.isFinite(settling) ? `reach the meter in ${settling} ms` : 'wait for their ingress\'s ack';
+        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; settling: the last switches on those links ${when}` });
         continue;
       }
       // until the egress has counted this class over a congested window (the agents sample on the same
       // wall-clock ticks: the window that ends with the first hot sample or a later one), its share of
       // the load is unknown: the class causing the congestion would look like its victim
-      const firstHot = Math.min(...hot.map(({ d }) => d.firstHotWallMs ?? Infinity));
+      const firstHot = Math.min(...hot.map((h) => h.firstHotWallMs));
       if (rate.wallMs < firstHot - this.intervalMs() / 2) {
         waiting.push(flow);
         out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; waiting for this class's rate over a congested window` });
+        continue;
+      }
+      if (hot.every((h) => h.unconfirmed)) {
+        waiting.push(flow);
+        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)} at a first sample, the path's first link under it: confirmed by the next sample` });
+        continue;
+      }
+      if (lagging.length) {
+        waiting.push(flow);
+        out.set(flow, { ...base, action: 'wait', reason: `${hotNames} over ${pct(p.threshold)}; waiting for the newest tick's sample of ${lagging.join(', ')}` });
         continue;
       }
       congested.push({ flow, onsetNs });
       out.set(flow, { ...base, reason: `${hotNames} over ${pct(p.threshold)}`, onsetNs });
     }
 
-    // a round with a flow whose rate is not known yet waits (its share decides who moves); forced moves go ahead
+    // a round with a flow that waits (its rate not known yet, its links not confirmed, a router's sample of
+    // the tick to come: its share decides who moves) waits with it; forced moves go ahead
     const movers = waiting.length ? forced : [...forced, ...congested.map((c) => c.flow)];
     if (movers.length) this.placeRound(movers, forced, flows, load, down, linkDown, out);
     if (waiting.length) {
-      for (const c of congested) out.set(c.flow, { ...out.get(c.flow)!, action: 'wait', reason: `${out.get(c.flow)!.reason}; waiting for the rate of ${waiting.map((f) => flowKey(f.cls.name, f.dir)).join(', ')} over a congested window` });
+      for (const c of congested) out.set(c.flow, { ...out.get(c.flow)!, action: 'wait', reason: `${out.get(c.flow)!.reason}; the round waits with ${waiting.map((f) => flowKey(f.cls.name, f.dir)).join(', ')}` });
     }
     return out;
   }
@@ -449,12 +566,21 @@ export class PolicyEngine {
   }
 
   private decideTiered(flow: Flow, base: Decision, tier: number, held: boolean, others: ArrayLike<number>, bps: number, down: ReadonlySet<number>, brokenTrigger?: Trigger): Decision {
-    const candidates = this.candidates(flow);
-    if (!candidates.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
-    const i = Math.min(tier, candidates.length - 1);
-    const target = candidates[i];
     const broken = brokenTrigger !== undefined;
+    // ranked with the paths a link that is back up revives (its probes answer a little after it): the
+    // ranks must not shift meanwhile, or every lower tier would move, and back again
+    const ranked = this.candidates(flow, K_PATHS, true);
+    if (!ranked.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
+    let i = Math.min(tier, ranked.length - 1);
+    let target = ranked[i];
     if (pathKey(target) === pathKey(flow.path) && !flow.multipath) return { ...base, reason: `tier ${tier + 1} path` };
+    if (this.probes.recovering(flow.ingress, target)) {
+      if (!broken) return { ...base, action: 'wait', reason: `tier ${tier + 1} path ${pathText(target)}: its link is up again, waiting for its probes to answer` };
+      const usable = this.candidates(flow);
+      if (!usable.length) return { ...base, action: 'no-alternative', reason: 'no usable path: every path crosses a down link or breaks a constraint' };
+      i = Math.min(tier, usable.length - 1);
+      target = usable[i];
+    }
     if (held && !broken) return { ...base, action: 'hold-down', reason: `tier ${tier + 1} path differs; held down` };
     return { ...base, action: 'switch', trigger: brokenTrigger ?? 'tiered', path: target, multipath: undefined, proposedCost: this.pathCost(target, others, bps, down), reason: `priority tier ${tier + 1} takes diverse path ${i + 1}` };
   }

@@ -30,14 +30,31 @@ interface Entry {
 const STALE_INTERVALS = 10;
 const STALE_MIN_MS = 3000;
 
+/**
+ * How long after a down link is up again the deaths over it stay explained
+ * by it (at least; and 3 of the path's probe intervals): its routers get
+ * their routes back from the controller's resync, then the next probe answers.
+ */
+const EXPLAINED_AFTER_UP_MS = 1000;
+
+/** What reading the probes needs of the links' states (the meter's). */
+export interface LinkStates {
+  /** bumped whenever a link's state changes */
+  readonly linkVersion: number;
+  /** until when (controller monotonic ms) one of these links counts as just failed (Meter.failedUntilMs) */
+  failedUntilMs(links: readonly string[], graceMs: number): number;
+}
+
+const NO_LINK_STATES: LinkStates = { linkVersion: 0, failedUntilMs: () => 0 };
+
 export class ProbeBook {
   private readonly routers = new Map<string, Map<string, Entry>>();
   /** bumped with every change of the figures */
   private version = 0;
   /** suspectLinks's answer, while nothing changed and no figures went stale */
-  private suspect?: { version: number; staleMs: number; fromMs: number; /** the first figures go stale after this */ untilMs: number; links: ReadonlySet<string> };
+  private suspect?: { version: number; linkVersion: number; staleMs: number; fromMs: number; /** the first figures go stale (or a death's explanation ends) after this */ untilMs: number; links: ReadonlySet<string> };
 
-  constructor(private readonly g: NetGraph, private readonly intervalMs: () => number = () => 100) {}
+  constructor(private readonly g: NetGraph, private readonly intervalMs: () => number = () => 100, private readonly links: LinkStates = NO_LINK_STATES) {}
 
   private get staleMs(): number {
     return Math.max(STALE_MIN_MS, STALE_INTERVALS * this.intervalMs());
@@ -102,6 +119,15 @@ export class ProbeBook {
     return e && nowMs - e.atMs <= this.staleMs ? e : undefined;
   }
 
+  /**
+   * Until when a dead path's death is explained by one of its links being
+   * down or just up again (0: it is not): such a death says nothing of its
+   * other links, and starts no suspicion of the paths that share them.
+   */
+  private explainedUntilMs(e: Entry): number {
+    return this.links.failedUntilMs(e.links, Math.max(EXPLAINED_AFTER_UP_MS, 3 * e.stats.interval_ms));
+  }
+
   /** The path's latest figures from its ingress `router` (undefined: none, or stale). */
   stats(router: string, path: readonly string[]): ProbeStats | undefined {
     return this.fresh(router, path)?.stats;
@@ -116,6 +142,19 @@ export class ProbeBook {
     return this.state(router, path) === 'dead';
   }
 
+  /**
+   * Dead, but over a link that is up again since less than the grace
+   * (EXPLAINED_AFTER_UP_MS): its death is the link's, and its routes and
+   * answers are on their way. Still no path to move onto; a path to keep
+   * its rank among the candidates.
+   */
+  recovering(router: string, path: readonly string[], nowMs = monoMs()): boolean {
+    const e = this.fresh(router, path, nowMs);
+    if (e?.stats.state !== 'dead') return false;
+    const until = this.explainedUntilMs(e);
+    return Number.isFinite(until) && until > nowMs;
+  }
+
   /** Since when (controller monotonic ms) the router says the path is dead; undefined: it does not. */
   deadSinceMs(router: string, path: readonly string[]): number | undefined {
     return this.fresh(router, path)?.deadSinceMs;
@@ -124,7 +163,7 @@ export class ProbeBook {
   /**
    * Since when (controller monotonic ms) probes have said something against the path: the earliest
    * death, by any ingress, of a probed path sharing a link with it (a reverse path's probes come back
-   * over the forward links); undefined: none.
+   * over the forward links), none a down link explains; undefined: none.
    */
   suspectSinceMs(path: readonly string[], nowMs = monoMs()): number | undefined {
     const mine = new Set(this.g.arcsOf(path as string[]).map((a) => a.link));
@@ -132,6 +171,7 @@ export class ProbeBook {
     for (const [, paths] of this.routers) {
       for (const e of paths.values()) {
         if (e.deadSinceMs === undefined || nowMs - e.atMs > this.staleMs || !e.links.some((l) => mine.has(l))) continue;
+        if (this.explainedUntilMs(e) > nowMs) continue;
         since = Math.min(since ?? Infinity, e.deadSinceMs);
       }
     }
@@ -158,28 +198,37 @@ export class ProbeBook {
   }
 
   /**
-   * Links on a path some ingress says is dead and on no path any ingress says
-   * is live (a probe goes out and back along the same links: a live path
-   * vouches for both directions of each of its links). The policy asks for
-   * every path it weighs: the answer is kept until the figures change or one
-   * of them goes stale.
+   * Links on a path some ingress says is dead, for no down link's reason, and
+   * on no path any ingress says is live (a probe goes out and back along the
+   * same links: a live path vouches for both directions of each of its
+   * links). The policy asks for every path it weighs: the answer is kept
+   * until the figures or the links change, or one of them goes stale.
    */
   suspectLinks(nowMs = monoMs()): ReadonlySet<string> {
     const c = this.suspect;
-    if (c && c.version === this.version && c.staleMs === this.staleMs && nowMs >= c.fromMs && nowMs <= c.untilMs) return c.links;
+    const linkVersion = this.links.linkVersion;
+    if (c && c.version === this.version && c.linkVersion === linkVersion && c.staleMs === this.staleMs && nowMs >= c.fromMs && nowMs <= c.untilMs) return c.links;
     let untilMs = Infinity;
     for (const [, paths] of this.routers) for (const e of paths.values()) if (nowMs - e.atMs <= this.staleMs) untilMs = Math.min(untilMs, e.atMs + this.staleMs);
-    const links = this.computeSuspectLinks(nowMs);
-    this.suspect = { version: this.version, staleMs: this.staleMs, fromMs: nowMs, untilMs, links };
+    const { links, explainedUntilMs } = this.computeSuspectLinks(nowMs);
+    this.suspect = { version: this.version, linkVersion, staleMs: this.staleMs, fromMs: nowMs, untilMs: Math.min(untilMs, explainedUntilMs), links };
     return links;
   }
 
-  private computeSuspectLinks(nowMs: number): Set<string> {
+  private computeSuspectLinks(nowMs: number): { links: Set<string>; explainedUntilMs: number } {
     const dead = new Set<string>();
     const cleared = new Set<string>();
+    let explainedUntilMs = Infinity;
     for (const [, paths] of this.routers) {
       const fresh = [...paths.values()].filter((e) => nowMs - e.atMs <= this.staleMs);
-      const deaths = fresh.filter((e) => e.stats.state === 'dead');
+      const deaths = fresh.filter((e) => {
+        if (e.stats.state !== 'dead') return false;
+        const explained = this.explainedUntilMs(e);
+        if (explained <= nowMs) return true;
+        // a down link explains it while it is down (the link's change bumps linkVersion), or until then
+        if (Number.isFinite(explained)) explainedUntilMs = Math.min(explainedUntilMs, explained);
+        return false;
+      });
       for (const e of deaths) for (const l of e.links) dead.add(l);
       // A live path clears its links only with an answer to a probe sent after its ingress's paths began
       // to die: one probed every 100 ms is still "live" long after a 10 ms path through the same failure
@@ -191,6 +240,6 @@ export class ProbeBook {
       }
     }
     for (const l of cleared) dead.delete(l);
-    return dead;
+    return { links: dead, explainedUntilMs };
   }
 }

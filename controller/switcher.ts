@@ -96,6 +96,7 @@ export class Switcher {
     const agent = this.pool.agents.get(flow.ingress)!;
     const route = this.routeOf({ cls: flow.cls, dir: flow.dir, path, multipath });
     let sent = 0n;
+    let noted = false;
     try {
       if (!this.writable()) throw new Error('this controller is not the leader: it writes nothing to the routers');
       sent = process.hrtime.bigint();
@@ -103,9 +104,11 @@ export class Switcher {
         ? agent.client.call('Apply', { ops: [{ route }] }, this.timeoutMs)
         : agent.switcher.setPath(this.setPathRequest(route), this.timeoutMs);
       // the load model's bookkeeping once the request is written, not between the decision and the write
-      this.engine.noteSwitch(flow, path, decision?.placedBps);
+      this.engine.noteSwitch(flow, path, decision?.placedBps, undefined, true);
+      noted = true;
       const reply = await request;
       const replied = process.hrtime.bigint();
+      this.engine.switchSettled(flow, true);
       const event = this.record(flow, path, multipath, trigger, decision, route, {
         decided, sent, acked: BigInt(reply.acked_mono_ns), replied, kernelNs: BigInt(reply.kernel_ns), ok: true, error: '',
       });
@@ -116,6 +119,7 @@ export class Switcher {
       flow.switches++;
       return event;
     } catch (e) {
+      if (noted) this.engine.switchSettled(flow, false);
       return this.record(flow, path, multipath, trigger, decision, route, {
         decided, sent, acked: 0n, replied: process.hrtime.bigint(), kernelNs: 0n, ok: false, error: (e as Error).message,
       });

@@ -188,7 +188,9 @@ describe('agent out of memory in the middle of a large Apply (privileged)', func
 // the 1st, 2nd and 3rd candidate path, recomputed without down links). Link r2-r5 carries only class
 // medium, in both directions (its tier-2 paths r1-r2-r5-r6 and r6-r5-r2-r1). Set down, the candidate
 // paths lose it and medium moves at once (a broken path waits for no hold-down); set up again, the
-// candidates are back and medium returns, but only once the hold-down since the move has passed.
+// candidates are back and medium returns, but only once the hold-down since the move has passed; no
+// other class moves meanwhile (the tiers keep their ranks while the path over the link that is back up
+// waits for its probes to answer), and no probe death the link explains moves medium off its detour.
 describe('core link down and up under the tiered policy (privileged)', function () {
   this.timeout(180_000);
   const lab = `f${process.pid % 100000}`;
@@ -282,7 +284,8 @@ describe('core link down and up under the tiered policy (privileged)', function 
         console.log(`      ${d}: link down -> rerouted ${Number(moved.unix_ms) - downAt} ms (decision -> kernel ack ${moved.timing!.decision_to_ack_us.toFixed(0)} us); `
           + `link up ${upAt - Number(moved.unix_ms)} ms after the reroute; return decided ${gapMs.toFixed(0)} ms after the reroute `
           + `(hold-down ${HOLD_DOWN_MS} ms, ${((gapMs - HOLD_DOWN_MS) / INTERVAL_MS).toFixed(2)} intervals after it), seen in ${ingress[d]}'s kernel ${seen[d]! - Number(moved.unix_ms)} ms after the reroute`);
-        expect(mine(d).map((e) => `${e.trigger} ${e.from_path.join('-')} -> ${e.to_path.join('-')}`), `medium ${d}: exactly a reroute and a return`).to.deep.equal([
+        const why = `medium ${d}: exactly a reroute and a return; the controller's reasons: ${mine(d).map((e) => `${e.trigger}: ${e.reason}`).join(' | ')}`;
+        expect(mine(d).map((e) => `${e.trigger} ${e.from_path.join('-')} -> ${e.to_path.join('-')}`), why).to.deep.equal([
           `link-down ${preferred[d].join('-')} -> ${detour[d].join('-')}`,
           `tiered ${detour[d].join('-')} -> ${preferred[d].join('-')}`,
         ]);
@@ -290,9 +293,10 @@ describe('core link down and up under the tiered policy (privileged)', function 
         expect(back.ok).to.equal(true);
         expect(gapMs, 'reroute -> return (ms)').to.be.at.least(HOLD_DOWN_MS);
         expect(gapMs, 'reroute -> return (ms)').to.be.at.most(HOLD_DOWN_MS + 3 * INTERVAL_MS);
-        // iproute2 saw the detour until the hold-down was over
-        // (unix_ms is stamped once the reroute was acknowledged, a millisecond or so after its decision)
-        expect(seen[d]! - Number(moved.unix_ms), `${d}: kernel back on the tier path (ms after the reroute)`).to.be.at.least(HOLD_DOWN_MS - 20);
+        // iproute2 saw the detour until the hold-down was over, counted from the reroute's decision (unix_ms
+        // is stamped once its reply came: on a busy host tens of ms after the decision the hold-down counts from)
+        const rerouteDecidedMs = Number(moved.unix_ms) - moved.timing!.decision_to_reply_us / 1000;
+        expect(seen[d]! - rerouteDecidedMs, `${d}: kernel back on the tier path (ms after the reroute's decision)`).to.be.at.least(HOLD_DOWN_MS - 20);
       }
       // the other classes are back on their tier paths too (a down link changes the diverse paths every tier takes)
       expect(Object.entries(tables()).filter(([k]) => !k.startsWith('medium'))).to.deep.equal(others);

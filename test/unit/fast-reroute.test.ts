@@ -536,6 +536,50 @@ describe('probes in the policy', () => {
     await c.stop();
   });
 
+  it('a death a down link explains suspects nothing else, also for a while after the link is up: no other path\'s death is confirmed by it', async () => {
+    const c = controller(t, { fastReroute: false });
+    const f = c.flow('high', 'forward');
+    f.path = [...viaR2R5];
+    const r13 = t.links.find((l) => l.name === 'r1-r3')!;
+    c.meter.linkEvent(r13.a.router, r13.a.interface, false);
+    // r1-r3 went down a second ago: r1-r3-r5-r6 died with it; r5-r6 and r3-r5 are not to blame
+    c.probes.sample('r1', [stats(viaR3, 'dead'), stats(viaR2R5, 'live'), stats(viaR2R4, 'live')], monoMs() - 1000);
+    expect([...c.probes.suspectLinks()]).to.deep.equal([]);
+    c.meter.linkEvent(r13.a.router, r13.a.interface, true);
+    // up again, its routes not back yet, r1-r3-r5-r6 still dead; a stall makes f's own path miss a few probes
+    c.probes.sample('r1', [stats(viaR3, 'dead'), stats(viaR2R5, 'dead'), stats(viaR2R4, 'live')]);
+    expect([...c.probes.suspectLinks()].sort()).to.deep.equal(['r2-r5', 'r5-r6']);
+    const d = c.decisions().find((x) => x.flow === f)!.decision;
+    expect(d.action, d.reason).to.equal('wait');
+    expect(d.reason).to.match(/under suspicion by the probes for \d ms: moved if that lasts 200 ms/);
+    // still dead well after the link came back: a death of its own
+    expect([...c.probes.suspectLinks(monoMs() + 2000)].sort()).to.deep.equal(['r1-r3', 'r2-r5', 'r3-r5', 'r5-r6']);
+    await c.stop();
+  });
+
+  it('tiered: a path whose link is up again keeps its rank while its probes have not answered yet; the tier waits for it, no lower tier moves', () => {
+    const { engine, meter, flow } = engineSetup(t);
+    const tiered = { mode: 'tiered' as const, fastReroute: false };
+    // r1-r3 was down: medium (tier 2) took the detour r1-r2-r5-r6, which low (tier 3) was on already
+    const high = flow('high', viaR2R4, 1, tiered);
+    const medium = flow('medium', viaR2R5, 1, tiered);
+    const low = flow('low', viaR2R5, 1, tiered);
+    const r13 = t.links.find((l) => l.name === 'r1-r3')!;
+    meter.linkEvent(r13.a.router, r13.a.interface, false);
+    engine.probes.sample('r1', [stats(viaR2R4, 'live'), stats(viaR2R5, 'live'), stats(viaR3, 'dead')]);
+    meter.linkEvent(r13.a.router, r13.a.interface, true);
+    // up again; r1-r3-r5-r6 has not answered yet
+    const d = engine.round([high, medium, low], 10_000_000_000n);
+    expect(d.get(high)!.action, d.get(high)!.reason).to.equal('keep');
+    expect(d.get(low)!.action, d.get(low)!.reason).to.equal('keep');
+    expect(d.get(medium)!.action).to.equal('wait');
+    expect(d.get(medium)!.reason).to.equal('tier 2 path r1-r3-r5-r6: its link is up again, waiting for its probes to answer');
+    engine.probes.sample('r1', [stats(viaR2R4, 'live'), stats(viaR2R5, 'live'), stats(viaR3, 'live')]);
+    const after = engine.round([high, medium, low], 10_000_000_000n);
+    expect([after.get(medium)!.action, after.get(medium)!.path]).to.deep.equal(['switch', viaR3]);
+    expect(after.get(low)!.action).to.equal('keep');
+  });
+
   it('a live path clears its links only with an answer newer than the deaths: a slow-probed path through the failure does not', () => {
     const { engine } = engineSetup(t);
     const detour = ['r1', 'r3', 'r5', 'r2', 'r4', 'r6'];
