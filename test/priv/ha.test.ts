@@ -142,7 +142,8 @@ describe('several controllers, one leader through etcd (privileged)', function (
     expect(kernelSegments(lab, 'r6', 103)).to.deep.equal(pinned);
     // nothing changed but the route the congestion moved (low forward at r1: table 103)
     const withoutMoved = (s: string) => s.split('\n').filter((l) => !/ table 103 /.test(l) || !/fd03:1::\/64/.test(l)).join('\n');
-    expect(withoutMoved(kernelState())).to.equal(withoutMoved(before));
+    const reasons = watches.flatMap((w) => w.events).map((e) => `${e.class} ${e.direction} ${e.trigger}: ${e.reason}`).join(' | ');
+    expect(withoutMoved(kernelState()), `the switches seen, with the controllers' reasons: ${reasons}`).to.equal(withoutMoved(before));
   });
 
   it('SIGSTOP the leader past its lease, SIGCONT: it stops writing, the paths stay the new leader\'s, and a write with its election id is refused by the agents (counted)', async () => {
