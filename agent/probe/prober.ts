@@ -20,6 +20,8 @@ import { senderPacket, srhFor, STAMP_PORT, TIMESTAMP_OFFSET } from './stamp.js';
 export interface ProberEvents {
   /** answered for the first time, or again after being dead */
   alive(p: ProbedPath): void;
+  /** answered a probe (after `alive` when that answer gave it life) */
+  answered(p: ProbedPath): void;
   /** missed its threshold in a row after answering */
   dead(p: ProbedPath, nowMs: number): void;
   /** never answered, a second or ten intervals after it was configured */
@@ -170,7 +172,12 @@ export class Prober {
   private onReply(r: ProbeReply): void {
     this.kernelTimestamps = r.kernelTimestamp;
     const p = this.sessions.get(r.ssid)?.path;
-    if (p && p.noteReply(r.seq, Math.max(0, r.delayNs / 1000), p.spec.missThreshold) === 'alive' && this.paths.get(p.name) === p) this.on.alive(p);
+    if (!p) return;
+    const noted = p.noteReply(r.seq, Math.max(0, r.delayNs / 1000), p.spec.missThreshold);
+    // a delay probe's path (best effort) is no path of the protections
+    if (this.paths.get(p.name) !== p) return;
+    if (noted === 'alive') this.on.alive(p);
+    if (noted === 'alive' || noted === undefined) this.on.answered(p);
   }
 
   close(): void {

@@ -27,6 +27,8 @@ interface Protection {
   busy: boolean;
   /** a failover this agent could not make was reported; not again until the primary lives again */
   refusalReported: boolean;
+  /** the primary died while its backup was missing its latest probes: the backup's next answer or death decides */
+  awaitingBackup: boolean;
 }
 
 const protectionKey = (p: { table: number; prefix: string }) => `${p.table} ${p.prefix}`;
@@ -58,6 +60,7 @@ export class ProbeService {
     }
     this.prober = new Prober({
       alive: (p) => this.alive(p),
+      answered: (p) => this.answered(p),
       dead: (p, now) => this.dead(p, now),
       silent: (p) => this.report('reflector-silent', p),
     }, log, opts.probePort);
@@ -87,8 +90,10 @@ export class ProbeService {
     this.protections = new Map(spec.protections.map((p) => {
       const old = before.get(protectionKey(p));
       const same = old && old.spec.primary === p.primary && old.spec.backup === p.backup;
-      // the caller says which path the route is on now: a failover of ours it has not seen yet is caught by setPathFrom
-      return [protectionKey(p), { spec: p, active: 'primary', failovers: same ? old.failovers : 0, last: same ? old.last : undefined, busy: false, refusalReported: false }];
+      // the caller says which path the route is on now: a failover of ours it has not seen yet is caught by
+      // setPathFrom; one waiting for its backup's answer still waits (the controller pushes a configuration
+      // after every path death it hears of)
+      return [protectionKey(p), { spec: p, active: 'primary', failovers: same ? old.failovers : 0, last: same ? old.last : undefined, busy: false, refusalReported: false, awaitingBackup: same ? old.awaitingBackup : false }];
     }));
     this.spec = spec;
     this.prober.configure(spec.paths, spec.windowMs);
@@ -129,7 +134,11 @@ export class ProbeService {
   }
 
   private dead(p: ProbedPath, nowMs: number): void {
-    for (const prot of this.protections.values()) if (prot.spec.primary === p.name) void this.failover(prot, p, nowMs);
+    for (const prot of this.protections.values()) {
+      if (prot.spec.primary === p.name) void this.failover(prot, p, nowMs);
+      // the backup the failover waited for died too: refused (and said) now
+      if (prot.spec.backup === p.name && prot.awaitingBackup) this.decideAwaited(prot, nowMs);
+    }
     // after the failovers have their turn on the loop
     setImmediate(() => this.report('path-dead', p));
   }
@@ -137,7 +146,10 @@ export class ProbeService {
   private alive(p: ProbedPath): void {
     this.report('path-alive', p);
     for (const prot of this.protections.values()) {
-      if (prot.spec.primary === p.name) prot.refusalReported = false;
+      if (prot.spec.primary === p.name) {
+        prot.refusalReported = false;
+        prot.awaitingBackup = false;
+      }
       // a backup that comes to life while its primary is dead and still missing (not answering again
       // on its way back to live): the failover that had to wait
       const primary = this.prober.get(prot.spec.primary);
@@ -145,9 +157,27 @@ export class ProbeService {
     }
   }
 
+  private answered(p: ProbedPath): void {
+    for (const prot of this.protections.values()) if (prot.awaitingBackup && prot.spec.backup === p.name) this.decideAwaited(prot, monoMs());
+  }
+
+  private decideAwaited(prot: Protection, nowMs: number): void {
+    prot.awaitingBackup = false;
+    const primary = this.prober.get(prot.spec.primary);
+    if (primary?.state === 'dead') void this.failover(prot, primary, nowMs);
+  }
+
   private async failover(prot: Protection, primary: ProbedPath, detectedMs: number): Promise<void> {
     if (!this.spec.fastReroute || prot.active !== 'primary' || prot.busy) return;
     const backup = this.prober.get(prot.spec.backup);
+    // A backup that shares the failure can still look live here: its replies may not cross the broken
+    // part while the primary's do, so the primary's last lost probe can be the backup's answered one.
+    // Missing its latest probes, it vouches for nothing until it answers again or dies.
+    if (backup?.state === 'live' && backup.consecutiveMisses > 0) {
+      prot.awaitingBackup = true;
+      this.log.info({ table: prot.spec.table, primary: prot.spec.primary, backup: prot.spec.backup, misses: backup.consecutiveMisses }, 'fast reroute waits for the backup to answer');
+      return;
+    }
     const event: FastReroute = {
       table: prot.spec.table, prefix: prot.spec.prefix, from: prot.spec.primary, to: prot.spec.backup, segments: [],
       last_reply_mono_ns: monoNsText(primary.lastAnsweredSentMs), detected_mono_ns: monoNsText(detectedMs), acked_mono_ns: '0',
