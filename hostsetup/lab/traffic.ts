@@ -40,6 +40,8 @@ export interface ReceiveOptions {
   idleMs?: number;
   /** ... or once this many distinct sequence numbers arrived */
   expect?: number;
+  /** return each packet's arrival and latency (arrivalsNs, latenciesNs) */
+  keepSamples?: boolean;
 }
 
 export interface ReceiveResult {
@@ -59,6 +61,19 @@ export interface ReceiveResult {
   latencyP50Ns: number;
   latencyP99Ns: number;
   latencyMaxNs: number;
+  /** with keepSamples: each packet's arrival (the monotonic clock: process.hrtime.bigint()) in arrival order ... */
+  arrivalsNs?: Float64Array;
+  /** ... and its one-way latency */
+  latenciesNs?: Float64Array;
+}
+
+/** The median one-way latency (ns) of the packets that arrived within [fromNs, toNs] (keepSamples); NaN: none did. */
+export function latencyP50Within(r: ReceiveResult, fromNs: number, toNs: number): number {
+  if (!r.arrivalsNs || !r.latenciesNs) throw new Error('latencyP50Within: the receiver did not keep its samples (keepSamples)');
+  const within: number[] = [];
+  for (let i = 0; i < r.arrivalsNs.length; i++) if (r.arrivalsNs[i] >= fromNs && r.arrivalsNs[i] <= toNs) within.push(r.latenciesNs[i]);
+  within.sort((a, b) => a - b);
+  return within.length ? within[within.length >> 1] : NaN;
 }
 
 interface Native {

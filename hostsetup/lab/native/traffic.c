@@ -97,10 +97,30 @@ static double get_num(napi_env env, napi_value obj, const char *key, double dflt
   return d;
 }
 
+static int get_bool(napi_env env, napi_value obj, const char *key) {
+  napi_value v;
+  napi_valuetype t;
+  bool b = false;
+  if (napi_get_named_property(env, obj, key, &v) != napi_ok) return 0;
+  napi_typeof(env, v, &t);
+  if (t == napi_boolean) napi_get_value_bool(env, v, &b);
+  return b;
+}
+
 static void set_num(napi_env env, napi_value obj, const char *key, double value) {
   napi_value v;
   napi_create_double(env, value, &v);
   napi_set_named_property(env, obj, key, v);
+}
+
+/** obj[key] = a Float64Array of the n values */
+static void set_samples(napi_env env, napi_value obj, const char *key, const uint64_t *values, size_t n) {
+  void *data;
+  napi_value buf, arr;
+  napi_create_arraybuffer(env, n * sizeof(double), &data, &buf);
+  for (size_t i = 0; i < n; i++) ((double *)data)[i] = (double)values[i];
+  napi_create_typedarray(env, napi_float64_array, n, buf, 0, &arr);
+  napi_set_named_property(env, obj, key, arr);
 }
 
 // Jobs run on a thread of their own, not libuv's pool: a receiver and several
@@ -265,6 +285,9 @@ typedef struct {
   size_t seen_bytes;
   uint64_t *lat;
   size_t nlat;
+  // keepSamples: each packet's arrival (CLOCK_MONOTONIC) and latency, in arrival order
+  int keep;
+  uint64_t *arrival, *lat_in_order;
   int err;
   napi_deferred deferred;
   napi_ref self_ref;
@@ -318,8 +341,12 @@ static void recv_execute(void *data) {
     if (j->seen[byte] & (1 << (seq & 7))) { j->duplicates++; continue; }
     j->seen[byte] |= 1 << (seq & 7);
     j->unique++;
-    if (j->nlat < MAX_LATENCIES && t >= sent) j->lat[j->nlat++] = t - sent;
+    if (j->nlat < MAX_LATENCIES && t >= sent) {
+      if (j->keep) j->arrival[j->nlat] = t;
+      j->lat[j->nlat++] = t - sent;
+    }
   }
+  if (j->keep && (j->lat_in_order = malloc((j->nlat ? j->nlat : 1) * sizeof *j->lat)) != NULL) memcpy(j->lat_in_order, j->lat, j->nlat * sizeof *j->lat);
   qsort(j->lat, j->nlat, sizeof *j->lat, cmp_u64);
 }
 
@@ -344,11 +371,17 @@ static void recv_complete(napi_env env, void *data) {
     set_num(env, r, "latencyP50Ns", j->nlat ? (double)j->lat[j->nlat / 2] : -1);
     set_num(env, r, "latencyP99Ns", j->nlat ? (double)j->lat[(size_t)(j->nlat * 0.99)] : -1);
     set_num(env, r, "latencyMaxNs", j->nlat ? (double)j->lat[j->nlat - 1] : -1);
+    if (j->keep && j->lat_in_order) {
+      set_samples(env, r, "arrivalsNs", j->arrival, j->nlat);
+      set_samples(env, r, "latenciesNs", j->lat_in_order, j->nlat);
+    }
     napi_resolve_deferred(env, j->deferred, r);
   }
   napi_delete_reference(env, j->self_ref);
   free(j->seen);
   free(j->lat);
+  free(j->arrival);
+  free(j->lat_in_order);
   free(j);
 }
 
@@ -396,6 +429,16 @@ static napi_value UdpReceive(napi_env env, napi_callback_info info) {
   j->idle_ns = (uint64_t)(get_num(env, argv[0], "idleMs", 0) * 1e6);
   j->expect = (uint64_t)get_num(env, argv[0], "expect", 0);
   j->lat = malloc(MAX_LATENCIES * sizeof *j->lat);
+  j->keep = get_bool(env, argv[0], "keepSamples");
+  if (j->keep) j->arrival = malloc(MAX_LATENCIES * sizeof *j->arrival);
+  if (!j->lat || (j->keep && !j->arrival)) {
+    close(fd);
+    free(j->lat);
+    free(j->arrival);
+    free(j);
+    napi_throw(env, make_error(env, "malloc", ENOMEM));
+    return NULL;
+  }
   napi_create_promise(env, &j->deferred, &promise);
   napi_create_object(env, &result);
   napi_set_named_property(env, result, "done", promise);
