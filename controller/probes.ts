@@ -47,6 +47,33 @@ export interface LinkStates {
 
 const NO_LINK_STATES: LinkStates = { linkVersion: 0, failedUntilMs: () => 0 };
 
+/** on the ingress agent's clock: when a dead path began to die (its last answered probe left, plus an interval) */
+const deathOnsetMs = (e: Entry) => Number(e.stats.last_reply_mono_ns) / 1e6 + e.stats.interval_ms;
+
+/**
+ * The deaths of one ingress's paths that its own end explains: two paths to
+ * the same egress through no common router that began to die together
+ * (within 3 of their probe intervals) did not lose two links at once: the
+ * ingress, its host or the egress's reflector stalled (a busy host: both of
+ * r6's paths to r1 at once for 80 ms in the HA test), or the way the replies
+ * come back (the egress's routing, not either path) failed. Such deaths make
+ * no link of theirs suspect; each is still its own path's death.
+ */
+function explainedByEndpoints(deaths: readonly Entry[]): Set<Entry> {
+  const out = new Set<Entry>();
+  for (let i = 0; i < deaths.length; i++) {
+    for (let j = i + 1; j < deaths.length; j++) {
+      const [a, b] = [deaths[i], deaths[j]];
+      if (a.path[a.path.length - 1] !== b.path[b.path.length - 1]) continue;
+      const transit = new Set(a.path.slice(1, -1));
+      if (b.path.slice(1, -1).some((n) => transit.has(n))) continue;
+      if (Math.abs(deathOnsetMs(a) - deathOnsetMs(b)) > 3 * Math.max(a.stats.interval_ms, b.stats.interval_ms)) continue;
+      out.add(a).add(b);
+    }
+  }
+  return out;
+}
+
 export class ProbeBook {
   private readonly routers = new Map<string, Map<string, Entry>>();
   /** bumped with every change of the figures */
@@ -198,8 +225,8 @@ export class ProbeBook {
   }
 
   /**
-   * Links on a path some ingress says is dead, for no down link's reason, and
-   * on no path any ingress says is live (a probe goes out and back along the
+   * Links on a path some ingress says is dead, for no down link's reason nor
+   * its own end's (explainedByEndpoints), and on no path any ingress says is live (a probe goes out and back along the
    * same links: a live path vouches for both directions of each of its
    * links). The policy asks for every path it weighs: the answer is kept
    * until the figures or the links change, or one of them goes stale.
@@ -229,12 +256,13 @@ export class ProbeBook {
         if (Number.isFinite(explained)) explainedUntilMs = Math.min(explainedUntilMs, explained);
         return false;
       });
-      for (const e of deaths) for (const l of e.links) dead.add(l);
+      const endpoints = explainedByEndpoints(deaths);
+      for (const e of deaths) if (!endpoints.has(e)) for (const l of e.links) dead.add(l);
       // A live path clears its links only with an answer to a probe sent after its ingress's paths began
       // to die: one probed every 100 ms is still "live" long after a 10 ms path through the same failure
       // has died, and moving a flow onto it would cross the failure again. (Both times are on the
       // ingress agent's clock: the last answered probe's send, and its interval.)
-      const onset = Math.min(...deaths.map((e) => Number(e.stats.last_reply_mono_ns) / 1e6 + e.stats.interval_ms));
+      const onset = Math.min(...deaths.map(deathOnsetMs));
       for (const e of fresh) {
         if (e.stats.state === 'live' && Number(e.stats.last_reply_mono_ns) / 1e6 > onset) for (const l of e.links) cleared.add(l);
       }

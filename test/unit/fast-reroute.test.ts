@@ -523,6 +523,24 @@ describe('probes in the policy', () => {
     expect(d.reason).to.match(/crosses r2-r4, r4-r6, suspect/);
   });
 
+  it('two of an ingress\'s paths to one egress through no common router dying together: its own end stalled, no link is suspect, no other flow moves', () => {
+    const { engine, flow } = engineSetup(t);
+    const high = flow('high', viaR2R4, 10, { fastReroute: false });
+    const [viaR5R3, viaR4R2, viaR5R2] = [['r6', 'r5', 'r3', 'r1'], ['r6', 'r4', 'r2', 'r1'], ['r6', 'r5', 'r2', 'r1']];
+    engine.probes.sample('r6', [stats(viaR5R3, 'dead'), stats(viaR4R2, 'dead')]);
+    expect(engine.probes.suspectLinks().size).to.equal(0);
+    const d = engine.round([high], 10_000_000_000n).get(high)!;
+    expect(d.action, d.reason).to.equal('keep');
+    expect(engine.probes.dead('r6', viaR4R2), 'each is still its own path\'s death').to.equal(true);
+    // the same two a second apart: two failures, every link of both suspect
+    engine.probes.sample('r6', [stats(viaR5R3, 'dead'), { ...stats(viaR4R2, 'dead'), last_reply_mono_ns: '2000000000' }]);
+    expect([...engine.probes.suspectLinks()].sort()).to.deep.equal(['r1-r2', 'r1-r3', 'r2-r4', 'r3-r5', 'r4-r6', 'r5-r6']);
+    // together through a common router (r2 failing): suspect as ever
+    engine.probes.sample('r6', [stats(viaR4R2, 'dead'), stats(viaR5R2, 'dead')]);
+    expect([...engine.probes.suspectLinks()].sort()).to.deep.equal(['r1-r2', 'r2-r4', 'r2-r5', 'r4-r6', 'r5-r6']);
+    expect(engine.violation(high, viaR2R4), 'high\'s path crosses them').to.equal('down');
+  });
+
   it('a path another ingress\'s probes just found dead over the same links: the flow waits the confirmation too', async () => {
     const c = controller(t);
     const f = c.flow('high', 'forward');
