@@ -226,10 +226,11 @@ export class ProbeBook {
 
   /**
    * Links on a path some ingress says is dead, for no down link's reason nor
-   * its own end's (explainedByEndpoints), and on no path any ingress says is live (a probe goes out and back along the
-   * same links: a live path vouches for both directions of each of its
-   * links). The policy asks for every path it weighs: the answer is kept
-   * until the figures or the links change, or one of them goes stale.
+   * its own end's (explainedByEndpoints), and on no path any ingress says is
+   * live (a probe goes out and back along the same links: a live path
+   * vouches for both directions of each of its links). The policy asks for
+   * every path it weighs: the answer is kept until the figures or the links
+   * change, or one of them goes stale.
    */
   suspectLinks(nowMs = monoMs()): ReadonlySet<string> {
     const c = this.suspect;
