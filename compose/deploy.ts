@@ -10,7 +10,7 @@ import { channelCredentials, expectName, tlsFromDir } from '../proto/tls.js';
 import { generateCertificates } from './certs.js';
 import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
 import type { Topology } from '../topology/model.js';
-import { docker, ensureBaseImage, members, removeVolumes, runHealthCheck, waitRunning, type Member } from './docker.js';
+import { docker, ensureBaseImage, members, releaseStaleEndpoints, removeVolumes, runHealthCheck, waitRunning, type Member } from './docker.js';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/runtime.js';
 import { etcdBinary } from '../hostsetup/etcd.js';
 import { AGENT_SOCKET_VOLUME, composeFile, CONTROLLER_PORT, controllerService, HTTP_PORT, METRICS_PORT, portVariable } from '../topology/compose.js';
@@ -185,11 +185,26 @@ function controllerClient(o: Pick<DeployOptions, 'composeFile' | 'certs' | 'cont
   return o.tls ? new ControllerClient(address, channelCredentials(tlsFromDir(certsDir(o), 'srv6ctl')), expectName('controller')) : new ControllerClient(address);
 }
 
+/** how often `down` runs docker-compose down when a network kept a removed container's endpoint */
+const DOWN_ATTEMPTS = 3;
+
 /** `volumes`: etcd's data too (the intent: policies, pins); otherwise it waits for the next `up --controllers N`. */
 export async function deployDown(t: Topology, o: DeployOptions & { volumes?: boolean }): Promise<void> {
   o.log(`compose down (project ${o.project})`);
   // the controllers and etcd of `up --controllers N` go as orphans of the one-controller file
-  await compose(t, o, o.composeFile, ['down', '--remove-orphans']);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await compose(t, o, o.composeFile, ['down', '--remove-orphans']);
+      break;
+    } catch (e) {
+      // the containers are gone, the network kept an endpoint of one (Docker 20.10): released, down again
+      const stale = /error while removing network: network (\S+) id \S+ has active endpoints/.exec((e as Error).message);
+      if (!stale || attempt >= DOWN_ATTEMPTS) throw e;
+      const released = await releaseStaleEndpoints(docker(), stale[1]);
+      o.log(`  network ${stale[1]} still had ${released.join(', ') || 'an endpoint'} attached: released, down again`);
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
   rmSync(clusterFile(o), { force: true });
   // the agents' sockets (tmpfs, empty by now) always; etcd's data when asked
   for (const v of await removeVolumes(docker(), o.project, o.volumes ? undefined : AGENT_SOCKET_VOLUME)) o.log(`  removed volume ${v}`);
