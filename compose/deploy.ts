@@ -10,7 +10,7 @@ import { channelCredentials, expectName, tlsFromDir } from '../proto/tls.js';
 import { generateCertificates } from './certs.js';
 import { down as hostDown, up as hostUp } from '../hostsetup/host.js';
 import type { Topology } from '../topology/model.js';
-import { docker, ensureBaseImage, members, releaseStaleEndpoints, removeVolumes, runHealthCheck, waitRunning, type Member } from './docker.js';
+import { docker, ensureBaseImage, members, removeVolumes, runHealthCheck, waitRunning, type Member } from './docker.js';
 import { AGENT_ENV, AGENT_NODE_FLAGS } from '../agent/runtime.js';
 import { etcdBinary } from '../hostsetup/etcd.js';
 import { AGENT_SOCKET_VOLUME, composeFile, CONTROLLER_PORT, controllerService, HTTP_PORT, METRICS_PORT, portVariable } from '../topology/compose.js';
@@ -197,12 +197,15 @@ export async function deployDown(t: Topology, o: DeployOptions & { volumes?: boo
       await compose(t, o, o.composeFile, ['down', '--remove-orphans']);
       break;
     } catch (e) {
-      // the containers are gone, the network kept an endpoint of one (Docker 20.10): released, down again
+      // the containers are gone but Docker (20.10) still counts an endpoint on the network: sometimes for a
+      // moment, sometimes until dockerd restarts (`docker network inspect` then lists none)
       const stale = /error while removing network: network (\S+) id \S+ has active endpoints/.exec((e as Error).message);
-      if (!stale || attempt >= DOWN_ATTEMPTS) throw e;
-      const released = await releaseStaleEndpoints(docker(), stale[1]);
-      o.log(`  network ${stale[1]} still had ${released.join(', ') || 'an endpoint'} attached: released, down again`);
-      await new Promise((r) => setTimeout(r, 500 * attempt));
+      if (!stale) throw e;
+      if (attempt >= DOWN_ATTEMPTS) {
+        throw new Error(`${(e as Error).message}\nThe containers are gone; Docker still counts an endpoint on network ${stale[1]} (a Docker 20.10 bug). Restart dockerd, then: docker network rm ${stale[1]}`);
+      }
+      o.log(`  network ${stale[1]}: Docker still counts an endpoint of a removed container; down again`);
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
   }
   rmSync(clusterFile(o), { force: true });

@@ -44,19 +44,6 @@ export async function removeVolumes(d: Docker, project: string, only?: string): 
   return (Volumes ?? []).map((v) => v.Name);
 }
 
-/**
- * Force-disconnects what is still attached to a network none of whose containers exist any more (Docker
- * 20.10 can keep a removed container's endpoint for a while: removing the network then fails with "has
- * active endpoints"); the endpoints' names.
- */
-export async function releaseStaleEndpoints(d: Docker, network: string): Promise<string[]> {
-  const net = d.getNetwork(network);
-  const info = (await net.inspect()) as { Containers?: Record<string, { Name: string }> };
-  const attached = Object.entries(info.Containers ?? {});
-  for (const [id] of attached) await net.disconnect({ Container: id, Force: true });
-  return attached.map(([id, c]) => c.Name || id);
-}
-
 /** Waits until `expected` members run (none restarting or exited); throws with the ones that do not. */
 export async function waitRunning(d: Docker, project: string, expected: number, timeoutMs: number): Promise<Member[]> {
   const deadline = Date.now() + timeoutMs;
