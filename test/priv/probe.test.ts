@@ -79,6 +79,18 @@ describe('probes and fast reroute on the lab (privileged)', function () {
     stream.on('error', () => undefined);
     return { events, stop: () => stream.cancel() };
   };
+  /** High on PRIMARY, protected by a backup through the same r2 (r1-r2-r5-r6), both live; the backup's path. */
+  const protectWithSharedBackup = async (intervalMs?: number) => {
+    await r1.call('SetPath', setPathRequest(PRIMARY));
+    const sharing = ['r1', 'r2', 'r5', 'r6'];
+    const c = config();
+    c.paths = [PRIMARY, sharing].map((p) => ({ name: p.join(','), segments: probeSegments(t, p), interval_ms: intervalMs }));
+    c.protections![0].backup = sharing.join(',');
+    c.protections![0].backup_route = setPathRequest(sharing);
+    await r1.call('SetProbes', c);
+    await waitLive([PRIMARY.join(','), sharing.join(',')]);
+    return sharing;
+  };
   /** Injects a fault on a router; cleared by clearFaults (also after a failure). */
   const inject = (router: string, kind: 'drop' | 'blackhole' | 'lossy' | 'toward', arg = '') => {
     if (kind === 'blackhole') {
@@ -371,14 +383,7 @@ describe('probes and fast reroute on the lab (privileged)', function () {
   });
 
   it('a backup that dies with the primary: no failover, said once, and none when both come back', async () => {
-    await r1.call('SetPath', setPathRequest(PRIMARY));
-    const sharing = ['r1', 'r2', 'r5', 'r6'];
-    const c = config();
-    c.paths![1] = { name: sharing.join(','), segments: probeSegments(t, sharing) };
-    c.protections![0].backup = sharing.join(',');
-    c.protections![0].backup_route = setPathRequest(sharing);
-    await r1.call('SetProbes', c);
-    await waitLive([PRIMARY.join(','), sharing.join(',')]);
+    const sharing = await protectWithSharedBackup();
     const w = watch();
     await sleep(300);
     inject('r2', 'drop');
@@ -393,15 +398,8 @@ describe('probes and fast reroute on the lab (privileged)', function () {
   });
 
   it('a backup that dies an interval after the primary, still live then: the failover waits for it and refuses', async () => {
-    await r1.call('SetPath', setPathRequest(PRIMARY));
-    const sharing = ['r1', 'r2', 'r5', 'r6'];
     const intervalMs = 100;
-    const c = config();
-    c.paths = [PRIMARY, sharing].map((p) => ({ name: p.join(','), segments: probeSegments(t, p), interval_ms: intervalMs }));
-    c.protections![0].backup = sharing.join(',');
-    c.protections![0].backup_route = setPathRequest(sharing);
-    await r1.call('SetProbes', c);
-    await waitLive([PRIMARY.join(','), sharing.join(',')]);
+    const sharing = await protectWithSharedBackup(intervalMs);
     const w = watch();
     await sleep(300);
     // r2 stops forwarding the primary's probes (on to r4), then, an interval and a half later, everything:
