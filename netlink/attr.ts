@@ -72,6 +72,14 @@ export class NlWriter {
     this.buf.writeUInt32LE(this.len - at, at);
   }
 
+  /** A whole message encoded earlier, given a sequence number of its own. */
+  message(encoded: Uint8Array, seq: number): this {
+    const at = this.len;
+    this.bytes(encoded).pad();
+    this.buf.writeUInt32LE(seq, at + 8);
+    return this;
+  }
+
   attr(type: number, payload: Uint8Array): this {
     this.u16(NLA_HDRLEN + payload.length).u16(type).bytes(payload);
     return this.pad();

@@ -117,10 +117,18 @@ export class RtnlSession {
     return new NetlinkError(errno.ETIMEDOUT, undefined, undefined, `${what}: no answer from the kernel in ${this.timeoutMs} ms`);
   }
 
-  /** Runs the steps on the event loop, one request of this session after the other. */
+  /** async runs started and not settled */
+  private pending = 0;
+
+  /**
+   * Runs the steps on the event loop, one request of this session after the other. With none before
+   * it, a run starts at once: a switch's one request is sent, and acknowledged, within this call.
+   */
   private runAsync<T>(make: () => Steps<T>, what: string): Promise<T> {
-    const run = this.tail.then(() => this.drive(make, what));
-    this.tail = run.catch(() => undefined);
+    const run = this.pending === 0 ? this.drive(make, what) : this.tail.then(() => this.drive(make, what));
+    this.pending++;
+    const settled = () => { this.pending--; };
+    this.tail = run.then(settled, settled);
     return run;
   }
 
@@ -271,11 +279,7 @@ export class RtnlSession {
   replayAsync(encoded: Buffer): Promise<(NetlinkError | undefined)[]> {
     const spans: Buffer[] = [];
     for (const m of messages(encoded)) spans.push(encoded.subarray(m.body.byteOffset - encoded.byteOffset - C.NLMSG_HDRLEN, m.body.byteOffset - encoded.byteOffset + m.body.length));
-    return this.transactAsync(spans.length, (w, i, seq) => {
-      const at = w.len;
-      w.bytes(spans[i]).pad();
-      w.buf.writeUInt32LE(seq, at + 8);
-    });
+    return this.transactAsync(spans.length, (w, i, seq) => w.message(spans[i], seq));
   }
 
   /** One request that must be acknowledged; throws the kernel's error. */

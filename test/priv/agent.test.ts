@@ -253,6 +253,35 @@ describe('agent (privileged)', function () {
     ns.ip('link', 'del', 'eth2');
   });
 
+  it('SetPath once its device was deleted and made again (a new index): the request validated before follows the new link', async () => {
+    const req = { prefix: 'fd13::/64', table: 132, segments: ['fc00:2::1'], dev: 'eth3' };
+    const events: any[] = [];
+    const stream = agent.client.watchEvents({});
+    stream.on('data', (e) => events.push(e));
+    stream.on('error', () => undefined);
+    try {
+      veth(ns, 'eth3', ns, 'peer3');
+      expect((await agent.client.call('SetPath', req)).results[0].outcome).to.equal('created');
+      const oldIndex = ns.ipJson<any[]>('link', 'show', 'eth3')[0].ifindex;
+      await new Promise((r) => setTimeout(r, 200));
+      events.length = 0;
+      ns.ip('link', 'del', 'eth3');
+      veth(ns, 'eth3', ns, 'peer3');
+      expect(ns.ipJson<any[]>('link', 'show', 'eth3')[0].ifindex).to.not.equal(oldIndex);
+      // the agent reads its links again on the monitor's news (not through a call, which would read them too)
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && !events.some((e) => e.kind === 'link-added' && e.interface === 'eth3')) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      // the route left with the old link; the same request puts it on the new one (a stale index: ENODEV)
+      expect((await agent.client.call('SetPath', req)).results[0].outcome).to.be.oneOf(['created', 'replaced']);
+      expect(ns.ipJson<any[]>('-6', 'route', 'show', 'table', '132').map((r) => [r.dst, r.dev, r.encap])).to.deep.equal([['fd13::/64', 'eth3', 'seg6']]);
+    } finally {
+      stream.cancel();
+      try { ns.ip('link', 'del', 'eth3'); } catch { /* already gone: the test failed before making it */ }
+      ns.ip('-6', 'route', 'flush', 'table', '132');
+    }
+  });
+
   it('Sync converges to the desired state and reports the difference; dry_run changes nothing', async () => {
     const desired = {
       routes: [{ prefix: 'fd03:1::/64', table: 101, encap: { segments: ['fc00:2::1', 'fc00:6::d6'] }, dev: 'eth1' }],

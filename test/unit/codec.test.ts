@@ -18,7 +18,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { FIXTURES, loadHex } from '../fixtures/golden.js';
 import {
-  C, NlWriter, align4, attrs, decodeAddress, decodeLink, decodeRoute, decodeRule, encodeAddress, encodeOp, encodeRoute, encodeRule,
+  C, NlWriter, align4, attrs, decodeAddress, decodeLink, decodeRoute, decodeRule, encodeAddress, encodeOnce, encodeOp, encodeRoute, encodeRule,
   readSeg6Encap, readSeg6LocalEncap, type Address, type Link, type LwtEncap, type Route, type RtnlOp, type Rule,
 } from '../../netlink/index.js';
 
@@ -543,4 +543,23 @@ describe('codec: typed changes (encodeOp), the requests behind Rtnl.batch and th
       expect(spaced(body)).to.equal(spaced(direct));
     });
   }
+
+  it('a route change encoded once (encodeOnce) is sent as the same message with the sequence number of each send', () => {
+    for (const op of cases.map(([o]) => o).filter((o) => o.op !== 'addRule' && o.op !== 'deleteRule')) {
+      const encoded = encodeOnce(op);
+      const w = new NlWriter(64);
+      encodeOp(w, 7, op);
+      const fresh = w.take();
+      for (const seq of [7, 0x7ffffffe]) {
+        const sent = new NlWriter(64);
+        // behind another message of the same send, as in a batch
+        sent.u32(0);
+        encodeOp(sent, seq, { ...op, encoded } as RtnlOp);
+        const msg = sent.take().subarray(4);
+        expect(msg.readUInt32LE(8), `${op.op}: nlmsg_seq`).to.equal(seq);
+        msg.writeUInt32LE(7, 8);
+        expect(spaced(msg), op.op).to.equal(spaced(fresh));
+      }
+    }
+  });
 });

@@ -66,6 +66,21 @@ describe('RtnlSession: interrupted dumps, readiness', () => {
     expect(() => session(new ScriptedSocket(100)).dump(build, decode, 'link dump')).to.throw(/link dump: interrupted by concurrent changes 6 times/);
   });
 
+  it('starts a call at once when none is before it (its request sent by the time the call returns); one made meanwhile waits its turn', async () => {
+    const idle = new ScriptedSocket(0);
+    const first = session(idle).dumpAsync(build, decode, 'route dump');
+    expect(idle.dumps, 'sent within the call').to.equal(1);
+    expect(await first).to.deep.equal([1]);
+    // the first waits for readiness: the second sends nothing until the first is answered
+    const late = new ScriptedSocket(0, true);
+    const s = session(late);
+    const a = s.dumpAsync(build, decode, 'route dump');
+    const b = s.dumpAsync(build, decode, 'route dump');
+    expect(late.dumps).to.equal(1);
+    expect(await Promise.all([a, b])).to.deep.equal([[1], [2]]);
+    expect(late.dumps).to.equal(2);
+  });
+
   it('waits for readiness on the event loop when nothing is queued yet, and names the operation when nothing comes', async () => {
     const late = new ScriptedSocket(0, true);
     expect(await session(late).dumpAsync(build, decode, 'link dump')).to.deep.equal([1]);
