@@ -421,11 +421,12 @@ export class OwnedState {
    */
   private run(steps: Step[], stopOnError = false, distinct = new Set(steps.map((s) => s.key)).size === steps.length): Promise<(NetlinkError | undefined)[]> {
     // a switch (one step) to a route of pathRoutes sends its request as encoded the first time
-    const changes = steps.length === 1 ? [this.encodedOnce(steps[0].change)] : steps.map((s) => s.change);
+    const changes = steps.length === 1 ? [this.withEncodedRequest(steps[0].change)] : steps.map((s) => s.change);
     return this.rtnl.batch(changes, { retryENOMEM: distinct, stopOnError });
   }
 
-  private encodedOnce(change: RtnlOp): RtnlOp {
+  /** change, as pathChanges keeps it with its request encoded once, when its route is one of pathRoutes */
+  private withEncodedRequest(change: RtnlOp): RtnlOp {
     if (change.op !== 'addRoute' && change.op !== 'replaceRoute') return change;
     const changes = this.pathChanges.get(change.route);
     return changes ? (changes[change.op] ??= { ...change, encoded: encodeOnce(change) }) : change;
