@@ -1,7 +1,7 @@
 // gRPC status errors that name the field, the value and what was expected.
 import { status } from '@grpc/grpc-js';
-import { constants } from 'node:os';
-import { NetlinkError } from '../netlink/index.js';
+import { constants, release } from 'node:os';
+import { NetlinkError, NO_SRV6_ROUTES } from '../netlink/index.js';
 
 export class ApiError extends Error {
   constructor(readonly code: status, message: string) {
@@ -40,6 +40,10 @@ export function kernelError(where: string, err: NetlinkError, suffix = ''): ApiE
     return new ApiError(code, `${where}: the kernel is out of memory for it (${err.message}${retried}): `
       + 'expected room in kernel memory for what the request adds; send fewer or smaller routes, remove some, '
       + `or raise the memory limit of the agent's cgroup (the kernel charges route memory to it)${suffix}`);
+  }
+  // the kernel's own words for an encap type it was built without (lwtunnel_valid_encap_type)
+  if (err.errno === errno.EOPNOTSUPP && err.extack === 'lwt encapsulation type not supported') {
+    return new ApiError(status.FAILED_PRECONDITION, `${where}: this kernel (${release()}) does no SRv6: ${NO_SRV6_ROUTES}${suffix}`);
   }
   return new ApiError(code, `${where}: the kernel refused it: ${err.message}${suffix}`);
 }

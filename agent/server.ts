@@ -4,7 +4,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { constants, release } from 'node:os';
 import type { Logger } from 'pino';
-import { C, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES, SnapshotReader } from '../netlink/index.js';
+import { C, NO_SRV6_ROUTES, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES, SnapshotReader } from '../netlink/index.js';
 import type { ProbeConfig } from '../proto/gen/srv6/agent/v1/ProbeConfig.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
 import { addReflection } from '../proto/reflection.js';
@@ -83,26 +83,27 @@ export class Agent {
 
   /** Opens the netlink sockets, makes the SID anchor, finishes a batch a previous agent left, and builds the service. */
   static async start(opts: AgentOptions): Promise<Agent> {
-    if (opts.sidAnchor) {
-      const rtnl = new Rtnl();
-      try {
-        ensureSidAnchor(rtnl, opts.sidAnchor);
-      } finally {
-        rtnl.close();
-      }
+    const rtnl = new Rtnl();
+    let srv6Routes: boolean;
+    try {
+      srv6Routes = rtnl.supportsSrv6Routes();
+      if (opts.sidAnchor) ensureSidAnchor(rtnl, opts.sidAnchor);
+    } finally {
+      rtnl.close();
     }
+    if (!srv6Routes) opts.log.warn(`this kernel (${release()}) does no SRv6: ${NO_SRV6_ROUTES}`);
     const fencing = new Fencing({ required: opts.requireElection ?? false, file: opts.electionFile, log: opts.log });
     const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal });
     try {
       await state.recoverJournal();
-      return new Agent(opts, state, fencing);
+      return new Agent(opts, state, fencing, srv6Routes);
     } catch (e) {
       state.close();
       throw e;
     }
   }
 
-  private constructor(private readonly opts: AgentOptions, state: OwnedState, fencing: Fencing) {
+  private constructor(private readonly opts: AgentOptions, state: OwnedState, fencing: Fencing, private readonly srv6Routes: boolean) {
     this.state = state;
     this.fencing = fencing;
     this.events = new EventHub(opts.name, this.state);
@@ -208,9 +209,10 @@ export class Agent {
         seg6_enabled: sysctlIs('net/ipv6/conf/all/seg6_enabled', '1'),
         forwarding: sysctlIs('net/ipv6/conf/all/forwarding', '1'),
         counters: kernelAtLeast(5, 14),
-        actions: Object.keys(SEG6_LOCAL_ACTIONS).filter((a) => a !== 'End.DX2'),
-        modes: Object.keys(SEG6_MODES),
+        actions: this.srv6Routes ? Object.keys(SEG6_LOCAL_ACTIONS).filter((a) => a !== 'End.DX2') : [],
+        modes: this.srv6Routes ? Object.keys(SEG6_MODES) : [],
         kernel_release: release(),
+        srv6_routes: this.srv6Routes,
       },
       protocol: this.opts.protocol,
       started_unix_ms: String(this.startedMs),

@@ -32,6 +32,9 @@ chromium            test   the web view's test drives it headless (puppeteer-cor
 docker.io           test   the Docker deployment's test
 docker-compose      test   the Docker deployment's test
 debootstrap         test   the Docker deployment's test builds its base image from Debian's packages
+qemu-system-x86     vm     hostsetup/vm/run.sh: a guest on a kernel that does SRv6, where this one does not
+busybox-static      vm     hostsetup/vm/run.sh: the guest's initramfs
+kmod                vm     hostsetup/vm/run.sh: the guest's modules (depmod, modprobe)
 EOF
 )
 
@@ -42,10 +45,14 @@ case "$want" in
 esac
 me="npm $want: OS packages (hostsetup/os-packages.sh)"
 
+# the "vm" packages only for the tests, and only where this kernel does no SRv6 (hostsetup/vm/kernel-srv6.sh)
+vm=no
+[ "$want" = test ] && [ "$(id -u)" -eq 0 ] && ! bash "$(dirname "$0")/vm/kernel-srv6.sh" 2>/dev/null && vm=yes
 names=() whys=()
 while read -r pkg group why; do
   [ -n "$pkg" ] || continue
   [ "$want" = test ] || [ "$group" = start ] || continue
+  [ "$group" != vm ] || [ "$vm" = yes ] || continue
   names+=("$pkg") whys+=("$why")
 done <<<"$PACKAGES"
 

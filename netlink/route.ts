@@ -255,6 +255,24 @@ export function encodeRouteGet(w: NlWriter, seq: number, dst: string): void {
   w.end(at);
 }
 
+/** The probe's destination: the documentation prefix (RFC 3849), never a real one. */
+const ENCAP_PROBE_DST = '2001:db8:5e6::';
+
+/**
+ * A route request that asks whether the kernel builds lightweight tunnels of one type, and that no kernel
+ * installs: no device and an empty RTA_ENCAP. A kernel without the type answers EOPNOTSUPP ("lwt
+ * encapsulation type not supported", lwtunnel_valid_encap_type, before anything else); one with it goes on
+ * and refuses it for the missing device (ENODEV: test/fixtures/encap-probe).
+ */
+export function encodeEncapProbe(w: NlWriter, seq: number, encapType: number): void {
+  const at = w.begin(C.RTM_NEWROUTE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq);
+  writeRtmsg(w, { family: C.AF_INET6, dstLen: 128, table: C.RT_TABLE_MAIN, protocol: C.RTPROT_BOOT, type: C.RTN_UNICAST });
+  w.attr(C.RTA_DST, parseIPv6(ENCAP_PROBE_DST));
+  w.attrU16(C.RTA_ENCAP_TYPE, encapType);
+  w.endNest(w.nest(C.RTA_ENCAP));
+  w.end(at);
+}
+
 /** An RTM_GETROUTE dump request, filtered in the kernel (NETLINK_GET_STRICT_CHK) by table and protocol. */
 export function encodeRouteDump(w: NlWriter, seq: number, family: number, filter: { table?: number; protocol?: number } = {}): void {
   const at = w.begin(C.RTM_GETROUTE, C.NLM_F_REQUEST | C.NLM_F_DUMP, seq);

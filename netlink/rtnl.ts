@@ -11,7 +11,7 @@ import * as C from './constants.js';
 import { NetlinkError } from './error.js';
 import { decodeLink, encodeLinkChange, encodeLinkCreate, encodeLinkDelete, encodeLinkDump, type Link, type LinkSpec } from './link.js';
 import { decodeNeighbour, encodeNeighbourDump, type Neighbour } from './neigh.js';
-import { decodeRoute, encodeRoute, encodeRouteDump, encodeRouteGet, type Route } from './route.js';
+import { decodeRoute, encodeEncapProbe, encodeRoute, encodeRouteDump, encodeRouteGet, type Route } from './route.js';
 import { decodeRule, encodeRule, encodeRuleDump, type Rule } from './rule.js';
 import { RtnlSession, type Builder, type TransactOptions } from './session.js';
 
@@ -154,6 +154,18 @@ export class Rtnl extends RtnlSession {
   routeGet(dst: string): Route | undefined {
     return this.get(...READS.routeGet(dst));
   }
+
+  /** Whether the kernel builds routes with this encap (LWTUNNEL_ENCAP_*): see encodeEncapProbe; changes nothing. */
+  supportsEncap(encapType: number): boolean {
+    // only EOPNOTSUPP says no: no kernel installs the probe, one with the type refuses it for another reason
+    const [err] = this.transact(1, (w, _i, seq) => encodeEncapProbe(w, seq, encapType));
+    return err?.errno !== errno.EOPNOTSUPP;
+  }
+
+  /** Whether the kernel installs seg6 encap and seg6local routes (else: NO_SRV6_ROUTES). */
+  supportsSrv6Routes(): boolean {
+    return this.supportsEncap(C.LWTUNNEL_ENCAP_SEG6) && this.supportsEncap(C.LWTUNNEL_ENCAP_SEG6_LOCAL);
+  }
 }
 
 /**
@@ -190,6 +202,10 @@ export class AsyncRtnl extends RtnlSession {
     return this.getAsync(...READS.routeGet(dst));
   }
 }
+
+/** What a kernel without SRv6 routes lacks, for the errors that say so. */
+export const NO_SRV6_ROUTES = 'it was built without CONFIG_IPV6_SEG6_LWTUNNEL and refuses every seg6 encap and seg6local route '
+  + '(EOPNOTSUPP, "lwt encapsulation type not supported"); expected a kernel with it (Debian\'s linux-image-amd64 has it)';
 
 type RouteFilter = { table?: number; protocol?: number };
 

@@ -15,8 +15,10 @@
 //   status.ts     `srv6-lab status` and the description `up` prints
 //   nd.ts         neighbour-discovery measurement
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient } from '../../agent/client.js';
+import { NO_SRV6_ROUTES, Rtnl } from '../../netlink/index.js';
 import { desiredState } from '../../topology/desired.js';
 import type { Topology } from '../../topology/model.js';
 import { startEtcd } from '../etcd.js';
@@ -54,6 +56,7 @@ export async function labUp(t: Topology, opts: UpOptions): Promise<LabState> {
   const namespaces = nodes.map((n) => nsName(lab, n));
   const clash = namespaces.filter((n) => existingNamespaces().includes(n));
   if (clash.length) throw new Error(`lab ${lab} (or a namespace of its) already exists: ${clash.join(', ')}; run \`srv6-lab down --name ${lab}\` first`);
+  requireSrv6Kernel();
 
   mkdirSync(runDir(lab), { recursive: true });
   const state: LabState = { name: lab, topologyFile: t.file, namespaces, agents: {}, shaping: '', startedAt: new Date().toISOString(), realtime: opts.realtime };
@@ -96,6 +99,16 @@ export async function labUp(t: Topology, opts: UpOptions): Promise<LabState> {
     log(`failed: ${(e as Error).message}; removing what was built`);
     await labDown(lab);
     throw e;
+  }
+}
+
+/** Before anything is built: a kernel that refuses every SRv6 route would fail at the first router's Sync. */
+function requireSrv6Kernel(): void {
+  const rtnl = new Rtnl();
+  try {
+    if (!rtnl.supportsSrv6Routes()) throw new Error(`this kernel (${release()}) cannot run the lab: ${NO_SRV6_ROUTES}`);
+  } finally {
+    rtnl.close();
   }
 }
 

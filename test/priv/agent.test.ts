@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { SwitchStream } from '../../agent/switch-stream.js';
@@ -65,6 +65,20 @@ describe('agent (privileged)', function () {
       expect(mine.mac).to.equal(l.address);
     }
     expect(info.interfaces.find((i: { name: string }) => i.name === 'eth1').addresses).to.include('fd00:12::1/64');
+  });
+
+  it('GetInfo says whether the kernel does SRv6 routes, as iproute2 finds; without them a seg6 route is FAILED_PRECONDITION naming the kernel option, nothing changed', async () => {
+    const info = await agent.client.call('GetInfo', {});
+    const tried = spawnSync('ip', ['-n', ns.name, '-6', 'route', 'add', 'fd00:7e::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00:1::1', 'dev', 'eth1'], { encoding: 'utf8' });
+    if (tried.status === 0) ns.ip('-6', 'route', 'del', 'fd00:7e::/64');
+    expect(info.kernel.srv6_routes, `ip: ${tried.stderr.trim() || 'installed'}`).to.equal(tried.status === 0);
+    expect(info.kernel.modes.length > 0, 'modes listed only when the kernel does them').to.equal(info.kernel.srv6_routes);
+    if (info.kernel.srv6_routes) return;
+    const before = kernelSnapshot(ns);
+    const err = await rejects(agent.client.call('SetPath', { prefix: 'fd03:1::/64', table: 101, segments: ['fc00:2::1'], dev: 'eth1' }));
+    expect(err.code).to.equal(grpc.status.FAILED_PRECONDITION);
+    expect(err.details).to.match(/does no SRv6: it was built without CONFIG_IPV6_SEG6_LWTUNNEL/);
+    expect(kernelSnapshot(ns)).to.equal(before);
   });
 
   it('SetPath installs the encap route exactly as iproute2 shows it', async () => {

@@ -48,6 +48,20 @@ async function capture(namespace: string, dev: string, filter: string, traffic: 
   return out.split('\n').filter(Boolean).length;
 }
 
+describe('srv6-lab up on a kernel that does no SRv6 (privileged)', () => {
+  it('refuses at once, naming the kernel option, and builds nothing', function () {
+    requireRoot(this);
+    const seg6 = spawnSync('bash', [join(dirname(LAB_MAIN), '..', '..', '..', 'hostsetup', 'vm', 'kernel-srv6.sh')], { encoding: 'utf8' });
+    if (seg6.status === 0) this.skip(); // this kernel does SRv6: every other test here builds the lab on it
+    const name = labName('k');
+    const before = namespaces();
+    const r = lab('up', '--name', name, '--no-controller');
+    expect(r.status, r.stdout + r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/cannot run the lab: it was built without CONFIG_IPV6_SEG6_LWTUNNEL/);
+    expect(namespaces()).to.deep.equal(before);
+  });
+});
+
 describe('srv6-lab: the reference network in namespaces (privileged)', function () {
   this.timeout(120_000);
   const name = labName('ref');

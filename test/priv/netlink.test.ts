@@ -4,6 +4,7 @@
 // read back with our own dump. Every describe owns a fresh namespace.
 // Over 300 lines: one fixture lab per kind of object, each read back with iproute2.
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import {
   C, NetlinkError, Rtnl, RtnlMonitor, encodeRoute, encodeRule, notSent, type LwtEncap, type Nexthop, type Route, type RtnlEvent, type Rule,
 } from '../../netlink/index.js';
@@ -235,6 +236,24 @@ describe('netlink against the kernel (privileged)', function () {
       lab().add(lab().route('fd30::', 64, { oif: undefined, multipath }), C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_REPLACE);
       const j = lab().show('fd30::/64');
       expect(j.nexthops.map((nh: any) => [nh.segs, nh.weight])).to.deep.equal([[['fc00:c::1'], 1], [['fc00:d::1'], 7]]);
+    });
+  });
+
+  describe('SRv6 routes: whether this kernel does them', () => {
+    const lab = useLab('nl-srv6-support');
+
+    it('says what iproute2 finds (a seg6 encap route and an End SID), and the asking changes nothing (ip -j)', () => {
+      const routes = () => lab().ns.ipJson('-6', 'route', 'show', 'table', 'all');
+      const before = routes();
+      const answer = lab().rtnl.supportsSrv6Routes();
+      expect(routes(), 'the probe installs nothing').to.deep.equal(before);
+
+      const ip = (...args: string[]) => spawnSync('ip', ['-n', lab().ns.name, '-6', 'route', 'add', ...args], { encoding: 'utf8' });
+      const encap = ip('fd00:77::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00:1::1', 'dev', 'veth0');
+      const sid = ip('fc00:77::1/128', 'encap', 'seg6local', 'action', 'End', 'dev', 'veth0');
+      expect(answer, `iproute2: seg6 ${encap.status === 0 ? 'installed' : encap.stderr}, seg6local ${sid.status === 0 ? 'installed' : sid.stderr}`)
+        .to.equal(encap.status === 0 && sid.status === 0);
+      if (!answer) expect(encap.stderr).to.match(/lwt encapsulation type not supported/);
     });
   });
 

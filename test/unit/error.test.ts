@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { kernelError } from '../../agent/errors.js';
 import { C, NetlinkError, NlWriter, ackError, errnoName, fromSyscallError, messages, parseAck, type NlMsg } from '../../netlink/index.js';
-import { EXTACK_CASES, EXTACK_SEQ, extackRequest } from '../fixtures/extack-cases.js';
+import { ENCAP_PROBE_SEQ, ENCAP_PROBE_TYPES, EXTACK_CASES, EXTACK_SEQ, encapProbeRequest, extackRequest } from '../fixtures/extack-cases.js';
 
 const { errno } = constants;
 
@@ -95,8 +95,8 @@ function fixturesDir(): string {
   }
 }
 
-function loadHex(file: string): { comments: string[]; bytes: Buffer } {
-  const lines = readFileSync(join(fixturesDir(), file), 'utf8').split('\n');
+function loadHex(file: string, dir = fixturesDir()): { comments: string[]; bytes: Buffer } {
+  const lines = readFileSync(join(dir, file), 'utf8').split('\n');
   const hex = lines.filter((l) => !l.startsWith('#')).join('').replace(/\s+/g, '');
   if (!/^([0-9a-f]{2})+$/.test(hex)) throw new Error(`${file}: not hex`);
   return { comments: lines.filter((l) => l.startsWith('#')).map((l) => l.slice(1).trim()), bytes: Buffer.from(hex, 'hex') };
@@ -232,5 +232,40 @@ describe('error: the agent\'s status for a kernel refusal', () => {
     const e = kernelError(where, new NetlinkError(errno.ENODEV), suffix);
     expect(e.code).to.equal(grpcStatus.FAILED_PRECONDITION);
     expect(e.message).to.equal(`${where}: the kernel refused it: ENODEV${suffix}`);
+  });
+});
+
+describe('error: the SRv6 probe (Rtnl.supportsEncap) against both kinds of kernel (golden bytes from test/fixtures/capture-encap-probe.ts)', () => {
+  const dir = join(dirname(fixturesDir()), 'encap-probe');
+  // captured on Linux 6.18 built without CONFIG_IPV6_SEG6_LWTUNNEL, and on Debian's 6.1 (with it)
+  const EXPECTED = {
+    'no-srv6': { errno: errno.EOPNOTSUPP, extack: 'lwt encapsulation type not supported' },
+    srv6: { errno: errno.ENODEV },
+  };
+
+  for (const [kernel, want] of Object.entries(EXPECTED)) {
+    for (const [name, type] of Object.entries(ENCAP_PROBE_TYPES)) {
+      describe(`${kernel}-${name}`, () => {
+        it('our encoder emits the captured request, byte for byte', () => {
+          expect(encapProbeRequest(type).toString('hex')).to.equal(loadHex(`${kernel}-${name}.request.hex`, dir).bytes.toString('hex'));
+        });
+
+        it(`the reply parses to ${JSON.stringify(want)}: ${kernel === 'srv6' ? 'not EOPNOTSUPP, so the kernel does SRv6' : 'EOPNOTSUPP, the one answer that says no'}`, () => {
+          const msgs = [...messages(loadHex(`${kernel}-${name}.hex`, dir).bytes)];
+          expect(msgs).to.have.length(1);
+          expect(msgs[0].seq).to.equal(ENCAP_PROBE_SEQ);
+          expect(parseAck(msgs[0])).to.deep.equal(want);
+        });
+      });
+    }
+  }
+
+  it("the kernel's refusal of a seg6 route there becomes FAILED_PRECONDITION naming the kernel option; another EOPNOTSUPP stays INVALID_ARGUMENT", () => {
+    const [msg] = [...messages(loadHex('no-srv6-seg6.hex', dir).bytes)];
+    const ack = parseAck(msg);
+    const e = kernelError('routes[0] (upsert route table 101 fd03:1::/64)', new NetlinkError(ack.errno, ack.extack), '; nothing changed');
+    expect(e.code).to.equal(grpcStatus.FAILED_PRECONDITION);
+    expect(e.message).to.match(/^routes\[0\] \(upsert route table 101 fd03:1::\/64\): this kernel \(.+\) does no SRv6: it was built without CONFIG_IPV6_SEG6_LWTUNNEL and refuses every seg6 encap and seg6local route .*; nothing changed$/);
+    expect(kernelError('x', new NetlinkError(errno.EOPNOTSUPP, 'Change operation not supported')).code).to.equal(grpcStatus.INVALID_ARGUMENT);
   });
 });

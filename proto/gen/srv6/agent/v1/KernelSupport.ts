@@ -8,6 +8,12 @@ export interface KernelSupport {
   'actions'?: (string)[];
   'modes'?: (string)[];
   'kernel_release'?: (string);
+  /**
+   * The kernel installs seg6 encap and seg6local routes (built with CONFIG_IPV6_SEG6_LWTUNNEL), asked once at
+   * the agent's start with a request no kernel installs. False: every SRv6 route is refused with
+   * FAILED_PRECONDITION, and actions and modes are empty.
+   */
+  'srv6_routes'?: (boolean);
 }
 
 export interface KernelSupport__Output {
@@ -17,4 +23,10 @@ export interface KernelSupport__Output {
   'actions': (string)[];
   'modes': (string)[];
   'kernel_release': (string);
+  /**
+   * The kernel installs seg6 encap and seg6local routes (built with CONFIG_IPV6_SEG6_LWTUNNEL), asked once at
+   * the agent's start with a request no kernel installs. False: every SRv6 route is refused with
+   * FAILED_PRECONDITION, and actions and modes are empty.
+   */
+  'srv6_routes': (boolean);
 }
