@@ -22,6 +22,7 @@ import { Fencing } from './fencing.js';
 import { ProbeService } from './probe/service.js';
 import { STAMP_PORT } from './probe/stamp.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
+import type { RuleSelectors } from './validate.js';
 import { DEFAULT_INTERVAL_MS, MAX_INTERVAL_MS, MIN_INTERVAL_MS, TelemetrySampler } from './telemetry.js';
 import { onWallClockTicks } from './ticker.js';
 
@@ -62,6 +63,12 @@ function kernelAtLeast(major: number, minor: number): boolean {
   return a > major || (a === major && b >= minor);
 }
 
+/** What the agent asked the kernel at its start (Rtnl's probes: requests no kernel installs). */
+interface KernelFeatures {
+  srv6Routes: boolean;
+  ruleSelectors: RuleSelectors;
+}
+
 const DRY_RUN_OUTCOME: Record<Outcome, string> = {
   created: 'would-create', replaced: 'would-replace', deleted: 'would-delete', unchanged: 'unchanged', absent: 'absent',
 };
@@ -84,26 +91,29 @@ export class Agent {
   /** Opens the netlink sockets, makes the SID anchor, finishes a batch a previous agent left, and builds the service. */
   static async start(opts: AgentOptions): Promise<Agent> {
     const rtnl = new Rtnl();
-    let srv6Routes: boolean;
+    let kernel: KernelFeatures;
     try {
-      srv6Routes = rtnl.supportsSrv6Routes();
+      kernel = {
+        srv6Routes: rtnl.supportsSrv6Routes(),
+        ruleSelectors: { dscp: rtnl.knowsRuleSelector(C.FRA_DSCP), flowlabel: rtnl.knowsRuleSelector(C.FRA_FLOWLABEL) },
+      };
       if (opts.sidAnchor) ensureSidAnchor(rtnl, opts.sidAnchor);
     } finally {
       rtnl.close();
     }
-    if (!srv6Routes) opts.log.warn(`this kernel (${release()}) does no SRv6: ${NO_SRV6_ROUTES}`);
+    if (!kernel.srv6Routes) opts.log.warn(`this kernel (${release()}) does no SRv6: ${NO_SRV6_ROUTES}`);
     const fencing = new Fencing({ required: opts.requireElection ?? false, file: opts.electionFile, log: opts.log });
-    const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal });
+    const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal, ruleSelectors: kernel.ruleSelectors });
     try {
       await state.recoverJournal();
-      return new Agent(opts, state, fencing, srv6Routes);
+      return new Agent(opts, state, fencing, kernel);
     } catch (e) {
       state.close();
       throw e;
     }
   }
 
-  private constructor(private readonly opts: AgentOptions, state: OwnedState, fencing: Fencing, private readonly srv6Routes: boolean) {
+  private constructor(private readonly opts: AgentOptions, state: OwnedState, fencing: Fencing, private readonly kernel: KernelFeatures) {
     this.state = state;
     this.fencing = fencing;
     this.events = new EventHub(opts.name, this.state);
@@ -209,10 +219,12 @@ export class Agent {
         seg6_enabled: sysctlIs('net/ipv6/conf/all/seg6_enabled', '1'),
         forwarding: sysctlIs('net/ipv6/conf/all/forwarding', '1'),
         counters: kernelAtLeast(5, 14),
-        actions: this.srv6Routes ? Object.keys(SEG6_LOCAL_ACTIONS).filter((a) => a !== 'End.DX2') : [],
-        modes: this.srv6Routes ? Object.keys(SEG6_MODES) : [],
+        actions: this.kernel.srv6Routes ? Object.keys(SEG6_LOCAL_ACTIONS).filter((a) => a !== 'End.DX2') : [],
+        modes: this.kernel.srv6Routes ? Object.keys(SEG6_MODES) : [],
         kernel_release: release(),
-        srv6_routes: this.srv6Routes,
+        srv6_routes: this.kernel.srv6Routes,
+        rule_dscp: this.kernel.ruleSelectors.dscp,
+        rule_flowlabel: this.kernel.ruleSelectors.flowlabel,
       },
       protocol: this.opts.protocol,
       started_unix_ms: String(this.startedMs),

@@ -46,6 +46,8 @@ export interface StateOptions {
   journal?: string;
   /** a namespace other than this process's (tests) */
   netns?: string;
+  /** the rule selectors this kernel matches on (absent: not asked, all taken) */
+  ruleSelectors?: V.RuleSelectors;
 }
 
 const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, constants.errno.EEXIST]);
@@ -84,6 +86,7 @@ export class OwnedState {
   readonly sidAnchor?: string;
   private readonly log: Logger;
   private readonly journal?: string;
+  private readonly ruleSelectors?: V.RuleSelectors;
 
   private constructor(
     /** changes, and the snapshots they are planned against */
@@ -96,6 +99,7 @@ export class OwnedState {
     this.log = opts.log;
     this.sidAnchor = opts.sidAnchor;
     this.journal = opts.journal;
+    this.ruleSelectors = opts.ruleSelectors;
   }
 
   static async open(opts: StateOptions): Promise<OwnedState> {
@@ -191,6 +195,7 @@ export class OwnedState {
         return routeDevs.get(addr);
       },
       sidAnchor: this.sidAnchor,
+      ruleSelectors: this.ruleSelectors,
     };
   }
 

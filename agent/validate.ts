@@ -21,6 +21,23 @@ export interface ResolveContext {
   routeDev(addr: string): number | undefined;
   /** where SIDs without a dev are bound (the agent's anchor interface), if any */
   sidAnchor?: string;
+  /** the rule selectors the kernel matches on (Rtnl.knowsRuleSelector); absent: not asked, all taken */
+  ruleSelectors?: RuleSelectors;
+}
+
+/** Selectors a kernel before Linux 6.15 ignores in a rule, matching every packet instead. */
+export interface RuleSelectors {
+  dscp: boolean;
+  flowlabel: boolean;
+}
+
+const SELECTOR_NAMES: Record<keyof RuleSelectors, string> = { dscp: 'DSCP (FRA_DSCP)', flowlabel: 'the flow label (FRA_FLOWLABEL)' };
+
+/** A selector the kernel would ignore: refused, never installed as a rule that matches everything. */
+function selectorKnown(field: string, name: keyof RuleSelectors, value: number, table: number, ctx: ResolveContext): void {
+  if (ctx.ruleSelectors?.[name] !== false) return;
+  throw new ApiError(status.FAILED_PRECONDITION, `${field}.${name}: ${value}: this kernel does not match rules on ${SELECTOR_NAMES[name]}, `
+    + `it would ignore the selector and send every packet to table ${table}: expected a kernel that does (Linux 6.15 or later) or another selector`);
 }
 
 export const ROUTE_TYPES: Record<string, number> = {
@@ -234,10 +251,14 @@ export function rule(field: string, r: ApiRule | null | undefined, ctx: ResolveC
   if (r.iif) out.iifname = r.iif;
   if (r.oif) out.oifname = r.oif;
   if (isSet(r.tos)) out.tos = num(`${field}.tos`, r.tos, 1, 255, 'a traffic class byte');
-  if (r.dscp !== undefined && r.dscp !== null) out.dscp = num(`${field}.dscp`, r.dscp, 0, 63, 'a DSCP value');
+  if (r.dscp !== undefined && r.dscp !== null) {
+    out.dscp = num(`${field}.dscp`, r.dscp, 0, 63, 'a DSCP value');
+    selectorKnown(field, 'dscp', out.dscp, out.table, ctx);
+  }
   if (isSet(r.flowlabel) || isSet(r.flowlabel_mask)) {
     out.flowlabel = num(`${field}.flowlabel`, r.flowlabel ?? 0, 0, 0xfffff, 'a 20-bit flow label');
     out.flowlabelMask = isSet(r.flowlabel_mask) ? num(`${field}.flowlabel_mask`, r.flowlabel_mask, 1, 0xfffff, 'a 20-bit mask') : 0xfffff;
+    selectorKnown(field, 'flowlabel', out.flowlabel, out.table, ctx);
   }
   return out;
 }

@@ -12,7 +12,7 @@ import { NetlinkError } from './error.js';
 import { decodeLink, encodeLinkChange, encodeLinkCreate, encodeLinkDelete, encodeLinkDump, type Link, type LinkSpec } from './link.js';
 import { decodeNeighbour, encodeNeighbourDump, type Neighbour } from './neigh.js';
 import { decodeRoute, encodeEncapProbe, encodeRoute, encodeRouteDump, encodeRouteGet, type Route } from './route.js';
-import { decodeRule, encodeRule, encodeRuleDump, type Rule } from './rule.js';
+import { decodeRule, encodeRule, encodeRuleDump, encodeRuleSelectorProbe, type Rule } from './rule.js';
 import { RtnlSession, type Builder, type TransactOptions } from './session.js';
 
 const { errno } = constants;
@@ -157,9 +157,15 @@ export class Rtnl extends RtnlSession {
 
   /** Whether the kernel builds routes with this encap (LWTUNNEL_ENCAP_*): see encodeEncapProbe; changes nothing. */
   supportsEncap(encapType: number): boolean {
-    // only EOPNOTSUPP says no: no kernel installs the probe, one with the type refuses it for another reason
     const [err] = this.transact(1, (w, _i, seq) => encodeEncapProbe(w, seq, encapType));
-    return err?.errno !== errno.EOPNOTSUPP;
+    return encapSupported(err);
+  }
+
+  /** Whether the kernel matches policy rules on this FRA_* selector (FRA_DSCP, FRA_FLOWLABEL): see encodeRuleSelectorProbe. */
+  knowsRuleSelector(attrType: number): boolean {
+    let offset = -1;
+    const [err] = this.transact(1, (w, _i, seq) => { offset = encodeRuleSelectorProbe(w, seq, attrType); });
+    return ruleSelectorKnown(err, offset);
   }
 
   /** Whether the kernel installs seg6 encap and seg6local routes (else: NO_SRV6_ROUTES). */
@@ -201,6 +207,16 @@ export class AsyncRtnl extends RtnlSession {
   routeGet(dst: string): Promise<Route | undefined> {
     return this.getAsync(...READS.routeGet(dst));
   }
+}
+
+/** The answer to encodeEncapProbe: only EOPNOTSUPP says no (no kernel installs it; one with the type refuses it otherwise). */
+export function encapSupported(err: NetlinkError | undefined): boolean {
+  return err?.errno !== errno.EOPNOTSUPP;
+}
+
+/** The answer to encodeRuleSelectorProbe: yes when the kernel blamed the selector (at the offset the encoder returned). */
+export function ruleSelectorKnown(err: NetlinkError | undefined, offset: number): boolean {
+  return err?.extackOffset === offset;
 }
 
 /** What a kernel without SRv6 routes lacks, for the errors that say so. */

@@ -68,6 +68,21 @@ export function encodeRule(w: NlWriter, msgType: number, flags: number, seq: num
   return at;
 }
 
+/**
+ * A rule request that asks whether the kernel knows one FRA_* selector, and that no kernel installs: action
+ * goto without a target, and the selector with an empty payload. A kernel that knows the attribute refuses
+ * the payload in its policy check and blames the attribute (the extack offset this returns); one that does
+ * not ignores it (rules are parsed leniently: it would have matched every packet) and refuses the goto.
+ */
+export function encodeRuleSelectorProbe(w: NlWriter, seq: number, attrType: number): number {
+  const at = w.begin(C.RTM_NEWRULE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq);
+  w.u8(C.AF_INET6).u8(0).u8(0).u8(0).u8(C.RT_TABLE_UNSPEC).u8(0).u8(0).u8(C.FR_ACT_GOTO).u32(0);
+  const offset = w.len - at;
+  w.u16(C.NLA_HDRLEN).u16(attrType);
+  w.end(at);
+  return offset;
+}
+
 export function decodeRule(body: Buffer): Rule {
   const family = body[0];
   const r: Rule = {

@@ -33,7 +33,7 @@ if [ -z "$accel" ]; then
 fi
 case "$accel" in
   kvm) accel_args=(-accel kvm -cpu host) ;;
-  tcg) accel_args=(-accel tcg,thread=multi -cpu max) ;;
+  tcg) accel_args=(-accel tcg,thread=multi -cpu Westmere) ;;
   *) die "SRV6_VM_ACCEL=$accel: expected kvm or tcg" ;;
 esac
 for c in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static depmod:kmod apt-get:apt; do

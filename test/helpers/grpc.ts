@@ -1,12 +1,24 @@
 // gRPC helpers for tests: list a server's services through reflection, as grpcurl
 // does, run the Python reflection client, which shares nothing with our stack,
-// and take the error of a call that must fail.
+// and take the error of a call (or a check) that must fail.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApiError } from '../../agent/errors.js';
+
+/** The ApiError a synchronous check throws (the agent's refusal before any gRPC); throws when it throws nothing else. */
+export function refusal(fn: () => unknown): ApiError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
 
 /** The error a call fails with; throws when it succeeds. */
 export async function rejects(p: Promise<unknown>): Promise<grpc.ServiceError> {

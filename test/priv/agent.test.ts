@@ -172,7 +172,17 @@ describe('agent (privileged)', function () {
     expect(again.results.map((r: { outcome: string }) => r.outcome)).to.deep.equal(new Array(ops.length).fill('unchanged'));
   });
 
-  it('matches DSCP and flow label in rules (Linux 6.15+), read back from the kernel', async () => {
+  it('matches DSCP and flow label in rules (Linux 6.15+), read back from the kernel; a kernel that would ignore them: FAILED_PRECONDITION, nothing changed', async () => {
+    const { kernel } = await agent.client.call('GetInfo', {});
+    if (!kernel.rule_dscp || !kernel.rule_flowlabel) {
+      const before = kernelSnapshot(ns);
+      const selector = kernel.rule_flowlabel ? 'dscp' : 'flowlabel';
+      const err = await rejects(agent.client.call('Apply', { ops: [{ rule: { priority: 2000, table: 201, [selector]: 46 } }] }));
+      expect(err.code).to.equal(grpc.status.FAILED_PRECONDITION);
+      expect(err.details).to.match(new RegExp(`^ops\\[0\\]\\.rule\\.${selector}: 46: this kernel does not match rules on .*send every packet to table 201`));
+      expect(kernelSnapshot(ns)).to.equal(before);
+      return;
+    }
     await agent.client.call('Apply', { ops: [
       { rule: { priority: 2000, flowlabel: 0xfffc4, table: 201 } },
       { rule: { priority: 2001, dscp: 46, table: 202 } },

@@ -8,8 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { kernelError } from '../../agent/errors.js';
-import { C, NetlinkError, NlWriter, ackError, errnoName, fromSyscallError, messages, parseAck, type NlMsg } from '../../netlink/index.js';
-import { ENCAP_PROBE_SEQ, ENCAP_PROBE_TYPES, EXTACK_CASES, EXTACK_SEQ, encapProbeRequest, extackRequest } from '../fixtures/extack-cases.js';
+import { C, NetlinkError, NlWriter, ackError, encapSupported, errnoName, fromSyscallError, messages, parseAck, ruleSelectorKnown, type NlMsg } from '../../netlink/index.js';
+import { EXTACK_CASES, EXTACK_SEQ, extackRequest, KERNEL_PROBE_SEQ, KERNEL_PROBES } from '../fixtures/extack-cases.js';
 
 const { errno } = constants;
 
@@ -235,33 +235,49 @@ describe('error: the agent\'s status for a kernel refusal', () => {
   });
 });
 
-describe('error: the SRv6 probe (Rtnl.supportsEncap) against both kinds of kernel (golden bytes from test/fixtures/capture-encap-probe.ts)', () => {
-  const dir = join(dirname(fixturesDir()), 'encap-probe');
-  // captured on Linux 6.18 built without CONFIG_IPV6_SEG6_LWTUNNEL, and on Debian's 6.1 (with it)
-  const EXPECTED = {
-    'no-srv6': { errno: errno.EOPNOTSUPP, extack: 'lwt encapsulation type not supported' },
-    srv6: { errno: errno.ENODEV },
+describe("error: Rtnl's questions to the kernel on two kinds of kernel (golden bytes from test/fixtures/capture-kernel-probes.ts)", () => {
+  const dir = join(dirname(fixturesDir()), 'kernel-probes');
+  // this machine's Linux 6.18 (built without CONFIG_IPV6_SEG6_LWTUNNEL), and Debian's 6.1 (with it; before FRA_DSCP
+  // and FRA_FLOWLABEL, which it ignores: a rule with them would have matched every packet)
+  const KERNELS: Record<string, Record<string, { ack: { errno: number; extack?: string; extackOffset?: number }; yes: boolean }>> = {
+    'linux-6.18-no-srv6': {
+      seg6: { ack: { errno: errno.EOPNOTSUPP, extack: 'lwt encapsulation type not supported' }, yes: false },
+      seg6local: { ack: { errno: errno.EOPNOTSUPP, extack: 'lwt encapsulation type not supported' }, yes: false },
+      'rule-dscp': { ack: { errno: errno.EINVAL, extack: 'Error parsing msg', extackOffset: 28 }, yes: true },
+      'rule-flowlabel': { ack: { errno: errno.EINVAL, extack: 'Error parsing msg', extackOffset: 28 }, yes: true },
+    },
+    'debian-6.1': {
+      seg6: { ack: { errno: errno.ENODEV }, yes: true },
+      seg6local: { ack: { errno: errno.ENODEV }, yes: true },
+      'rule-dscp': { ack: { errno: errno.EINVAL, extack: 'Missing goto target for action goto' }, yes: false },
+      'rule-flowlabel': { ack: { errno: errno.EINVAL, extack: 'Missing goto target for action goto' }, yes: false },
+    },
   };
 
-  for (const [kernel, want] of Object.entries(EXPECTED)) {
-    for (const [name, type] of Object.entries(ENCAP_PROBE_TYPES)) {
-      describe(`${kernel}-${name}`, () => {
+  for (const [kernel, probes] of Object.entries(KERNELS)) {
+    for (const [name, want] of Object.entries(probes)) {
+      describe(`${kernel}: ${name}`, () => {
+        const { request, blamed } = KERNEL_PROBES[name]();
+
         it('our encoder emits the captured request, byte for byte', () => {
-          expect(encapProbeRequest(type).toString('hex')).to.equal(loadHex(`${kernel}-${name}.request.hex`, dir).bytes.toString('hex'));
+          expect(request.toString('hex')).to.equal(loadHex(`${kernel}-${name}.request.hex`, dir).bytes.toString('hex'));
         });
 
-        it(`the reply parses to ${JSON.stringify(want)}: ${kernel === 'srv6' ? 'not EOPNOTSUPP, so the kernel does SRv6' : 'EOPNOTSUPP, the one answer that says no'}`, () => {
+        it(`the reply parses to what the kernel said, and Rtnl decides ${want.yes ? 'yes' : 'no'} on it`, () => {
           const msgs = [...messages(loadHex(`${kernel}-${name}.hex`, dir).bytes)];
           expect(msgs).to.have.length(1);
-          expect(msgs[0].seq).to.equal(ENCAP_PROBE_SEQ);
-          expect(parseAck(msgs[0])).to.deep.equal(want);
+          expect(msgs[0].seq).to.equal(KERNEL_PROBE_SEQ);
+          const ack = parseAck(msgs[0]);
+          expect(ack).to.deep.include(want.ack);
+          const err = new NetlinkError(ack.errno, ack.extack, ack.extackOffset);
+          expect(blamed === undefined ? encapSupported(err) : ruleSelectorKnown(err, blamed)).to.equal(want.yes);
         });
       });
     }
   }
 
   it("the kernel's refusal of a seg6 route there becomes FAILED_PRECONDITION naming the kernel option; another EOPNOTSUPP stays INVALID_ARGUMENT", () => {
-    const [msg] = [...messages(loadHex('no-srv6-seg6.hex', dir).bytes)];
+    const [msg] = [...messages(loadHex('linux-6.18-no-srv6-seg6.hex', dir).bytes)];
     const ack = parseAck(msg);
     const e = kernelError('routes[0] (upsert route table 101 fd03:1::/64)', new NetlinkError(ack.errno, ack.extack), '; nothing changed');
     expect(e.code).to.equal(grpcStatus.FAILED_PRECONDITION);

@@ -9,22 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { AgentClient } from '../../agent/client.js';
-import { ApiError } from '../../agent/errors.js';
+import { refusal } from '../helpers/grpc.js';
 import { Fencing } from '../../agent/fencing.js';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { AGENT_PROTO, loadPackage } from '../../proto/load.js';
 
 const log = pino({ level: 'silent' });
-
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('Fencing', () => {
   let dir: string;

@@ -14,6 +14,13 @@ export interface KernelSupport {
    * FAILED_PRECONDITION, and actions and modes are empty.
    */
   'srv6_routes'?: (boolean);
+  /**
+   * Policy rules match on DSCP / on the flow label (FRA_DSCP, FRA_FLOWLABEL: Linux 6.15 and later), asked
+   * likewise. A kernel without them would ignore the selector and match every packet: a rule with it is
+   * refused with FAILED_PRECONDITION.
+   */
+  'rule_dscp'?: (boolean);
+  'rule_flowlabel'?: (boolean);
 }
 
 export interface KernelSupport__Output {
@@ -29,4 +36,11 @@ export interface KernelSupport__Output {
    * FAILED_PRECONDITION, and actions and modes are empty.
    */
   'srv6_routes': (boolean);
+  /**
+   * Policy rules match on DSCP / on the flow label (FRA_DSCP, FRA_FLOWLABEL: Linux 6.15 and later), asked
+   * likewise. A kernel without them would ignore the selector and match every packet: a rule with it is
+   * refused with FAILED_PRECONDITION.
+   */
+  'rule_dscp': (boolean);
+  'rule_flowlabel': (boolean);
 }
