@@ -262,7 +262,7 @@ const ENCAP_PROBE_DST = '2001:db8:5e6::';
  * A route request that asks whether the kernel builds lightweight tunnels of one type, and that no kernel
  * installs: no device and an empty RTA_ENCAP. A kernel without the type answers EOPNOTSUPP ("lwt
  * encapsulation type not supported", lwtunnel_valid_encap_type, before anything else); one with it goes on
- * and refuses it for the missing device (ENODEV: test/fixtures/encap-probe).
+ * and refuses it for the missing device (ENODEV: test/fixtures/kernel-probes).
  */
 export function encodeEncapProbe(w: NlWriter, seq: number, encapType: number): void {
   const at = w.begin(C.RTM_NEWROUTE, C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL, seq);
