@@ -20,7 +20,7 @@ case "${SRV6_VM:-auto}" in
   never) exec "$@" ;;
   auto) why=$(bash "$here/kernel-srv6.sh" 2>&1) && exec "$@"
         [ -n "$why" ] && echo "$me: $why" ;;
-  always) why="SRV6_VM=always" ;;
+  always) ;;
   *) echo "$me: SRV6_VM=${SRV6_VM}: expected auto, always or never" >&2; exit 2 ;;
 esac
 
