@@ -1,7 +1,7 @@
 // gRPC status errors that name the field, the value and what was expected.
 import { status } from '@grpc/grpc-js';
-import { constants, release } from 'node:os';
-import { NetlinkError, NO_SRV6_ROUTES } from '../netlink/index.js';
+import { constants } from 'node:os';
+import { NetlinkError, noSrv6Routes } from '../netlink/index.js';
 
 export class ApiError extends Error {
   constructor(readonly code: status, message: string) {
@@ -43,7 +43,7 @@ export function kernelError(where: string, err: NetlinkError, suffix = ''): ApiE
   }
   // the kernel's own words for an encap type it was built without (lwtunnel_valid_encap_type)
   if (err.errno === errno.EOPNOTSUPP && err.extack === 'lwt encapsulation type not supported') {
-    return new ApiError(status.FAILED_PRECONDITION, `${where}: this kernel (${release()}) does no SRv6: ${NO_SRV6_ROUTES}${suffix}`);
+    return new ApiError(status.FAILED_PRECONDITION, `${where}: ${noSrv6Routes()}${suffix}`);
   }
   return new ApiError(code, `${where}: the kernel refused it: ${err.message}${suffix}`);
 }

@@ -4,7 +4,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { constants, release } from 'node:os';
 import type { Logger } from 'pino';
-import { C, NO_SRV6_ROUTES, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES, SnapshotReader } from '../netlink/index.js';
+import { C, noSrv6Routes, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES, SnapshotReader } from '../netlink/index.js';
 import type { ProbeConfig } from '../proto/gen/srv6/agent/v1/ProbeConfig.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
 import { addReflection } from '../proto/reflection.js';
@@ -101,7 +101,7 @@ export class Agent {
     } finally {
       rtnl.close();
     }
-    if (!kernel.srv6Routes) opts.log.warn(`this kernel (${release()}) does no SRv6: ${NO_SRV6_ROUTES}`);
+    if (!kernel.srv6Routes) opts.log.warn(noSrv6Routes());
     const fencing = new Fencing({ required: opts.requireElection ?? false, file: opts.electionFile, log: opts.log });
     const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal, ruleSelectors: kernel.ruleSelectors });
     try {

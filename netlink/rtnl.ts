@@ -4,7 +4,7 @@
 // with which flags) is decided here, on top of the session (session.ts).
 // Rtnl is synchronous (command-line tools, tests): every call returns once the
 // kernel has answered. AsyncRtnl is the part a server needs, on the event loop.
-import { constants } from 'node:os';
+import { constants, release } from 'node:os';
 import { decodeAddress, encodeAddress, encodeAddressDump, type Address } from './addr.js';
 import { NlWriter, type NlMsg } from './attr.js';
 import * as C from './constants.js';
@@ -168,7 +168,7 @@ export class Rtnl extends RtnlSession {
     return ruleSelectorKnown(err, offset);
   }
 
-  /** Whether the kernel installs seg6 encap and seg6local routes (else: NO_SRV6_ROUTES). */
+  /** Whether the kernel installs seg6 encap and seg6local routes (else: noSrv6Routes()). */
   supportsSrv6Routes(): boolean {
     return this.supportsEncap(C.LWTUNNEL_ENCAP_SEG6) && this.supportsEncap(C.LWTUNNEL_ENCAP_SEG6_LOCAL);
   }
@@ -219,9 +219,11 @@ export function ruleSelectorKnown(err: NetlinkError | undefined, offset: number)
   return err?.extackOffset === offset;
 }
 
-/** What a kernel without SRv6 routes lacks, for the errors that say so. */
-export const NO_SRV6_ROUTES = 'it was built without CONFIG_IPV6_SEG6_LWTUNNEL and refuses every seg6 encap and seg6local route '
-  + '(EOPNOTSUPP, "lwt encapsulation type not supported"); expected a kernel with it (Debian\'s linux-image-amd64 has it)';
+/** What a kernel without SRv6 routes lacks, for the errors and warnings that say so. */
+export function noSrv6Routes(): string {
+  return `this kernel (${release()}) does no SRv6: it was built without CONFIG_IPV6_SEG6_LWTUNNEL and refuses every seg6 encap and `
+    + 'seg6local route (EOPNOTSUPP, "lwt encapsulation type not supported"); expected a kernel with it (Debian\'s linux-image-amd64 has it)';
+}
 
 type RouteFilter = { table?: number; protocol?: number };
 

@@ -15,10 +15,9 @@
 //   status.ts     `srv6-lab status` and the description `up` prints
 //   nd.ts         neighbour-discovery measurement
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { release } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient } from '../../agent/client.js';
-import { NO_SRV6_ROUTES, Rtnl } from '../../netlink/index.js';
+import { noSrv6Routes, Rtnl } from '../../netlink/index.js';
 import { desiredState } from '../../topology/desired.js';
 import type { Topology } from '../../topology/model.js';
 import { startEtcd } from '../etcd.js';
@@ -106,7 +105,7 @@ export async function labUp(t: Topology, opts: UpOptions): Promise<LabState> {
 function requireSrv6Kernel(): void {
   const rtnl = new Rtnl();
   try {
-    if (!rtnl.supportsSrv6Routes()) throw new Error(`this kernel (${release()}) cannot run the lab: ${NO_SRV6_ROUTES}`);
+    if (!rtnl.supportsSrv6Routes()) throw new Error(`cannot run the lab: ${noSrv6Routes()}`);
   } finally {
     rtnl.close();
   }

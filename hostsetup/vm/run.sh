@@ -57,12 +57,13 @@ if [ ! -f "$kdir/ready" ]; then
 fi
 modules="$kdir/root/lib/modules/$kver"
 
-# the initramfs: static busybox, the modules of the shares, and init
-initrd="$kdir/initrd-$(sha1sum < "$here/init" | cut -c1-12).gz"
+# the initramfs: static busybox, the modules of the shares, and init (made again when either changes)
+share_modules="virtio_pci 9pnet_virtio 9p overlay"
+initrd="$kdir/initrd-$( (cat "$here/init"; echo "$share_modules") | sha1sum | cut -c1-12).gz"
 if [ ! -f "$initrd" ]; then
   t=$(mktemp -d) && mkdir -p "$t/bin" "$t/lib/modules" "$t/proc" "$t/sys" "$t/dev"
   cp /bin/busybox "$t/bin/busybox" && cp "$here/init" "$t/init" && chmod 755 "$t/init"
-  for m in virtio_pci 9pnet_virtio 9p overlay; do
+  for m in $share_modules; do
     modprobe -d "$kdir/root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
   done | awk '!seen[$0]++' | while read -r ko; do
     cp "$ko" "$t/lib/modules/" && basename "$ko"
