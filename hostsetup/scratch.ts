@@ -22,6 +22,8 @@ process.on('exit', () => {
   for (const dir of agentDirs) rmSync(dir, { recursive: true, force: true });
 });
 
+// an agent's start takes ~1 s; in a guest under qemu's emulation (hostsetup/vm/run.sh) up to ~20x that
+const AGENT_READY_MS = process.env.SRV6_VM_GUEST === 'tcg' ? 120_000 : 15_000;
 export const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'agent', 'main.js');
 
 export function run(cmd: string, args: string[], input?: string): string {
@@ -113,7 +115,7 @@ export async function startAgent(ns: ScratchNetns, name: string, extraArgs: stri
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => { running.delete(proc); resolve(code); }));
   const client = makeClient(address);
   try {
-    await Promise.race([client.waitForReady(15_000), exited.then((code) => { throw new Error(`exited with ${code}`); })]);
+    await Promise.race([client.waitForReady(AGENT_READY_MS), exited.then((code) => { throw new Error(`exited with ${code}`); })]);
   } catch (e) {
     proc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

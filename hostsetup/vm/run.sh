@@ -3,7 +3,7 @@
 # (kernel-srv6.sh); otherwise in a guest booted on Debian's own kernel (linux-image-amd64, built with
 # CONFIG_IPV6_SEG6_LWTUNNEL) that sees this machine's files: its / read-only under a tmpfs overlay, this
 # checkout read-write at the same path, and qemu's user network (what this machine reaches). CMD runs as
-# root in the current folder with this environment; run.sh exits with its status.
+# root in the current folder with this environment and SRV6_VM_GUEST=kvm|tcg; run.sh exits with its status.
 #
 # SRV6_VM=auto|always|never (default auto: only when this kernel does no SRv6)
 # SRV6_VM_ACCEL=kvm|tcg (default kvm when /dev/kvm is usable and the CPU has vmx or svm; else tcg, qemu's
@@ -83,6 +83,7 @@ echo "$modules" > "$ctl/modules-dir"
 pwd > "$ctl/cwd"
 printf '%q ' "$@" > "$ctl/cmd"
 export -p | grep -vE '^declare -x (OLDPWD|PWD|SHLVL|_|TERM|HOSTNAME)=' > "$ctl/env"
+echo "export SRV6_VM_GUEST=$accel" >> "$ctl/env" # tests skip timing bounds under emulation (tcg)
 
 mem=${SRV6_VM_MEM:-$(awk '/MemTotal/ {print int($2 / 1024 * 3 / 4)}' /proc/meminfo)}
 echo "$me: booting $kver ($accel, ${mem} MiB, $(nproc) CPUs) to run: $*"

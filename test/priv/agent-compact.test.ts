@@ -12,7 +12,7 @@ import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { OwnedState } from '../../agent/state.js';
 import { parseIPv6 } from '../../netlink/index.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
+import { requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 
 const N = 2000;
 const prefixOf = (tag: number, i: number) => `${tag.toString(16)}:${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}::`;
@@ -39,7 +39,7 @@ describe('agent: Apply with routes in compact form (privileged)', function () {
   let agent: RunningAgent;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     ns = TestNetns.create('compact');
     veth(ns, 'eth1', ns, 'peer1');
     agent = await startAgent(ns, 'r1');
@@ -116,7 +116,7 @@ describe('OwnedState: compact routes given as objects in process (privileged)', 
   let state: OwnedState;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     ns = TestNetns.create('compact-obj');
     veth(ns, 'eth1', ns, 'peer1');
     state = await OwnedState.open({ protocol: RTPROT_SRV6_AGENT, log: pino({ level: 'silent' }), netns: ns.name });

@@ -10,7 +10,7 @@ import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
 import { reflectedServices, rejects } from '../helpers/grpc.js';
-import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
+import { requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 
 /** The agent's default rtm_protocol; the literal 83 in iproute2's output below is the documented number (README). */
 const PROTO = RTPROT_SRV6_AGENT;
@@ -81,7 +81,8 @@ describe('agent (privileged)', function () {
     expect(kernelSnapshot(ns)).to.equal(before);
   });
 
-  it('SetPath installs the encap route exactly as iproute2 shows it', async () => {
+  it('SetPath installs the encap route exactly as iproute2 shows it', async function () {
+    requireSrv6Routes(this);
     const res = await agent.client.call('SetPath', { prefix: 'fd03:1::/64', table: 101, segments: ['fc00:2::1', 'fc00:4::1', 'fc00:6::d6'], dev: 'eth1' });
     expect(res.results).to.deep.equal([{ index: 0, outcome: 'created' }]);
     expect(Number(res.kernel_ns)).to.be.greaterThan(0);
@@ -89,7 +90,8 @@ describe('agent (privileged)', function () {
     expect(text).to.contain('fd03:1::/64  encap seg6 mode encap segs 3 [ fc00:2::1 fc00:4::1 fc00:6::d6 ] dev eth1 proto 83');
   });
 
-  it('SetPath replaces the path in place: one route, new segments, unchanged when repeated', async () => {
+  it('SetPath replaces the path in place: one route, new segments, unchanged when repeated', async function () {
+    requireSrv6Routes(this);
     const req = { prefix: 'fd03:1::/64', table: 101, segments: ['fc00:3::1', 'fc00:5::1', 'fc00:6::d6'], dev: 'eth1' };
     expect((await agent.client.call('SetPath', req)).results[0].outcome).to.equal('replaced');
     expect((await agent.client.call('SetPath', req)).results[0].outcome).to.equal('unchanged');
@@ -98,7 +100,8 @@ describe('agent (privileged)', function () {
     expect(routes[0].segs).to.deep.equal(req.segments);
   });
 
-  it('SetPaths: switches over one stream, replies by id; a refused request gets its status and the stream goes on', async () => {
+  it('SetPaths: switches over one stream, replies by id; a refused request gets its status and the stream goes on', async function () {
+    requireSrv6Routes(this);
     const sw = new SwitchStream(agent.client);
     try {
       const paths = [['fc00:2::1', 'fc00:4::1', 'fc00:6::d6'], ['fc00:3::1', 'fc00:5::1', 'fc00:6::d6']];
@@ -117,14 +120,16 @@ describe('agent (privileged)', function () {
     }
   });
 
-  it('SetPath picks the device from the route to the first segment when none is given', async () => {
+  it('SetPath picks the device from the route to the first segment when none is given', async function () {
+    requireSrv6Routes(this);
     ns.ip('-6', 'route', 'add', 'fc00:7::/64', 'via', 'fd00:12::2', 'dev', 'eth1');
     await agent.client.call('SetPath', { prefix: 'fd07::/64', table: 107, segments: ['fc00:7::1'], mode: 'inline' });
     const [r] = ns.ipJson<any[]>('-6', 'route', 'show', 'table', '107');
     expect(r).to.include({ dst: 'fd07::/64', dev: 'eth1', mode: 'inline' });
   });
 
-  it('Apply installs SIDs, rules and routes of every kind, and ListState reads them back', async () => {
+  it('Apply installs SIDs, rules and routes of every kind, and ListState reads them back', async function () {
+    requireSrv6Routes(this);
     const ops = [
       { sid: { sid: 'fc00:1::1', action: 'End', dev: 'eth1', count: true } },
       { sid: { sid: 'fc00:1::d1', action: 'End.DT6', dev: 'eth1', lookup_table: 254, count: true } },
@@ -228,7 +233,8 @@ describe('agent (privileged)', function () {
     }
   });
 
-  it('rolls back the first two ops when the kernel refuses the third', async () => {
+  it('rolls back the first two ops when the kernel refuses the third', async function () {
+    requireSrv6Routes(this);
     await agent.client.call('SetPath', { prefix: 'fd0e::/64', table: 120, segments: ['fc00:2::1'], dev: 'eth1' });
     const before = kernelSnapshot(ns);
     const err = await rejects(agent.client.call('Apply', { ops: [
@@ -242,7 +248,8 @@ describe('agent (privileged)', function () {
     expect(ns.ipJson<any[]>('-6', 'route', 'show', 'table', '120')[0].segs).to.deep.equal(['fc00:2::1']);
   });
 
-  it('never touches a route it does not own', async () => {
+  it('never touches a route it does not own', async function () {
+    requireSrv6Routes(this);
     ns.ip('-6', 'route', 'add', 'fd10::/64', 'dev', 'eth1', 'table', '130');
     const err = await rejects(agent.client.call('SetPath', { prefix: 'fd10::/64', table: 130, segments: ['fc00:2::1'], dev: 'eth1' }));
     expect(err.code).to.equal(grpc.status.FAILED_PRECONDITION);
@@ -255,7 +262,8 @@ describe('agent (privileged)', function () {
     expect(ns.ipJson<any[]>('-6', 'route', 'show', 'table', '130')).to.have.length(1);
   });
 
-  it('a route the kernel removed by itself (its link went down) is written again by the same SetPath, though the agent planned it from what it owns', async () => {
+  it('a route the kernel removed by itself (its link went down) is written again by the same SetPath, though the agent planned it from what it owns', async function () {
+    requireSrv6Routes(this);
     veth(ns, 'eth2', ns, 'peer2');
     const req = { prefix: 'fd11::/64', table: 131, segments: ['fc00:2::1'], dev: 'eth2' };
     expect((await agent.client.call('SetPath', req)).results[0].outcome).to.equal('created');
@@ -277,7 +285,8 @@ describe('agent (privileged)', function () {
     ns.ip('link', 'del', 'eth2');
   });
 
-  it('SetPath once its device was deleted and made again (a new index): the request validated before follows the new link', async () => {
+  it('SetPath once its device was deleted and made again (a new index): the request validated before follows the new link', async function () {
+    requireSrv6Routes(this);
     const req = { prefix: 'fd13::/64', table: 132, segments: ['fc00:2::1'], dev: 'eth3' };
     const events: any[] = [];
     const stream = agent.client.watchEvents({});
@@ -306,7 +315,8 @@ describe('agent (privileged)', function () {
     }
   });
 
-  it('Sync converges to the desired state and reports the difference; dry_run changes nothing', async () => {
+  it('Sync converges to the desired state and reports the difference; dry_run changes nothing', async function () {
+    requireSrv6Routes(this);
     const desired = {
       routes: [{ prefix: 'fd03:1::/64', table: 101, encap: { segments: ['fc00:2::1', 'fc00:6::d6'] }, dev: 'eth1' }],
       sids: [{ sid: 'fc00:1::1', action: 'End', dev: 'eth1', count: true }, { sid: 'fc00:1::d2', action: 'End.DT6', lookup_table: 254, dev: 'eth1' }],
@@ -328,7 +338,8 @@ describe('agent (privileged)', function () {
     expect([again.added, again.changed, again.removed, again.unchanged]).to.deep.equal([[], [], [], 4]);
   });
 
-  it('streams telemetry at the requested interval with counters that move', async () => {
+  it('streams telemetry at the requested interval with counters that move', async function () {
+    requireSrv6Routes(this);
     const stream = agent.client.streamTelemetry({ interval_ms: 50, include_sids: true, interfaces: ['eth1'] });
     const samples: any[] = [];
     // samples can queue up in the client while this process is busy: the ones read after the
@@ -365,7 +376,8 @@ describe('agent (privileged)', function () {
     expect(err.details).to.match(/interval_ms: 5/);
   });
 
-  it('WatchEvents reports link down/up and routes changed by others', async () => {
+  it('WatchEvents reports link down/up and routes changed by others', async function () {
+    requireSrv6Routes(this);
     const events: any[] = [];
     const stream = agent.client.watchEvents({});
     stream.on('data', (e) => events.push(e));
@@ -385,7 +397,8 @@ describe('agent (privileged)', function () {
     expect(kinds).to.not.include('route-added fd21::/64'); // its own changes are left out unless include_own
   });
 
-  it('exits cleanly on SIGTERM and leaves the data plane in place', async () => {
+  it('exits cleanly on SIGTERM and leaves the data plane in place', async function () {
+    requireSrv6Routes(this);
     const code = await agent.stop();
     expect(code).to.equal(0);
     expect(ns.ip('-6', 'route', 'show', 'table', '101')).to.contain('segs 2 [ fc00:2::1 fc00:6::d6 ]');

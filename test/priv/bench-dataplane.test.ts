@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { dataplane, runDataplane, type DataplanePhase } from '../../bench/dataplane.js';
 import type { BenchReport } from '../../bench/benchmark.js';
 import { RunDir } from '../../bench/results.js';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireSrv6Routes, run } from '../helpers/netns.js';
 
 const namespaces = () => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
 
@@ -48,7 +48,7 @@ describe('bench dataplane: SRv6 vs plain IPv6 on one lab, --short (privileged)',
   const seen: Seen[] = [];
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6-bench-dataplane-'));
     const options = Object.fromEntries(dataplane.options.map((o) => [o.name, o.short]));
     report = await runDataplane({ out: new RunDir(dir), short: true, options, topology: 'reference', log: () => undefined }, {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCHMARKS, runBenchmark } from '../../bench/cli.js';
 import { fromCsv } from '../../bench/results.js';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireSrv6Routes, run } from '../helpers/netns.js';
 
 const namespaces = () => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
 const isPng = (file: string) => readFileSync(file).subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
@@ -25,7 +25,7 @@ describe('failover benchmark, short mode (privileged)', function () {
   const before = new Set<string>();
 
   beforeEach(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     root = mkdtempSync(join(tmpdir(), 'srv6t-failover-'));
     namespaces().forEach((n) => before.add(n));
   });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCHMARKS, runBenchmark } from '../../bench/cli.js';
 import { fromCsv } from '../../bench/results.js';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireRoot, requireSrv6Routes, run } from '../helpers/netns.js';
 
 const bench = (name: string) => BENCHMARKS.find((b) => b.name === name)!;
 const namespaces = () => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
@@ -47,7 +47,8 @@ describe('benchmarks, short mode (privileged)', function () {
     return { report, dir, summary };
   }
 
-  it('switch: the controller beats spawning ip, both directions are measured, the docker exec baseline runs where an engine does', async () => {
+  it('switch: the controller beats spawning ip, both directions are measured, the docker exec baseline runs where an engine does', async function () {
+    requireSrv6Routes(this);
     const docker = dockerAnswers() || process.env.CI === 'true';
     const { dir, summary, report } = await runShort('switch', { docker: docker ? 'on' : 'off' });
     const lat = summary.latency_ms;
@@ -71,7 +72,8 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('switch: runs on another network too (the 4x4 grid: the catch-all class between its two shortest paths)', async () => {
+  it('switch: runs on another network too (the 4x4 grid: the catch-all class between its two shortest paths)', async function () {
+    requireSrv6Routes(this);
     const { summary } = await runBenchmark(bench('switch'), { short: true, out: root, topology: 'grid4x4', options: { docker: 'off', count: '20', warmup: '10' }, log: () => undefined })
       .then((r) => ({ summary: JSON.parse(readFileSync(r.summaryFile, 'utf8')) }));
     expect(summary.topology).to.equal('grid4x4');
@@ -81,7 +83,8 @@ describe('benchmarks, short mode (privileged)', function () {
     expect(summary.latency_ms['controller, one direction'].n).to.equal(20);
   });
 
-  it('loss: a 10,000 packet/s stream each way loses nothing while both directions switch every 100 ms', async () => {
+  it('loss: a 10,000 packet/s stream each way loses nothing while both directions switch every 100 ms', async function () {
+    requireSrv6Routes(this);
     const { summary, report } = await runShort('loss');
     // about 28 per direction in the 3 s; a busy host's slower rounds give fewer (18 in all seen once in CI)
     expect(summary.switches).to.be.at.least(10);
@@ -94,7 +97,8 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('reaction: the victim class moves within a few telemetry intervals at 10 ms and 100 ms', async () => {
+  it('reaction: the victim class moves within a few telemetry intervals at 10 ms and 100 ms', async function () {
+    requireSrv6Routes(this);
     const { dir, summary, report } = await runShort('reaction');
     const trials = readCsv(join(dir, 'trials.csv'));
     expect(trials.map((t) => t.interval_ms)).to.deep.equal(['10', '10', '10', '100', '100', '100']);
@@ -111,14 +115,16 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('program: installs and replaces through the agent, ip -batch and the netlink layer, and reports ratios', async () => {
+  it('program: installs and replaces through the agent, ip -batch and the netlink layer, and reports ratios', async function () {
+    requireSrv6Routes(this);
     const { dir, summary } = await runShort('program');
     expect(Object.keys(summary.rates)).to.deep.equal(['ip -batch', 'agent Apply (gRPC)', 'netlink layer (no gRPC)']);
     for (const r of Object.values(summary.rates) as { install_routes_per_s: number }[]) expect(r.install_routes_per_s).to.be.greaterThan(1000);
     expect(readCsv(join(dir, 'rounds.csv'))).to.have.length(3);
   });
 
-  it('telemetry: both samplers and the agent measured at every interval; the stats dump beats the link dump; a GET finds each SID', async () => {
+  it('telemetry: both samplers and the agent measured at every interval; the stats dump beats the link dump; a GET finds each SID', async function () {
+    requireSrv6Routes(this);
     const { dir, summary, report } = await runShort('telemetry');
     const rows = readCsv(join(dir, 'intervals.csv'));
     for (const interval of ['10', '100']) {
@@ -148,7 +154,8 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('scenario1: five flows start one after another, the controller spreads the classes, nothing is lost', async () => {
+  it('scenario1: five flows start one after another, the controller spreads the classes, nothing is lost', async function () {
+    requireSrv6Routes(this);
     const { dir, summary, report } = await runShort('scenario1');
     expect(summary.flows).to.have.length(5);
     for (const f of summary.flows) expect(f.loss_pct, f.name).to.be.below(1);
@@ -164,14 +171,16 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('scenario2: iperf3 both ways at once, two classes a direction; throughput in each direction', async () => {
+  it('scenario2: iperf3 both ways at once, two classes a direction; throughput in each direction', async function () {
+    requireSrv6Routes(this);
     const { summary, report } = await runShort('scenario2');
     expect(summary.totals).to.have.length(4);
     for (const t of summary.totals) expect(t.received_mbps, `${t.client}\n${report.table}`).to.be.greaterThan(5);
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('steering: TCP load from demand matrices, what the receivers got against the optimum, timed from the senders\' start', async () => {
+  it('steering: TCP load from demand matrices, what the receivers got against the optimum, timed from the senders\' start', async function () {
+    requireSrv6Routes(this);
     const { dir, summary, report } = await runShort('steering');
     expect(summary.matrices.map((m: { matrix: string }) => m.matrix)).to.deep.equal(['reference-demo', 'grid4x4-3x60']);
     expect(summary.measured.onset).to.contain('outside clock');
@@ -207,7 +216,8 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('ha: a new leader after SIGKILL and SIGSTOP, its first decision under congestion, no route changed by a takeover', async () => {
+  it('ha: a new leader after SIGKILL and SIGSTOP, its first decision under congestion, no route changed by a takeover', async function () {
+    requireSrv6Routes(this);
     const { dir, summary, report } = await runShort('ha');
     const rows = readCsv(join(dir, 'trials.csv'));
     expect(rows.map((r) => r.kind)).to.deep.equal(['kill', 'kill-congested', 'stop']);
@@ -225,7 +235,8 @@ describe('benchmarks, short mode (privileged)', function () {
     console.log(`      ${report.table.split('\n').join('\n      ')}`);
   });
 
-  it('scenario3: the RTT rises with the load and falls once the ping\'s class has moved', async () => {
+  it('scenario3: the RTT rises with the load and falls once the ping\'s class has moved', async function () {
+    requireSrv6Routes(this);
     const { dir, summary, report } = await runShort('scenario3');
     // the switch loses nothing; a ping can only be lost to the full queue before low has moved
     const lost = summary.pings.lost_by_phase;

@@ -13,7 +13,7 @@ import { AgentClient } from '../../agent/client.js';
 import { ControllerClient } from '../../controller/client.js';
 import { clusterFile, COMPOSE_FILE } from '../../compose/deploy.js';
 import { docker, members } from '../../compose/docker.js';
-import { requireRoot, run, TestNetns } from '../helpers/netns.js';
+import { requireSrv6Routes, run, TestNetns } from '../helpers/netns.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEPLOY = join(DIST, 'compose', 'main.js');
@@ -31,7 +31,7 @@ describe('srv6-deploy on a real Docker engine (privileged)', function () {
   let server: TestNetns | undefined;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     try {
       await docker().ping();
     } catch (e) {

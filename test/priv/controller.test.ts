@@ -11,7 +11,7 @@ import {
 } from '../helpers/controller.js';
 import { reflectedServices } from '../helpers/grpc.js';
 import { parseMetrics, sample } from '../helpers/prometheus.js';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireSrv6Routes, run } from '../helpers/netns.js';
 
 const HIGH = 0xfffc4;
 const METRICS_PORT = 20000 + (process.pid % 20000);
@@ -25,7 +25,7 @@ describe('controller on the lab (privileged)', function () {
   let ctl: RunningController;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6t-ctl-'));
     labOk('up', 'reference', '--name', lab, '--no-controller');
     ctl = await startController(lab, dir, ['--metrics', `127.0.0.1:${METRICS_PORT}`]);

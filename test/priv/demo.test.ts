@@ -9,7 +9,7 @@ import { ControllerClient } from '../../controller/client.js';
 import type { SwitchEvent } from '../../controller/ctl/types.js';
 import { loadTopology } from '../../topology/load.js';
 import { labDown, labOk, sleep } from '../helpers/controller.js';
-import { requireRoot } from '../helpers/netns.js';
+import { requireSrv6Routes } from '../helpers/netns.js';
 
 const SECONDS = 60;
 /** what the demo sends: class/direction -> Mbit/s (the others carry nothing) */
@@ -22,7 +22,7 @@ describe('the reference demo (privileged)', function () {
   let demo: { stop(): void } | undefined;
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     labOk('up', 'reference', '--name', lab);
   });
 

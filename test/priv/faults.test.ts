@@ -16,7 +16,7 @@ import { MemoryCgroup, memoryCgroupSupport } from '../helpers/cgroup.js';
 import {
   INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
 } from '../helpers/controller.js';
-import { requireRoot, run, TestNetns, veth } from '../helpers/netns.js';
+import { requireSrv6Routes, run, TestNetns, veth } from '../helpers/netns.js';
 
 describe('agent killed in the middle of a large Apply (privileged)', function () {
   this.timeout(120_000);
@@ -25,7 +25,7 @@ describe('agent killed in the middle of a large Apply (privileged)', function ()
   let agent: RunningAgent | undefined;
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     ns = TestNetns.create('kill');
     veth(ns, 'eth1', ns, 'peer1');
     dir = mkdtempSync(join(tmpdir(), 'srv6t-journal-'));
@@ -97,7 +97,7 @@ describe('agent out of memory in the middle of a large Apply (privileged)', func
   let cg: MemoryCgroup | undefined;
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     const support = memoryCgroupSupport();
     if ('missing' in support) {
       if (process.env.CI === 'true') throw new Error(support.missing);
@@ -209,7 +209,7 @@ describe('core link down and up under the tiered policy (privileged)', function 
   let down = false;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6t-flap-'));
     labOk('up', 'reference', '--name', lab, '--no-controller');
     ctl = await startController(lab, dir, ['--mode', 'tiered', '--hold-down', String(HOLD_DOWN_MS)]);

@@ -14,7 +14,7 @@ import type { ClientReadableStream } from '@grpc/grpc-js';
 import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { C, NlWriter, Rtnl, SEG6_MODES, type Route } from '../../netlink/index.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireRoot, run, TestNetns, veth } from '../helpers/netns.js';
+import { requireSrv6Routes, run, TestNetns, veth } from '../helpers/netns.js';
 import { FIXTURES } from '../fixtures/golden.js';
 import { BPF_OBJECT, raw } from '../fixtures/opaque-cases.js';
 
@@ -139,7 +139,7 @@ describe('foreign state (privileged)', function () {
   let telemetryStream: ClientReadableStream<any>;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     tmp = mkdtempSync(join(tmpdir(), 'srv6t-foreign-'));
     obj = compileBpf(tmp);
     objects = foreignObjects(obj);

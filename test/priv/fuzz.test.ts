@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
+import { requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 1500);
 
@@ -77,7 +77,7 @@ describe('agent under bad input at scale (privileged)', function () {
   const snapshot = () => JSON.stringify([ns.ipJson('-6', '-d', 'route', 'show', 'table', 'all'), ns.ipJson('-6', 'rule', 'show')]);
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     ns = TestNetns.create('fuzz');
     veth(ns, 'eth1', ns, 'peer1');
     ns.ip('-6', 'addr', 'add', 'fd00:12::1/64', 'dev', 'eth1', 'nodad');

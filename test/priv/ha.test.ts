@@ -16,7 +16,7 @@ import { pathSegments } from '../../topology/derive.js';
 import { loadTopology } from '../../topology/load.js';
 import type { ClusterStatus__Output as ClusterStatus } from '../../proto/gen/srv6/controller/v1/ClusterStatus.js';
 import { INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController } from '../helpers/controller.js';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireSrv6Routes, run } from '../helpers/netns.js';
 
 const CTL_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'controller', 'ctl', 'main.js');
 const HIGH = 0xfffc4;
@@ -59,7 +59,7 @@ describe('several controllers, one leader through etcd (privileged)', function (
   }
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6t-ha-'));
     etcd = await startEtcd({ dir: join(dir, 'etcd') });
     labOk('up', 'reference', '--name', lab, '--no-controller');
@@ -216,7 +216,7 @@ describe('srv6-lab up --controllers 3 (privileged)', function () {
   const lab = `g${process.pid % 100000}`;
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
   });
 
   after(() => labDown(lab));

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { prioritiseProbes, shapeLinkEnd } from '../../hostsetup/lab/shaping.js';
 import { receiveTraffic, sendTraffic, type ReceiveResult, type SendResult } from '../../hostsetup/lab/traffic.js';
-import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
+import { requireNativeSpeed, requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 
 const CS6 = 0xc0; // traffic class byte: DSCP 48 << 2
 const DST = 'fd00:bc::3';
@@ -71,7 +71,9 @@ describe('lab shaping: DSCP CS6 in a priority band under the tbf (privileged)', 
     requireRoot(this);
   });
 
-  it('loses no CS6 packet and queues them far less than bulk on a link at 150 % load', async () => {
+  it('loses no CS6 packet and queues them far less than bulk on a link at 150 % load', async function () {
+    requireSrv6Routes(this);
+    requireNativeSpeed(this); // the queueing delay it bounds is the emulator's under qemu's
     const r = await congest(true);
     console.log(`      with the nft rule: ${describeRun(r)}`);
     expect(r.bulk.tx.errors + r.probes.tx.errors).to.equal(0);
@@ -88,7 +90,8 @@ describe('lab shaping: DSCP CS6 in a priority band under the tbf (privileged)', 
     expect(r.ms).to.be.below(6000);
   });
 
-  it('loses CS6 packets like bulk without the nft rule that picks the band (the test can fail)', async () => {
+  it('loses CS6 packets like bulk without the nft rule that picks the band (the test can fail)', async function () {
+    requireSrv6Routes(this);
     const r = await congest(false);
     console.log(`      without the nft rule: ${describeRun(r)}`);
     expect(r.band0Packets).to.equal(0);

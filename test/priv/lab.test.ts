@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentClient } from '../../agent/client.js';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireRoot, requireSrv6Routes, run, srv6RoutesRefused } from '../helpers/netns.js';
 
 const LAB_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'hostsetup', 'lab', 'main.js');
 const lab = (...args: string[]) => spawnSync(process.execPath, [LAB_MAIN, ...args], { encoding: 'utf8' });
@@ -51,8 +51,7 @@ async function capture(namespace: string, dev: string, filter: string, traffic: 
 describe('srv6-lab up on a kernel that does no SRv6 (privileged)', () => {
   it('refuses at once, naming the kernel option, and builds nothing', function () {
     requireRoot(this);
-    const seg6 = spawnSync('bash', [join(dirname(LAB_MAIN), '..', '..', '..', 'hostsetup', 'vm', 'kernel-srv6.sh')], { encoding: 'utf8' });
-    if (seg6.status === 0) this.skip(); // this kernel does SRv6: every other test here builds the lab on it
+    if (!srv6RoutesRefused()) this.skip(); // this kernel does SRv6: every other test here builds the lab on it
     const name = labName('k');
     const before = namespaces();
     const r = lab('up', '--name', name, '--no-controller');
@@ -70,7 +69,7 @@ describe('srv6-lab: the reference network in namespaces (privileged)', function 
   let linksBefore: string[];
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     linksBefore = rootLinks();
     labOk('up', 'reference', '--name', name);
   });
@@ -177,7 +176,7 @@ describe('srv6-lab: the 16-router grid, next to another lab (privileged)', funct
   const other = labName('ref2');
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
   });
 
   after(() => {

@@ -1,23 +1,27 @@
 // Privileged: the session on the event loop (AsyncRtnl). It never blocks the
 // thread (a timer keeps firing through a large batch) and runs the calls of one
-// instance in order. (Interrupted dumps: test/unit/session.test.ts.)
+// instance in order. (Interrupted dumps: test/unit/session.test.ts.) The routes are
+// seg6 encap routes, the agent's own kind, or plain ones on a kernel that refuses seg6
+// routes: the session's messages, acks and turns of the loop are the same.
 import { expect } from 'chai';
 import { AsyncRtnl, C, type Route } from '../../netlink/index.js';
-import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
+import { requireNativeSpeed, requireRoot, srv6RoutesRefused, TestNetns, veth } from '../helpers/netns.js';
 
 describe('netlink on the event loop: AsyncRtnl (privileged)', function () {
   this.timeout(60_000);
   let ns: TestNetns;
   let rtnl: AsyncRtnl;
   let oif: number;
+  let seg6: boolean;
 
-  const route = (i: number, table: number, segs = ['fc00:2::1']): Route => ({
+  const route = (i: number, table: number): Route => ({
     family: C.AF_INET6, dst: `fd50:${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}::`, dstLen: 64, table, protocol: C.RTPROT_STATIC,
-    scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST, oif, encap: { type: 'seg6', mode: 'encap', segments: segs },
+    scope: C.RT_SCOPE_UNIVERSE, type: C.RTN_UNICAST, oif, ...(seg6 ? { encap: { type: 'seg6', mode: 'encap', segments: ['fc00:2::1'] } } : {}),
   });
 
   before(async function () {
     requireRoot(this);
+    seg6 = !srv6RoutesRefused();
     ns = TestNetns.create('nlasync');
     veth(ns, 'eth1', ns, 'peer1');
     rtnl = new AsyncRtnl({ netns: ns.name });
@@ -29,7 +33,8 @@ describe('netlink on the event loop: AsyncRtnl (privileged)', function () {
     ns?.destroy();
   });
 
-  it('a 20,000-route batch leaves the event loop running: no gap between timer ticks over 100 ms', async () => {
+  it('a 20,000-route batch leaves the event loop running: no gap between timer ticks over 100 ms', async function () {
+    requireNativeSpeed(this);
     let last = performance.now();
     let worst = 0;
     let ticks = 0;
@@ -42,7 +47,7 @@ describe('netlink on the event loop: AsyncRtnl (privileged)', function () {
     const ops = Array.from({ length: 20_000 }, (_, i) => ({ op: 'replaceRoute' as const, route: route(i, 400) }));
     const results = await rtnl.batch(ops, { retryENOMEM: true });
     clearInterval(timer);
-    console.log(`      ${ticks} timer ticks during the batch, longest gap ${worst.toFixed(1)} ms`);
+    console.log(`      ${ticks} timer ticks during the batch of ${seg6 ? 'seg6' : 'plain'} routes, longest gap ${worst.toFixed(1)} ms`);
     expect(results.filter((e) => e !== undefined)).to.deep.equal([]);
     expect(ns.ipJson<unknown[]>('-6', 'route', 'show', 'table', '400')).to.have.length(20_000);
     expect(ticks).to.be.greaterThan(10);

@@ -10,7 +10,7 @@ import {
   AsyncRtnl, C, decodeRoute, decodeStats, encodeRouteDump, encodeStatsDump, NetlinkError, SnapshotReader, type Builder, type DumpSink,
   type IfStats, type Route,
 } from '../../netlink/index.js';
-import { requireRoot, run, TestNetns } from '../helpers/netns.js';
+import { requireSrv6Routes, run, TestNetns } from '../helpers/netns.js';
 
 const PROTO = 99;
 const { ENOENT } = constants.errno;
@@ -48,7 +48,7 @@ describe('netlink: SnapshotReader, dumps at once read in place (privileged)', fu
   let reader: SnapshotReader;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     ns = TestNetns.create('nlsnap');
     ns.ip('link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'peer1');
     ns.ip('link', 'set', 'eth1', 'up');

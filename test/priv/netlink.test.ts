@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import {
   C, NetlinkError, Rtnl, RtnlMonitor, encodeRoute, encodeRule, notSent, type LwtEncap, type Nexthop, type Route, type RtnlEvent, type Rule,
 } from '../../netlink/index.js';
-import { requireRoot, TestNetns } from '../helpers/netns.js';
+import { requireRoot, requireSrv6Routes, TestNetns } from '../helpers/netns.js';
 
 const NEW = C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL;
 
@@ -95,6 +95,7 @@ describe('netlink against the kernel (privileged)', function () {
   this.timeout(30_000);
 
   describe('seg6 encap routes, every mode', () => {
+    before(function () { requireSrv6Routes(this); });
     const lab = useLab('nl-seg6');
     const SEGS = ['fc00:1::1', 'fc00:1::2', 'fc00:1::3'];
     const modes = ['inline', 'encap', 'l2encap', 'encap.red', 'l2encap.red'] as const;
@@ -132,6 +133,7 @@ describe('netlink against the kernel (privileged)', function () {
   });
 
   describe('seg6local SIDs', () => {
+    before(function () { requireSrv6Routes(this); });
     const lab = useLab('nl-seg6local');
     let n = 0;
     /** Installs a SID with encap and returns its `ip -j -d [-s]` entry. */
@@ -212,6 +214,7 @@ describe('netlink against the kernel (privileged)', function () {
   });
 
   describe('weighted multipath with a seg6 encap per nexthop', () => {
+    before(function () { requireSrv6Routes(this); });
     const lab = useLab('nl-multipath');
 
     it('installs both nexthops with their gateway, device, weight and encap', () => {
@@ -288,7 +291,8 @@ describe('netlink against the kernel (privileged)', function () {
   describe('the typed API: routes and rules by value, batches of typed changes', () => {
     const lab = useLab('nl-typed');
 
-    it('replaceRoute creates then replaces; addRoute refuses an existing route; deleteRoute removes it', () => {
+    it('replaceRoute creates then replaces; addRoute refuses an existing route; deleteRoute removes it', function () {
+      requireSrv6Routes(this);
       const a = lab().route('fd60::', 64, { encap: { type: 'seg6', mode: 'encap', segments: ['fc00:6::1'] } });
       lab().rtnl.replaceRoute(a);
       expect(lab().show('fd60::/64').segs).to.deep.equal(['fc00:6::1']);
@@ -434,7 +438,8 @@ describe('netlink against the kernel (privileged)', function () {
       });
     }
 
-    it("delivers a route 'new' event when `ip route add` runs in the namespace", async () => {
+    it("delivers a route 'new' event when `ip route add` runs in the namespace", async function () {
+      requireSrv6Routes(this);
       const e = await expectEvent(
         (ev) => ev.kind === 'route' && ev.op === 'new' && ev.route.dst === 'fd50::',
         () => lab().ns.ip('-6', 'route', 'add', 'fd50::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fc00::1,fc00::2', 'dev', 'veth0'),
@@ -444,7 +449,8 @@ describe('netlink against the kernel (privileged)', function () {
       expect(e.route.encap).to.deep.equal({ type: 'seg6', mode: 'encap', segments: ['fc00::1', 'fc00::2'] });
     });
 
-    it("delivers a route 'del' event when `ip route del` runs", async () => {
+    it("delivers a route 'del' event when `ip route del` runs", async function () {
+      requireSrv6Routes(this);
       const e = await expectEvent(
         (ev) => ev.kind === 'route' && ev.op === 'del' && ev.route.dst === 'fd50::',
         () => lab().ns.ip('-6', 'route', 'del', 'fd50::/64'),

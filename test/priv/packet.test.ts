@@ -2,7 +2,7 @@
 // because the agents' gRPC API programmed them: r1 -> r2 (End) -> r3 (End.DT6).
 import { expect } from 'chai';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireRoot, TestNetns, veth } from '../helpers/netns.js';
+import { requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
 
 describe('packets through a 3-namespace SRv6 chain (privileged)', function () {
@@ -33,7 +33,8 @@ describe('packets through a 3-namespace SRv6 chain (privileged)', function () {
     ns.forEach((n) => n.destroy());
   });
 
-  it('delivers every packet, encapsulated on the transit link and decapsulated at the egress', async () => {
+  it('delivers every packet, encapsulated on the transit link and decapsulated at the egress', async function () {
+    requireSrv6Routes(this);
     const [a1, a2, a3] = agents;
     await a1.client.call('Apply', { ops: [{ route: { prefix: 'fc00:2::/64', via: 'fd00:12::2', dev: 'eth12' } }] });
     await a2.client.call('Apply', { ops: [

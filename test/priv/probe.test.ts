@@ -16,7 +16,7 @@ import { pathDevice, probeSegments, router } from '../../topology/derive.js';
 import { classRoute, desiredState } from '../../topology/desired.js';
 import { loadTopology } from '../../topology/load.js';
 import { kernelSegments, labDown, labOk, sleep, startController } from '../helpers/controller.js';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireSrv6Routes, run } from '../helpers/netns.js';
 
 const HIGH = 0xfffc4;
 const PRIMARY = ['r1', 'r2', 'r4', 'r6'];
@@ -126,7 +126,7 @@ describe('probes and fast reroute on the lab (privileged)', function () {
   };
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6t-probe-'));
     labOk('up', 'reference', '--name', lab, '--no-controller');
     r1 = new AgentClient(`unix:/run/srv6-lab/${lab}/r1.sock`);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ControllerClient } from '../../controller/client.js';
 import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
-import { requireRoot } from '../helpers/netns.js';
+import { requireSrv6Routes } from '../helpers/netns.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 20);
@@ -135,7 +135,7 @@ describe(`soak: a switch every 100 ms under traffic for ${SECONDS} s (privileged
   let ctl: ReturnType<typeof spawn> | undefined;
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6t-soak-'));
     snapshots = join(dir, 'snapshots');
     mkdirSync(snapshots);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireRoot, run } from '../helpers/netns.js';
+import { requireSrv6Routes, run } from '../helpers/netns.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LAB_MAIN = join(DIST, 'hostsetup', 'lab', 'main.js');
@@ -87,7 +87,7 @@ describe('srv6ctl: the operator CLI on a live controller (privileged)', function
   };
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     tmp = mkdtempSync(join(tmpdir(), 'srv6ctl-'));
     address = `unix:${join(tmp, 'ctl.sock')}`;
     const noController = lab('up', '--help').stdout.includes('--no-controller') ? ['--no-controller'] : [];

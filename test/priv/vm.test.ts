@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../fixtures/capture.js';
-import { requireRoot } from '../helpers/netns.js';
+import { requireRoot, srv6RoutesRefused } from '../helpers/netns.js';
 
 const ROOT = packageRoot();
 const RUN = join(ROOT, 'hostsetup', 'vm', 'run.sh');
@@ -26,7 +26,7 @@ describe('hostsetup/vm/run.sh (privileged)', function () {
   });
 
   it('runs the command on a kernel that does SRv6 (in a guest only when this one does not), with its status, writing into the checkout', async () => {
-    const hereDoesSrv6 = spawnSync('bash', [join(ROOT, 'hostsetup', 'vm', 'kernel-srv6.sh')]).status === 0;
+    const hereDoesSrv6 = !srv6RoutesRefused();
     const script = `bash hostsetup/vm/kernel-srv6.sh && echo "kernel $(uname -r) srv6 yes" && uname -r > ${marker}; exit 7`;
     child = spawn('bash', [RUN, 'bash', '-c', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

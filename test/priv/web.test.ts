@@ -18,7 +18,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startDemoTraffic } from '../../hostsetup/lab/demo.js';
 import { loadTopology } from '../../topology/load.js';
 import { kernelSegments, labDown, labOk, sleep, startController, type RunningController } from '../helpers/controller.js';
-import { requireRoot } from '../helpers/netns.js';
+import { requireSrv6Routes } from '../helpers/netns.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CTL_MAIN = join(DIST, 'controller', 'ctl', 'main.js');
@@ -70,7 +70,7 @@ describe('web view: the page in a real browser on a live controller (privileged)
   };
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     if (!existsSync(CHROMIUM)) {
       if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing (Debian's chromium; npm test installs it as root: hostsetup/os-packages.sh): under CI=true this test must run, not skip`);
       this.skip();
