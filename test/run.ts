@@ -64,7 +64,7 @@ function main(): number {
   const skippedHere = new Set(host.results.filter((r) => r.outcome === 'skipped').map((r) => r.file));
   const files = GUEST_FILES.filter((f) => skippedHere.has(f));
   if (refused && files.length) {
-    console.log(`\n${refused}: the ${files.length} files of tests that need seg6 routes but no lab run again in a guest on Debian's kernel`);
+    console.log(`\n${refused}: the ${files.length} files whose tests need seg6 routes but no lab run again in a guest on Debian's kernel`);
     const guest = mocha(['--no-config', '--reporter', 'dist/test/reporter.js', '--timeout', '600000', ...files],
       join(RESULTS, 'guest.jsonl'), { viaGuest: true, timeoutMs: GUEST_MINUTES * 60_000 });
     if (guest.timedOut) console.log(`the guest's run did not end within ${GUEST_MINUTES} min: stopped`);

@@ -15,6 +15,7 @@ export function requireRoot(ctx: Mocha.Context): void {
 
 const KERNEL_SRV6 = fileURLToPath(new URL('../../../hostsetup/vm/kernel-srv6.sh', import.meta.url)); // from dist/test/helpers
 let srv6Refused: string | undefined;
+let skipSaid = false;
 
 /**
  * Why this kernel refuses seg6 routes ('' when it installs them), asked once of iproute2
@@ -24,8 +25,7 @@ export function srv6RoutesRefused(): string {
   if (srv6Refused !== undefined) return srv6Refused;
   const r = spawnSync('bash', [KERNEL_SRV6], { encoding: 'utf8' });
   if (r.status === 2) throw new Error(`cannot tell whether this kernel does SRv6: ${r.stderr.trim()}`);
-  srv6Refused = r.status === 0 ? '' : r.stderr.trim().replace(/^kernel-srv6: /, '');
-  if (srv6Refused) process.stderr.write(`skipping the tests that need seg6 routes: ${srv6Refused}\n`);
+  srv6Refused = r.status === 0 ? '' : r.stderr.trim().replace(/^kernel-srv6: /, '').replace(/\.$/, '');
   return srv6Refused;
 }
 
@@ -37,7 +37,11 @@ export function srv6RoutesRefused(): string {
  */
 export function requireSrv6Routes(ctx: Mocha.Context): void {
   requireRoot(ctx);
-  if (srv6RoutesRefused()) ctx.skip();
+  const why = srv6RoutesRefused();
+  if (!why) return;
+  if (!skipSaid) process.stderr.write(`skipping the tests that need seg6 routes: ${why}\n`);
+  skipSaid = true;
+  ctx.skip();
 }
 
 /**

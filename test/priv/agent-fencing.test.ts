@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
+import { requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 import { rejects } from '../helpers/grpc.js';
 
 const PATHS = [['fc00:2::1', 'fc00:4::1', 'fc00:6::d6'], ['fc00:3::1', 'fc00:5::1', 'fc00:6::d6'], ['fc00:2::1', 'fc00:5::1', 'fc00:6::d6']];
@@ -58,7 +58,7 @@ describe('agent fencing: election ids (privileged)', function () {
   const fencing = async () => (await agent.client.call('GetInfo', {})).fencing;
 
   before(async function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6t-fencing-'));
     ns = TestNetns.create('fence');
     veth(ns, 'eth1', ns, 'peer1');
@@ -72,8 +72,7 @@ describe('agent fencing: election ids (privileged)', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Apply and SetPath: ids 5 then 7 taken; 6 refused (FAILED_PRECONDITION naming 7 and 6), the kernel unchanged, counted in GetInfo', async function () {
-    requireSrv6Routes(this);
+  it('Apply and SetPath: ids 5 then 7 taken; 6 refused (FAILED_PRECONDITION naming 7 and 6), the kernel unchanged, counted in GetInfo', async () => {
     expect(await fencing()).to.deep.equal({ election_id: '0', required: false, refusals: '0' });
     const applied = await agent.client.call('Apply', { ops: [{ route: { prefix: 'fd03:1::/64', table: 101, dev: 'eth1', encap: { segments: PATHS[0] } } }], election_id: '5' });
     expect(applied.results[0].outcome).to.equal('created');
@@ -95,8 +94,7 @@ describe('agent fencing: election ids (privileged)', function () {
     expect(agent.logs.join('')).to.contain('a new leader: election id 7');
   });
 
-  it('SetPaths: a stale message gets FAILED_PRECONDITION in its reply, the stream stays open and the next current one works', async function () {
-    requireSrv6Routes(this);
+  it('SetPaths: a stale message gets FAILED_PRECONDITION in its reply, the stream stays open and the next current one works', async () => {
     const stream = openSetPaths(agent);
     try {
       stream.send(1, setPath(PATHS[0], 7));
@@ -116,8 +114,7 @@ describe('agent fencing: election ids (privileged)', function () {
     expect(await fencing()).to.deep.equal({ election_id: '8', required: false, refusals: '3' });
   });
 
-  it('SwitchStream carries the client\'s electionId on every message: the controller\'s switch path is fenced too', async function () {
-    requireSrv6Routes(this);
+  it('SwitchStream carries the client\'s electionId on every message: the controller\'s switch path is fenced too', async () => {
     const sw = new SwitchStream(agent.client);
     try {
       agent.client.electionId = 8n;
@@ -139,8 +136,7 @@ describe('agent fencing: election ids (privileged)', function () {
     expect((await fencing()).refusals).to.equal('5');
   });
 
-  it('Sync and SetProbes with a stale id are refused and change nothing; dry runs are checked but raise nothing', async function () {
-    requireSrv6Routes(this);
+  it('Sync and SetProbes with a stale id are refused and change nothing; dry runs are checked but raise nothing', async () => {
     const config = (electionId: number, name: string) => ({ paths: [{ name, segments: ['fc00:2::1', 'fd00:12::2'], interval_ms: 1000 }], disable_fast_reroute: true, election_id: String(electionId) });
     await agent.client.call('SetProbes', config(8, 'current'));
     const probesBefore = (await agent.client.call('GetProbes', {})).paths.map((p: { name: string }) => p.name);
@@ -166,8 +162,7 @@ describe('agent fencing: election ids (privileged)', function () {
     expect(kernel()).to.equal(before);
   });
 
-  it('a request without an id is taken as from the only controller', async function () {
-    requireSrv6Routes(this);
+  it('a request without an id is taken as from the only controller', async () => {
     expect((await agent.client.call('SetPath', setPath(PATHS[1]))).results[0].outcome).to.equal('replaced');
     expect((await agent.client.call('SetPath', { ...setPath(PATHS[0]), election_id: '0' })).results[0].outcome).to.equal('replaced');
     expect((await fencing()).election_id).to.equal('8');
@@ -184,8 +179,7 @@ describe('agent fencing: election ids (privileged)', function () {
     expect(kernel()).to.equal(before);
   });
 
-  it('a request sent after a newer id arrived is refused, even while the newer one is still being applied', async function () {
-    requireSrv6Routes(this);
+  it('a request sent after a newer id arrived is refused, even while the newer one is still being applied', async () => {
     const big = agent.client.call('Apply', { ops: routeOps(20_000, 300), election_id: '9' }, 60_000);
     // GetInfo is not queued behind changes: it shows the id as soon as the Apply arrived
     for (const until = Date.now() + 30_000; (await fencing()).election_id !== '9' && Date.now() < until;) await sleep(5);
@@ -195,8 +189,7 @@ describe('agent fencing: election ids (privileged)', function () {
     expect(ns.ipJson<{ segs: string[] }[]>('-6', 'route', 'show', 'table', '101').map((r) => r.segs), 'the route SetPath 8 aimed at').to.deep.equal([PATHS[0]]);
   });
 
-  it('a request taken at arrival and then overtaken by a newer id while it waited in the queue is refused at its turn', async function () {
-    requireSrv6Routes(this);
+  it('a request taken at arrival and then overtaken by a newer id while it waited in the queue is refused at its turn', async () => {
     const journal = join(dir, 'r1.journal');
     const stream = openSetPaths(agent);
     try {
@@ -230,7 +223,7 @@ describe('agent fencing: --require-election (privileged)', function () {
   let agent: RunningAgent | undefined;
 
   before(function () {
-    requireRoot(this);
+    requireSrv6Routes(this);
     dir = mkdtempSync(join(tmpdir(), 'srv6t-fencing-req-'));
     ns = TestNetns.create('fencereq');
     veth(ns, 'eth1', ns, 'peer1');
@@ -246,8 +239,7 @@ describe('agent fencing: --require-election (privileged)', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses every mutating request without an id, and takes one with an id', async function () {
-    requireSrv6Routes(this);
+  it('refuses every mutating request without an id, and takes one with an id', async () => {
     agent = await startAgent(ns, 'r1', ['--journal', join(dir, 'r1.journal'), '--require-election']);
     expect((await agent.client.call('GetInfo', {})).fencing).to.deep.equal({ election_id: '0', required: true, refusals: '0' });
     const before = JSON.stringify(ns.ipJson('-6', 'route', 'show', 'table', 'all'));
