@@ -16,7 +16,7 @@ import { MemoryCgroup, memoryCgroupSupport } from '../helpers/cgroup.js';
 import {
   INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
 } from '../helpers/controller.js';
-import { requireSrv6Routes, run, TestNetns, veth } from '../helpers/netns.js';
+import { requireNativeSpeed, requireSrv6Routes, run, TestNetns, veth } from '../helpers/netns.js';
 
 describe('agent killed in the middle of a large Apply (privileged)', function () {
   this.timeout(120_000);
@@ -210,6 +210,7 @@ describe('core link down and up under the tiered policy (privileged)', function 
 
   before(async function () {
     requireSrv6Routes(this);
+    requireNativeSpeed(this); // a lab: under qemu's emulation its agents do not come up by its deadline
     dir = mkdtempSync(join(tmpdir(), 'srv6t-flap-'));
     labOk('up', 'reference', '--name', lab, '--no-controller');
     ctl = await startController(lab, dir, ['--mode', 'tiered', '--hold-down', String(HOLD_DOWN_MS)]);
