@@ -1,6 +1,7 @@
 // Kernel objects -> API objects, identity keys, and "is this already so?" comparison.
 import { align4, C, type LwtEncap, type Nexthop, type RawAttr, type Route, type Rule } from '../netlink/index.js';
 import type { ApiNexthop, ApiRoute, ApiRule, ApiSid } from './api.js';
+import { labelOfMark } from './flowlabel-mark.js';
 import { ROUTE_TYPES } from './validate.js';
 
 const typeNames = Object.fromEntries(Object.entries(ROUTE_TYPES).map(([k, v]) => [v, k]));
@@ -172,12 +173,15 @@ export function apiSid(r: Route, ifname: IfName): ApiSid {
   return out;
 }
 
-export function apiRule(r: Rule): ApiRule {
+/** flowlabelByMark: the agent's own rule, on an agent whose flow-label rules select its nf_tables mark */
+export function apiRule(r: Rule, flowlabelByMark = false): ApiRule {
   const out: ApiRule = { priority: r.priority ?? 0, table: r.table };
   if (r.srcLen) out.from = `${r.src}/${r.srcLen}`;
   if (r.dstLen) out.to = `${r.dst}/${r.dstLen}`;
-  if (r.fwmark !== undefined) out.fwmark = r.fwmark;
-  if (r.fwmask !== undefined) out.fwmask = r.fwmask;
+  const label = flowlabelByMark ? labelOfMark(r) : undefined;
+  if (label) { out.flowlabel = label.flowlabel; out.flowlabel_mask = label.flowlabelMask; }
+  if (r.fwmark !== undefined && !label) out.fwmark = r.fwmark;
+  if (r.fwmask !== undefined && !label) out.fwmask = r.fwmask;
   if (r.ipProto) out.ip_proto = r.ipProto;
   if (r.sport) out.sport = r.sport;
   if (r.dport) out.dport = r.dport;

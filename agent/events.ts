@@ -96,9 +96,11 @@ export class EventHub {
         this.emit({ kind: e.op === 'new' ? 'route-added' : 'route-removed', protocol: r.protocol, opaque: opaqueParts(r), ...body }, r.protocol === this.state.protocol);
         break;
       }
-      case 'rule':
-        this.emit({ kind: e.op === 'new' ? 'rule-added' : 'rule-removed', protocol: e.rule.protocol ?? 0, rule: apiRule(e.rule) }, e.rule.protocol === this.state.protocol);
+      case 'rule': {
+        const own = e.rule.protocol === this.state.protocol;
+        this.emit({ kind: e.op === 'new' ? 'rule-added' : 'rule-removed', protocol: e.rule.protocol ?? 0, rule: apiRule(e.rule, own && this.state.flowlabelByMark) }, own);
         break;
+      }
     }
   }
 

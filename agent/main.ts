@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // srv6-agent: the per-router gRPC agent.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
@@ -10,7 +10,7 @@ import { DEFAULT_SID_ANCHOR } from './anchor.js';
 import { RTPROT_SRV6_AGENT } from './constants.js';
 import { realtimeEventLoop, realtimePriority, REALTIME_HELP } from './realtime.js';
 import { applyInterfaceSpecs, parseInterfaceSpecs } from './rename.js';
-import { Agent, AGENT_VERSION } from './server.js';
+import { Agent, AGENT_VERSION, FLOWLABEL_RULES, type FlowlabelRules } from './server.js';
 
 const int = (min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -40,6 +40,8 @@ const program = new Command()
   .option('--require-election', 'refuse Apply, SetPath(s), Sync and SetProbes without an election id (env SRV6_REQUIRE_ELECTION=1): where several controllers run, one elected leader', process.env.SRV6_REQUIRE_ELECTION === '1')
   .option('--probe-port <n>', 'UDP port of the probe reflector (STAMP, RFC 8762) that answers other routers\' probes; 0: none', int(0, 65535), 862)
   .option('--realtime <priority>', `${REALTIME_HELP} (env SRV6_AGENT_REALTIME)`, process.env.SRV6_AGENT_REALTIME ?? '0')
+  .addOption(new Option('--flowlabel-rules <how>', 'rules on the flow label: kernel (FRA_FLOWLABEL, Linux 6.15+), fwmark (the agent\'s nf_tables table ip6 srv6-agent marks packets with their flow label, the rule selects the mark), auto: kernel where it matches on the label, else fwmark (env SRV6_FLOWLABEL_RULES)')
+    .choices(FLOWLABEL_RULES).default(process.env.SRV6_FLOWLABEL_RULES ?? 'auto'))
   .option('--interface-names <spec>', 'rename interfaces after the address they hold before serving: ADDR=NAME[@MAC],... (env SRV6_INTERFACE_NAMES; what the Docker deployment uses)', process.env.SRV6_INTERFACE_NAMES)
   .addHelpText('after', `
 Examples:
@@ -53,8 +55,9 @@ it has seen (in the file beside the journal, across restarts) and refuses a lowe
 FAILED_PRECONDITION, so a deposed leader cannot overwrite the new one's paths. A request without
 one (0) is taken as from the only controller, unless --require-election.`);
 
-const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; requireElection: boolean; probePort: number; realtime: string; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
+const opts = program.parse().opts<{ name: string; listen: string[]; protocol: number; logLevel: string; maxMessageBytes: number; flushOnExit: boolean; sidAnchor: string | false; interfaceNames?: string; journal?: string; requireElection: boolean; flowlabelRules: FlowlabelRules; probePort: number; realtime: string; tlsCert?: string; tlsKey?: string; tlsCa?: string }>();
 const log = pino({ level: opts.logLevel, base: { router: opts.name } });
+if (!FLOWLABEL_RULES.includes(opts.flowlabelRules)) program.error(`error: SRV6_FLOWLABEL_RULES: "${opts.flowlabelRules}": expected ${FLOWLABEL_RULES.join(', ')}`);
 
 let realtime = 0;
 try {
@@ -95,7 +98,7 @@ try {
   const electionFile = `${journal.replace(/\.journal$/, '')}.election`;
   agent = await Agent.start({
     name: opts.name, protocol: opts.protocol, log, maxMessageBytes: opts.maxMessageBytes, sidAnchor: opts.sidAnchor || undefined, journal, reflectorPort: opts.probePort,
-    requireElection: opts.requireElection, electionFile,
+    requireElection: opts.requireElection, electionFile, flowlabelRules: opts.flowlabelRules,
   });
 } catch (e) {
   log.fatal({ err: e }, 'cannot start (is this root, in the router\'s namespace?)');

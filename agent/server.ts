@@ -4,7 +4,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { constants, release } from 'node:os';
 import type { Logger } from 'pino';
-import { C, noSrv6Routes, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES, SnapshotReader } from '../netlink/index.js';
+import { C, installFlowlabelMark, noSrv6Routes, readSysctl, Rtnl, SEG6_LOCAL_ACTIONS, SEG6_MODES, SnapshotReader } from '../netlink/index.js';
 import type { ProbeConfig } from '../proto/gen/srv6/agent/v1/ProbeConfig.js';
 import { AGENT_PROTO, AGENT_SERVICE, loadPackage, packageFiles } from '../proto/load.js';
 import { addReflection } from '../proto/reflection.js';
@@ -19,6 +19,7 @@ import type { CompactOpBytes } from './compact-route.js';
 import { ApiError, transportError } from './errors.js';
 import { EventHub, type RouterEventMsg } from './events.js';
 import { Fencing } from './fencing.js';
+import { FLOWLABEL_MARK, FLOWLABEL_TABLE } from './flowlabel-mark.js';
 import { ProbeService } from './probe/service.js';
 import { STAMP_PORT } from './probe/stamp.js';
 import { OwnedState, type ApplyResult, type Outcome } from './state.js';
@@ -48,6 +49,29 @@ export interface AgentOptions {
   requireElection?: boolean;
   /** where the highest election id seen is kept across restarts; undefined: in memory only */
   electionFile?: string;
+  /** how flow-label rules are installed (--flowlabel-rules; default auto) */
+  flowlabelRules?: FlowlabelRules;
+}
+
+/**
+ * kernel: FRA_FLOWLABEL, refused where the kernel would ignore it; fwmark: through the agent's
+ * nf_tables mark (flowlabel-mark.ts); auto: kernel where it matches on the label, else fwmark.
+ */
+export type FlowlabelRules = 'auto' | 'kernel' | 'fwmark';
+export const FLOWLABEL_RULES: readonly FlowlabelRules[] = ['auto', 'kernel', 'fwmark'];
+
+/** Whether flow-label rules go through the nf_tables mark; if so its table is made (again) here. */
+function markFlowlabels(mode: FlowlabelRules, kernelMatches: boolean, log: Logger): boolean {
+  if (mode === 'kernel' || (mode === 'auto' && kernelMatches)) return false;
+  try {
+    installFlowlabelMark({ table: FLOWLABEL_TABLE, markBit: FLOWLABEL_MARK });
+    return true;
+  } catch (e) {
+    const why = `cannot make the nf_tables table ip6 ${FLOWLABEL_TABLE} that selects flow labels by fwmark: ${(e as Error).message}`;
+    if (mode === 'fwmark') throw new Error(`--flowlabel-rules fwmark: ${why}`);
+    log.warn(`${why}; rules on the flow label are refused (this kernel's rules would ignore it)`);
+    return false;
+  }
 }
 
 function sysctlIs(path: string, value: string): boolean {
@@ -67,6 +91,8 @@ function kernelAtLeast(major: number, minor: number): boolean {
 interface KernelFeatures {
   srv6Routes: boolean;
   ruleSelectors: RuleSelectors;
+  /** flow-label rules select the agent's nf_tables mark */
+  flowlabelByMark: boolean;
 }
 
 const DRY_RUN_OUTCOME: Record<Outcome, string> = {
@@ -96,14 +122,16 @@ export class Agent {
       kernel = {
         srv6Routes: rtnl.supportsSrv6Routes(),
         ruleSelectors: { dscp: rtnl.knowsRuleSelector(C.FRA_DSCP), flowlabel: rtnl.knowsRuleSelector(C.FRA_FLOWLABEL) },
+        flowlabelByMark: false,
       };
+      kernel.flowlabelByMark = markFlowlabels(opts.flowlabelRules ?? 'auto', kernel.ruleSelectors.flowlabel, opts.log);
       if (opts.sidAnchor) ensureSidAnchor(rtnl, opts.sidAnchor);
     } finally {
       rtnl.close();
     }
     if (!kernel.srv6Routes) opts.log.warn(noSrv6Routes());
     const fencing = new Fencing({ required: opts.requireElection ?? false, file: opts.electionFile, log: opts.log });
-    const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal, ruleSelectors: kernel.ruleSelectors });
+    const state = await OwnedState.open({ protocol: opts.protocol, log: opts.log, sidAnchor: opts.sidAnchor, journal: opts.journal, ruleSelectors: kernel.ruleSelectors, flowlabelByMark: kernel.flowlabelByMark });
     try {
       await state.recoverJournal();
       return new Agent(opts, state, fencing, kernel);
@@ -225,6 +253,7 @@ export class Agent {
         srv6_routes: this.kernel.srv6Routes,
         rule_dscp: this.kernel.ruleSelectors.dscp,
         rule_flowlabel: this.kernel.ruleSelectors.flowlabel,
+        rule_flowlabel_by_fwmark: this.kernel.flowlabelByMark,
       },
       protocol: this.opts.protocol,
       started_unix_ms: String(this.startedMs),

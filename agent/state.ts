@@ -48,6 +48,8 @@ export interface StateOptions {
   netns?: string;
   /** the rule selectors this kernel matches on (absent: not asked, all taken) */
   ruleSelectors?: V.RuleSelectors;
+  /** flow-label rules select the mark the agent's nf_tables table sets (flowlabel-mark.ts) */
+  flowlabelByMark?: boolean;
 }
 
 const ignorable = new Set([constants.errno.ESRCH, constants.errno.ENOENT, constants.errno.EEXIST]);
@@ -87,6 +89,7 @@ export class OwnedState {
   private readonly log: Logger;
   private readonly journal?: string;
   private readonly ruleSelectors?: V.RuleSelectors;
+  readonly flowlabelByMark: boolean;
 
   private constructor(
     /** changes, and the snapshots they are planned against */
@@ -100,6 +103,7 @@ export class OwnedState {
     this.sidAnchor = opts.sidAnchor;
     this.journal = opts.journal;
     this.ruleSelectors = opts.ruleSelectors;
+    this.flowlabelByMark = opts.flowlabelByMark ?? false;
   }
 
   static async open(opts: StateOptions): Promise<OwnedState> {
@@ -196,6 +200,7 @@ export class OwnedState {
       },
       sidAnchor: this.sidAnchor,
       ruleSelectors: this.ruleSelectors,
+      flowlabelByMark: this.flowlabelByMark,
     };
   }
 
@@ -528,7 +533,7 @@ export class OwnedState {
     return {
       routes: routes.filter((r) => !isSid(r)).map((r) => apiRoute(r, this.ifname)),
       sids: routes.filter(isSid).map((r) => apiSid(r, this.ifname)),
-      rules: allRules.filter((r) => r.protocol === this.protocol).map(apiRule),
+      rules: allRules.filter((r) => r.protocol === this.protocol).map((r) => apiRule(r, this.flowlabelByMark)),
       foreign: foreignState(allRoutes, allRules, this.protocol, this.ifname),
     };
   }

@@ -8,6 +8,7 @@ import {
 } from '../netlink/index.js';
 import type { ApiNexthop, ApiRoute, ApiRule, ApiSeg6Encap, ApiSid } from './api.js';
 import { ApiError, invalid, missing } from './errors.js';
+import { markSelector } from './flowlabel-mark.js';
 
 export const MAX_SEGMENTS = 16;
 export const DEFAULT_METRIC = 1024;
@@ -23,6 +24,8 @@ export interface ResolveContext {
   sidAnchor?: string;
   /** the rule selectors the kernel matches on (Rtnl.knowsRuleSelector); absent: not asked, all taken */
   ruleSelectors?: RuleSelectors;
+  /** flow labels are selected through the agent's nf_tables mark (flowlabel-mark.ts) */
+  flowlabelByMark?: boolean;
 }
 
 /** Selectors a kernel before Linux 6.15 ignores in a rule, matching every packet instead. */
@@ -256,9 +259,19 @@ export function rule(field: string, r: ApiRule | null | undefined, ctx: ResolveC
     selectorKnown(field, 'dscp', out.dscp, out.table, ctx);
   }
   if (isSet(r.flowlabel) || isSet(r.flowlabel_mask)) {
-    out.flowlabel = num(`${field}.flowlabel`, r.flowlabel ?? 0, 0, 0xfffff, 'a 20-bit flow label');
-    out.flowlabelMask = isSet(r.flowlabel_mask) ? num(`${field}.flowlabel_mask`, r.flowlabel_mask, 1, 0xfffff, 'a 20-bit mask') : 0xfffff;
-    selectorKnown(field, 'flowlabel', out.flowlabel, out.table, ctx);
+    const flowlabel = num(`${field}.flowlabel`, r.flowlabel ?? 0, 0, 0xfffff, 'a 20-bit flow label');
+    const mask = isSet(r.flowlabel_mask) ? num(`${field}.flowlabel_mask`, r.flowlabel_mask, 1, 0xfffff, 'a 20-bit mask') : 0xfffff;
+    if (ctx.flowlabelByMark) {
+      if (out.fwmark !== undefined) {
+        throw new ApiError(status.INVALID_ARGUMENT, `${field}.fwmark: ${out.fwmark}: expected none with a flowlabel on this agent, `
+          + 'whose flow-label rules select the fwmark its nf_tables table sets from the label (--flowlabel-rules)');
+      }
+      Object.assign(out, markSelector(flowlabel, mask));
+    } else {
+      out.flowlabel = flowlabel;
+      out.flowlabelMask = mask;
+      selectorKnown(field, 'flowlabel', flowlabel, out.table, ctx);
+    }
   }
   return out;
 }

@@ -17,3 +17,5 @@ export * from './monitor.js';
 export * from './sysctl.js';
 export * from './neigh.js';
 export * from './snapshot.js';
+export * from './nftables.js';
+export * from './nft.js';

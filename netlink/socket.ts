@@ -27,6 +27,8 @@ interface Native {
 const native = loadAddon<Native>('netlink_native.node');
 
 export interface SocketOptions {
+  /** NETLINK_ROUTE unless given (NETLINK_NETFILTER for nf_tables) */
+  protocol?: number;
   /** a namespace name under /run/netns, or a path such as /proc/PID/ns/net */
   netns?: string;
   /** RTNLGRP_* multicast groups to join */
@@ -47,7 +49,7 @@ export class NetlinkSocket {
   constructor(opts: SocketOptions = {}) {
     try {
       this.fd = native.open(
-        NETLINK_ROUTE,
+        opts.protocol ?? NETLINK_ROUTE,
         opts.groups ?? [],
         opts.netns ? netnsPath(opts.netns) : null,
         opts.bufferBytes ?? 4 << 20,

@@ -15,8 +15,7 @@ const RESULTS = join(ROOT, '.test-results'); // in the checkout: the guest write
 const GUEST_MINUTES = 20;
 
 // Not the lab's files (faults' lab suite skips under emulation): under qemu's emulation a lab's six agents
-// do not come up by its deadline, and Debian's kernels (before 6.15) have no flow-label rules for the
-// reference network's classes.
+// do not come up by its deadline.
 const GUEST_FILES = [
   'netlink', 'netlink-async', 'netlink-snapshot', 'agent', 'agent-batch', 'agent-compact',
   'agent-fencing', 'foreign', 'fuzz', 'faults', 'packet', 'lab-shaping',
