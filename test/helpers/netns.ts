@@ -51,3 +51,8 @@ export function requireSrv6Routes(ctx: Mocha.Context): void {
 export function requireNativeSpeed(ctx: Mocha.Context): void {
   if (process.env.SRV6_VM_GUEST === 'tcg') ctx.skip();
 }
+
+/** A suite's deadline (not a bound on speed), 20x in a guest under qemu's emulation. */
+export function deadline(ms: number): number {
+  return process.env.SRV6_VM_GUEST === 'tcg' ? ms * 20 : ms;
+}

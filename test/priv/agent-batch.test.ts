@@ -11,7 +11,7 @@ import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { OwnedState } from '../../agent/state.js';
 import { percentiles } from '../../bench/stats.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireNativeSpeed, requireRoot, requireSrv6Routes, srv6RoutesRefused, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireNativeSpeed, requireRoot, requireSrv6Routes, srv6RoutesRefused, TestNetns, veth } from '../helpers/netns.js';
 
 const routeOps = (n: number, table: number, tag: number, seg6 = true) => Array.from({ length: n }, (_, i) => ({
   route: { prefix: `${tag.toString(16)}:${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}::/64`, table, dev: 'eth1', ...(seg6 ? { encap: { segments: ['fc00:2::1', 'fc00:4::1'] } } : {}) },
@@ -23,7 +23,7 @@ function kernelSnapshot(ns: TestNetns): string {
 }
 
 describe('agent: other calls answered during a 30,000-route Apply (privileged)', function () {
-  this.timeout(180_000);
+  this.timeout(deadline(180_000));
   let ns: TestNetns;
   let agent: RunningAgent;
 
@@ -71,7 +71,7 @@ describe('agent: other calls answered during a 30,000-route Apply (privileged)',
 });
 
 describe('agent: a batch interrupted by an exception (privileged)', function () {
-  this.timeout(60_000);
+  this.timeout(deadline(60_000));
   let ns: TestNetns;
   let dir: string;
   let state: OwnedState;

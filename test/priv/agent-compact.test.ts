@@ -12,7 +12,7 @@ import { RTPROT_SRV6_AGENT } from '../../agent/constants.js';
 import { OwnedState } from '../../agent/state.js';
 import { parseIPv6 } from '../../netlink/index.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 
 const N = 2000;
 const prefixOf = (tag: number, i: number) => `${tag.toString(16)}:${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}::`;
@@ -34,7 +34,7 @@ async function rejects(p: Promise<unknown>): Promise<grpc.ServiceError> {
 }
 
 describe('agent: Apply with routes in compact form (privileged)', function () {
-  this.timeout(120_000);
+  this.timeout(deadline(120_000));
   let ns: TestNetns;
   let agent: RunningAgent;
 

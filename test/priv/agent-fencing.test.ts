@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 import { rejects } from '../helpers/grpc.js';
 
 const PATHS = [['fc00:2::1', 'fc00:4::1', 'fc00:6::d6'], ['fc00:3::1', 'fc00:5::1', 'fc00:6::d6'], ['fc00:2::1', 'fc00:5::1', 'fc00:6::d6']];
@@ -48,7 +48,7 @@ function openSetPaths(agent: RunningAgent) {
 }
 
 describe('agent fencing: election ids (privileged)', function () {
-  this.timeout(120_000);
+  this.timeout(deadline(120_000));
   let ns: TestNetns;
   let dir: string;
   let agent: RunningAgent;
@@ -217,7 +217,7 @@ describe('agent fencing: election ids (privileged)', function () {
 });
 
 describe('agent fencing: --require-election (privileged)', function () {
-  this.timeout(60_000);
+  this.timeout(deadline(60_000));
   let ns: TestNetns;
   let dir: string;
   let agent: RunningAgent | undefined;

@@ -16,10 +16,10 @@ import { MemoryCgroup, memoryCgroupSupport } from '../helpers/cgroup.js';
 import {
   INTERVAL_MS, kernelSegments, labDown, labOk, sleep, startController, type RunningController,
 } from '../helpers/controller.js';
-import { requireNativeSpeed, requireSrv6Routes, run, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireNativeSpeed, requireSrv6Routes, run, TestNetns, veth } from '../helpers/netns.js';
 
 describe('agent killed in the middle of a large Apply (privileged)', function () {
-  this.timeout(120_000);
+  this.timeout(deadline(120_000));
   let ns: TestNetns;
   let dir: string;
   let agent: RunningAgent | undefined;
@@ -86,7 +86,7 @@ describe('agent killed in the middle of a large Apply (privileged)', function ()
 // the routes in too, or V8 aborts with "Fatal process out of memory" when an mprotect is refused; it
 // never got as far as answering RESOURCE_EXHAUSTED). What must hold either way: nothing half-applied.
 describe('agent out of memory in the middle of a large Apply (privileged)', function () {
-  this.timeout(120_000);
+  this.timeout(deadline(120_000));
   const TABLE = 310;
   /** what the agent may allocate once its batch reaches the kernel: far less than the batch's routes need */
   const LIMIT = 256 << 10;
@@ -192,7 +192,7 @@ describe('agent out of memory in the middle of a large Apply (privileged)', func
 // other class moves meanwhile (the tiers keep their ranks while the path over the link that is back up
 // waits for its probes to answer), and no probe death the link explains moves medium off its detour.
 describe('core link down and up under the tiered policy (privileged)', function () {
-  this.timeout(180_000);
+  this.timeout(deadline(180_000));
   const lab = `f${process.pid % 100000}`;
   const t = loadTopology('reference');
   const medium = t.classes.find((c) => c.name === 'medium')!;

@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { SwitchStream } from '../../agent/switch-stream.js';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 1500);
 
@@ -71,7 +71,7 @@ function badRequest(r: ReturnType<typeof rng>): [string, object] {
 const OK_CODES = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.FAILED_PRECONDITION, grpc.status.NOT_FOUND, grpc.status.RESOURCE_EXHAUSTED]);
 
 describe('agent under bad input at scale (privileged)', function () {
-  this.timeout(300_000);
+  this.timeout(deadline(300_000));
   let ns: TestNetns;
   let agent: RunningAgent;
   const snapshot = () => JSON.stringify([ns.ipJson('-6', '-d', 'route', 'show', 'table', 'all'), ns.ipJson('-6', 'rule', 'show')]);

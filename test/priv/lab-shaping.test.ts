@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { prioritiseProbes, shapeLinkEnd } from '../../hostsetup/lab/shaping.js';
 import { receiveTraffic, sendTraffic, type ReceiveResult, type SendResult } from '../../hostsetup/lab/traffic.js';
-import { requireNativeSpeed, requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireNativeSpeed, requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 
 const CS6 = 0xc0; // traffic class byte: DSCP 48 << 2
 const DST = 'fd00:bc::3';
@@ -65,7 +65,7 @@ const describeRun = (r: Run) => JSON.stringify({
 });
 
 describe('lab shaping: DSCP CS6 in a priority band under the tbf (privileged)', function () {
-  this.timeout(30_000);
+  this.timeout(deadline(30_000));
 
   before(function () {
     requireRoot(this);

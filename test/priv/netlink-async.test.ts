@@ -5,10 +5,10 @@
 // routes: the session's messages, acks and turns of the loop are the same.
 import { expect } from 'chai';
 import { AsyncRtnl, C, type Route } from '../../netlink/index.js';
-import { requireNativeSpeed, requireRoot, srv6RoutesRefused, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireNativeSpeed, requireRoot, srv6RoutesRefused, TestNetns, veth } from '../helpers/netns.js';
 
 describe('netlink on the event loop: AsyncRtnl (privileged)', function () {
-  this.timeout(60_000);
+  this.timeout(deadline(60_000));
   let ns: TestNetns;
   let rtnl: AsyncRtnl;
   let oif: number;

@@ -10,7 +10,7 @@ import {
   AsyncRtnl, C, decodeRoute, decodeStats, encodeRouteDump, encodeStatsDump, NetlinkError, SnapshotReader, type Builder, type DumpSink,
   type IfStats, type Route,
 } from '../../netlink/index.js';
-import { requireSrv6Routes, run, TestNetns } from '../helpers/netns.js';
+import { deadline, requireSrv6Routes, run, TestNetns } from '../helpers/netns.js';
 
 const PROTO = 99;
 const { ENOENT } = constants.errno;
@@ -42,7 +42,7 @@ const routes = (table: number): Builder => (w, seq) => encodeRouteDump(w, seq, C
 const indexes = (s: IfStats[]) => s.map((x) => x.index);
 
 describe('netlink: SnapshotReader, dumps at once read in place (privileged)', function () {
-  this.timeout(120_000);
+  this.timeout(deadline(120_000));
   let ns: TestNetns;
   let rtnl: AsyncRtnl;
   let reader: SnapshotReader;

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import {
   C, NetlinkError, Rtnl, RtnlMonitor, encodeRoute, encodeRule, notSent, type LwtEncap, type Nexthop, type Route, type RtnlEvent, type Rule,
 } from '../../netlink/index.js';
-import { requireRoot, requireSrv6Routes, TestNetns } from '../helpers/netns.js';
+import { deadline, requireRoot, requireSrv6Routes, TestNetns } from '../helpers/netns.js';
 
 const NEW = C.NLM_F_REQUEST | C.NLM_F_CREATE | C.NLM_F_EXCL;
 
@@ -92,7 +92,7 @@ function catchErr(fn: () => void): NetlinkError {
 }
 
 describe('netlink against the kernel (privileged)', function () {
-  this.timeout(30_000);
+  this.timeout(deadline(30_000));
 
   describe('seg6 encap routes, every mode', () => {
     before(function () { requireSrv6Routes(this); });

@@ -2,11 +2,11 @@
 // because the agents' gRPC API programmed them: r1 -> r2 (End) -> r3 (End.DT6).
 import { expect } from 'chai';
 import { startAgent, type RunningAgent } from '../helpers/agent.js';
-import { requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
+import { deadline, requireRoot, requireSrv6Routes, TestNetns, veth } from '../helpers/netns.js';
 import { receiveTraffic, sendTraffic } from '../../hostsetup/lab/traffic.js';
 
 describe('packets through a 3-namespace SRv6 chain (privileged)', function () {
-  this.timeout(60_000);
+  this.timeout(deadline(60_000));
   const ns: TestNetns[] = [];
   const agents: RunningAgent[] = [];
 
