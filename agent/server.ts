@@ -119,12 +119,12 @@ export class Agent {
     const rtnl = new Rtnl();
     let kernel: KernelFeatures;
     try {
+      const ruleSelectors = { dscp: rtnl.knowsRuleSelector(C.FRA_DSCP), flowlabel: rtnl.knowsRuleSelector(C.FRA_FLOWLABEL) };
       kernel = {
         srv6Routes: rtnl.supportsSrv6Routes(),
-        ruleSelectors: { dscp: rtnl.knowsRuleSelector(C.FRA_DSCP), flowlabel: rtnl.knowsRuleSelector(C.FRA_FLOWLABEL) },
-        flowlabelByMark: false,
+        ruleSelectors,
+        flowlabelByMark: markFlowlabels(opts.flowlabelRules ?? 'auto', ruleSelectors.flowlabel, opts.log),
       };
-      kernel.flowlabelByMark = markFlowlabels(opts.flowlabelRules ?? 'auto', kernel.ruleSelectors.flowlabel, opts.log);
       if (opts.sidAnchor) ensureSidAnchor(rtnl, opts.sidAnchor);
     } finally {
       rtnl.close();
