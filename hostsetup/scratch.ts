@@ -22,8 +22,10 @@ process.on('exit', () => {
   for (const dir of agentDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-// an agent's start takes ~1 s; in a guest under qemu's emulation (hostsetup/vm/run.sh) up to ~20x that
-const AGENT_READY_MS = process.env.SRV6_VM_GUEST === 'tcg' ? 120_000 : 15_000;
+/** In a guest under qemu's emulation (hostsetup/vm/run.sh sets SRV6_VM_GUEST to its accelerator): JavaScript ~18x slower. */
+export const UNDER_EMULATION = process.env.SRV6_VM_GUEST === 'tcg';
+/** A deadline (not a bound on speed): 20x under emulation. */
+export const deadline = (ms: number): number => (UNDER_EMULATION ? ms * 20 : ms);
 export const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'agent', 'main.js');
 
 export function run(cmd: string, args: string[], input?: string): string {
@@ -115,7 +117,7 @@ export async function startAgent(ns: ScratchNetns, name: string, extraArgs: stri
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => { running.delete(proc); resolve(code); }));
   const client = makeClient(address);
   try {
-    await Promise.race([client.waitForReady(AGENT_READY_MS), exited.then((code) => { throw new Error(`exited with ${code}`); })]);
+    await Promise.race([client.waitForReady(deadline(15_000)), exited.then((code) => { throw new Error(`exited with ${code}`); })]);
   } catch (e) {
     proc.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export { run, ScratchNetns as TestNetns, veth } from '../../hostsetup/scratch.js';
+import { UNDER_EMULATION } from '../../hostsetup/scratch.js';
+
+export { deadline, run, ScratchNetns as TestNetns, veth } from '../../hostsetup/scratch.js';
 
 /** Skips outside CI when not root; under CI=true a missing privilege is a failure, never a silent pass. */
 export function requireRoot(ctx: Mocha.Context): void {
@@ -44,15 +46,7 @@ export function requireSrv6Routes(ctx: Mocha.Context): void {
   ctx.skip();
 }
 
-/**
- * Skips a timing bound in a guest under qemu's emulation (hostsetup/vm/run.sh sets SRV6_VM_GUEST to
- * its accelerator): there JavaScript runs ~18x slower and the bound would measure the emulator.
- */
+/** Skips a timing bound in a guest under qemu's emulation: there the bound would measure the emulator. */
 export function requireNativeSpeed(ctx: Mocha.Context): void {
-  if (process.env.SRV6_VM_GUEST === 'tcg') ctx.skip();
-}
-
-/** A suite's deadline (not a bound on speed), 20x in a guest under qemu's emulation. */
-export function deadline(ms: number): number {
-  return process.env.SRV6_VM_GUEST === 'tcg' ? ms * 20 : ms;
+  if (UNDER_EMULATION) ctx.skip();
 }
